@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IoMT.Storage.Cosmos;
+
+/// <summary>Where the timeline database lives. Access is by the host's managed identity; there is no key setting.</summary>
+public sealed class CosmosOptions
+{
+    public const string SectionName = "Cosmos";
+
+    /// <summary>Account endpoint, e.g. <c>https://cosmos-iomt-abc123.documents.azure.com:443/</c>.</summary>
+    [Required, Url]
+    public string AccountEndpoint { get; set; } = "";
+
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "DatabaseName may hold letters, digits, '-' and '_' only.")]
+    public string DatabaseName { get; set; } = "iomt";
+}

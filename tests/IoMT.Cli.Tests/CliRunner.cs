@@ -1,0 +1,30 @@
+namespace IoMT.Cli.Tests;
+
+/// <summary>Runs the <c>iomt</c> command tree in process and captures what it writes.</summary>
+internal static class CliRunner
+{
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(HttpMessageHandler? http, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await CliApp.RunAsync(args, output, error, http);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
+
+/// <summary>Answers every request with one canned response and remembers the request URI.</summary>
+internal sealed class StubHandler(HttpStatusCodeAndBody answer) : HttpMessageHandler
+{
+    public Uri? LastRequestUri { get; private set; }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        LastRequestUri = request.RequestUri;
+        return Task.FromResult(new HttpResponseMessage(answer.Status)
+        {
+            Content = new StringContent(answer.Body, System.Text.Encoding.UTF8, "application/json"),
+        });
+    }
+}
+
+internal sealed record HttpStatusCodeAndBody(System.Net.HttpStatusCode Status, string Body);

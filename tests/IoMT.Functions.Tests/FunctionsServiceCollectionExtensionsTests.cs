@@ -1,0 +1,38 @@
+using IoMT.Storage.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace IoMT.Functions.Tests;
+
+public class FunctionsServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddIoMTFunctions_RegistersCosmosHealthCheck()
+    {
+        using var provider = Build(new() { ["Cosmos:AccountEndpoint"] = "https://cosmos-test.documents.azure.com:443/" });
+
+        var registrations = provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+
+        Assert.Contains(registrations, r => r.Name == CosmosServiceCollectionExtensions.HealthCheckName);
+        Assert.Equal("iomt", provider.GetRequiredService<IOptions<CosmosOptions>>().Value.DatabaseName);
+    }
+
+    [Fact]
+    public void AddIoMTFunctions_MissingCosmosEndpoint_FailsValidationWithTheSettingName()
+    {
+        using var provider = Build([]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CosmosOptions>>().Value);
+
+        Assert.Contains(nameof(CosmosOptions.AccountEndpoint), error.Message, StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        return services.AddIoMTFunctions().BuildServiceProvider();
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Http.Json;
+using IoMT.Core;
+using IoMT.Core.Health;
+
+namespace IoMT.Local.Tests;
+
+public class HealthEndpointTests
+{
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/api/health")]
+    public async Task Get_FreshHost_200WithVersionAndDataDirectoryCheck(string path)
+    {
+        using var factory = new LocalHostFactory();
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var summary = await response.Content.ReadFromJsonAsync<HealthSummary>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(summary);
+        Assert.Equal("Healthy", summary.Status);
+        Assert.Equal(ProductInfo.Version, summary.Version);
+        Assert.Equal("data-directory", Assert.Single(summary.Checks).Name);
+        Assert.True(Directory.Exists(factory.DataDirectory));
+    }
+
+    [Fact]
+    public async Task Get_DataDirectoryRemoved_503()
+    {
+        using var factory = new LocalHostFactory();
+        using var client = factory.CreateClient();
+        Directory.Delete(factory.DataDirectory, recursive: true);
+
+        using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+}

@@ -1,0 +1,51 @@
+namespace IoMT.Core.Alerts;
+
+/// <summary>
+/// The enabled rules of one patient (organization rules with the patient's overrides applied), indexed by the
+/// signal they watch. Built once per profile change, never per reading.
+/// </summary>
+public sealed class AlertRuleSet
+{
+    private readonly AlertRule[][] _bySignal;
+
+    public AlertRuleSet(IEnumerable<AlertRule> rules, IReadOnlyDictionary<string, RuleOverride>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var effective = rules
+            .Select(rule => overrides is not null && overrides.TryGetValue(rule.Id, out var change) ? change.ApplyTo(rule) : rule)
+            .ToList();
+        var problems = effective.SelectMany(rule => rule.Validate()).ToList();
+        var duplicate = effective.GroupBy(rule => rule.Id, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
+        if (duplicate is not null)
+        {
+            problems.Add($"Rule id '{duplicate.Key}' is used more than once.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidAlertRulesException(problems);
+        }
+
+        Rules = effective;
+        _bySignal = new AlertRule[Enum.GetValues<Signal>().Length][];
+        foreach (var signal in Enum.GetValues<Signal>())
+        {
+            _bySignal[(int)signal] = [.. effective.Where(rule => rule.Enabled && rule.Signal == signal)];
+        }
+    }
+
+    public static AlertRuleSet Defaults { get; } = new(DefaultAlertRules.All);
+
+    /// <summary>Every rule, disabled ones included.</summary>
+    public IReadOnlyList<AlertRule> Rules { get; }
+
+    /// <summary>The enabled rules watching <paramref name="signal"/>.</summary>
+    public ReadOnlySpan<AlertRule> For(Signal signal) => _bySignal[(int)signal];
+}
+
+/// <summary>Alert rules that cannot be used, with every problem found.</summary>
+public sealed class InvalidAlertRulesException(IReadOnlyList<string> problems)
+    : Exception("Invalid alert rules: " + string.Join(" ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

@@ -1,0 +1,121 @@
+using IoMT.Core.Enrichment;
+using IoMT.Core.Telemetry;
+
+namespace IoMT.Core.Alerts;
+
+/// <summary>
+/// The rules an organization starts with. Every default has a clinical source; organizations and patients override
+/// thresholds, delays, priorities and enablement (see docs/alerts.md). Vital-sign limits follow the NEWS2 "red"
+/// (score 3) bands so a single reading alert and the early-warning score agree.
+/// </summary>
+public static class DefaultAlertRules
+{
+    private const string News2Source = "Royal College of Physicians, National Early Warning Score (NEWS) 2, 2017: chart 1 score-3 band";
+
+    public static IReadOnlyList<AlertRule> All { get; } =
+    [
+        new()
+        {
+            Id = "spo2-low", Title = "SpO2 low", Signal = Signal.Spo2, Priority = AlertPriority.High, Category = AlertCategory.VitalSign,
+            Direction = AlertDirection.Low, RaiseAt = 90, ClearAt = 92, SustainFor = TimeSpan.FromSeconds(15),
+            Source = "Below 90 % for 15 s: the delay cut low-SpO2 alarms by 60 % without missing desaturations (Rheineck, in Welch, Biomed Instrum Technol 2011;45(s1):46); Lansdowne et al., BMC Nursing 2016;15:36",
+        },
+        new()
+        {
+            Id = "heart-rate-high", Title = "Heart rate high", Signal = Signal.HeartRate, Priority = AlertPriority.Medium, Category = AlertCategory.VitalSign,
+            Direction = AlertDirection.High, RaiseAt = 131, ClearAt = 120, Inclusive = true, SustainFor = TimeSpan.FromSeconds(60), Source = News2Source,
+        },
+        new()
+        {
+            Id = "heart-rate-low", Title = "Heart rate low", Signal = Signal.HeartRate, Priority = AlertPriority.High, Category = AlertCategory.VitalSign,
+            Direction = AlertDirection.Low, RaiseAt = 40, ClearAt = 45, Inclusive = true, SustainFor = TimeSpan.FromSeconds(30), Source = News2Source,
+        },
+        new()
+        {
+            Id = "respiratory-rate-high", Title = "Respiratory rate high", Signal = Signal.RespiratoryRate, Priority = AlertPriority.Medium,
+            Category = AlertCategory.VitalSign, Direction = AlertDirection.High, RaiseAt = 25, ClearAt = 22, Inclusive = true,
+            SustainFor = TimeSpan.FromSeconds(60), Source = News2Source,
+        },
+        new()
+        {
+            Id = "respiratory-rate-low", Title = "Respiratory rate low", Signal = Signal.RespiratoryRate, Priority = AlertPriority.High,
+            Category = AlertCategory.VitalSign, Direction = AlertDirection.Low, RaiseAt = 8, ClearAt = 10, Inclusive = true,
+            SustainFor = TimeSpan.FromSeconds(30), Source = News2Source,
+        },
+        new()
+        {
+            Id = "temperature-high", Title = "Temperature high", Signal = Signal.BodyTemperature, Priority = AlertPriority.Medium, Category = AlertCategory.VitalSign,
+            Direction = AlertDirection.High, RaiseAt = 39.1, ClearAt = 38.5, Inclusive = true,
+            Source = "Royal College of Physicians, NEWS2 2017: chart 1, temperature ≥ 39.1 °C scores 2 (highest band)",
+        },
+        new()
+        {
+            Id = "temperature-low", Title = "Temperature low", Signal = Signal.BodyTemperature, Priority = AlertPriority.Medium, Category = AlertCategory.VitalSign,
+            Direction = AlertDirection.Low, RaiseAt = 35.0, ClearAt = 35.5, Inclusive = true, Source = News2Source,
+        },
+        new()
+        {
+            Id = "systolic-low", Title = "Systolic blood pressure low", Signal = Signal.Systolic, Priority = AlertPriority.High, Category = AlertCategory.VitalSign,
+            Direction = AlertDirection.Low, RaiseAt = 90, ClearAt = 100, Inclusive = true, Source = News2Source,
+        },
+        new()
+        {
+            Id = "systolic-high", Title = "Systolic blood pressure high", Signal = Signal.Systolic, Priority = AlertPriority.High, Category = AlertCategory.VitalSign,
+            Direction = AlertDirection.High, RaiseAt = 220, ClearAt = 200, Inclusive = true, Source = News2Source,
+        },
+        new()
+        {
+            Id = "glucose-urgent-low", Title = "Glucose urgent low", Signal = Signal.Glucose, Priority = AlertPriority.High, Category = AlertCategory.Glucose,
+            Direction = AlertDirection.Low, RaiseAt = 54, ClearAt = 70,
+            Source = "Level 2 hypoglycaemia < 54 mg/dL: American Diabetes Association Standards of Care §6; Battelino et al., International Consensus on Time in Range, Diabetes Care 2019;42(8):1593",
+        },
+        new()
+        {
+            Id = "glucose-low", Title = "Glucose low", Signal = Signal.Glucose, Priority = AlertPriority.Medium, Category = AlertCategory.Glucose,
+            Direction = AlertDirection.Low, RaiseAt = 70, ClearAt = 75,
+            Source = "Level 1 hypoglycaemia < 70 mg/dL: American Diabetes Association Standards of Care §6; International Consensus on Time in Range 2019",
+        },
+        new()
+        {
+            Id = "glucose-urgent-low-soon", Title = "Glucose predicted urgent low within 20 minutes", Signal = Signal.GlucosePredicted,
+            Priority = AlertPriority.High, Category = AlertCategory.Glucose, Direction = AlertDirection.Low, RaiseAt = 55, ClearAt = 70, Inclusive = true,
+            Source = "Predictive low alert (≤ 55 mg/dL within 20 min) as offered by current CGM systems; trend model in docs/alerts.md",
+        },
+        new()
+        {
+            Id = "glucose-high", Title = "Glucose very high", Signal = Signal.Glucose, Priority = AlertPriority.Low, Category = AlertCategory.Glucose,
+            Direction = AlertDirection.High, RaiseAt = 250, ClearAt = 230, SustainFor = TimeSpan.FromMinutes(30),
+            Source = "Level 2 hyperglycaemia > 250 mg/dL: International Consensus on Time in Range, Diabetes Care 2019;42(8):1593",
+        },
+        new()
+        {
+            Id = "news2-urgent", Title = "NEWS2 5–6: urgent clinical review", Signal = Signal.News2Total, Priority = AlertPriority.Medium,
+            Category = AlertCategory.EarlyWarningScore, Direction = AlertDirection.High, RaiseAt = News2.MediumThreshold, ClearAt = 3, Inclusive = true,
+            Source = "Royal College of Physicians, NEWS2 2017: chart 2, aggregate 5–6 = key threshold for urgent response",
+        },
+        new()
+        {
+            Id = "news2-emergency", Title = "NEWS2 ≥ 7: emergency response", Signal = Signal.News2Total, Priority = AlertPriority.High,
+            Category = AlertCategory.EarlyWarningScore, Direction = AlertDirection.High, RaiseAt = News2.HighThreshold, ClearAt = 5, Inclusive = true,
+            Source = "Royal College of Physicians, NEWS2 2017: chart 2, aggregate ≥ 7 = urgent or emergency response",
+        },
+        new()
+        {
+            Id = "ecg-atrial-fibrillation", Title = "Atrial fibrillation or flutter", Signal = Signal.EcgRhythm, Priority = AlertPriority.Medium,
+            Category = AlertCategory.CardiacRhythm, Codes = [EcgRhythms.AtrialFibrillation, EcgRhythms.AtrialFlutter], SustainFor = TimeSpan.FromSeconds(30),
+            Source = "ESC 2020 AF guideline: AF is diagnosed from ≥ 30 s of irregular rhythm without P waves",
+        },
+        new()
+        {
+            Id = "ecg-life-threatening", Title = "Life-threatening rhythm", Signal = Signal.EcgRhythm, Priority = AlertPriority.High,
+            Category = AlertCategory.CardiacRhythm, Codes = [EcgRhythms.VentricularTachycardia, EcgRhythms.VentricularFibrillation, EcgRhythms.Asystole],
+            Source = "IEC 60601-2-27: asystole, ventricular fibrillation and ventricular tachycardia are high-priority (lethal) arrhythmia alarms",
+        },
+        new()
+        {
+            Id = "battery-low", Title = "Device battery low", Signal = Signal.Battery, Priority = AlertPriority.Low, Category = AlertCategory.Technical,
+            Direction = AlertDirection.Low, RaiseAt = 15, ClearAt = 25, Inclusive = true,
+            Source = "Technical alert: a flat device stops monitoring; 15 % leaves about a day on typical wearables",
+        },
+    ];
+}

@@ -1,0 +1,71 @@
+using IoMT.Core.Telemetry;
+
+namespace IoMT.Core.Alerts;
+
+/// <summary>What ingestion tells the workflows (escalation and adherence). Every event has a deterministic id.</summary>
+public abstract record WorkflowEvent(string PatientId, DateTimeOffset At)
+{
+    /// <summary>Stable across redelivery of the same readings, so workflows can ignore repeats.</summary>
+    public abstract string EventId { get; }
+}
+
+/// <summary>
+/// An alert episode began. <see cref="AlertId"/> identifies the episode (dedup key + episode start) and is the
+/// escalation instance id; <see cref="DedupKey"/> (patient + rule) groups the episodes of one rule.
+/// </summary>
+public sealed record AlertRaised(
+    string AlertId,
+    string DedupKey,
+    string PatientId,
+    string RuleId,
+    string Title,
+    AlertPriority Priority,
+    AlertCategory Category,
+    AlertDirection Direction,
+    DateTimeOffset At,
+    DateTimeOffset EpisodeStart,
+    double? Value,
+    string? Code,
+    string Unit,
+    string ReadingId) : WorkflowEvent(PatientId, At)
+{
+    public override string EventId => AlertId + ":raised";
+}
+
+/// <summary>The condition of an open alert episode cleared (the reading met the rule's clear condition).</summary>
+public sealed record AlertCleared(
+    string AlertId,
+    string DedupKey,
+    string PatientId,
+    string RuleId,
+    DateTimeOffset At,
+    double? Value,
+    string? Code,
+    string Unit,
+    string ReadingId) : WorkflowEvent(PatientId, At)
+{
+    public override string EventId => AlertId + ":cleared";
+}
+
+/// <summary>A dispenser reported a dose event (adherence).</summary>
+public sealed record DoseReported(string PatientId, DateTimeOffset At, string MedicationId, DoseEventType Event, DateTimeOffset? ScheduledFor, string ReadingId)
+    : WorkflowEvent(PatientId, At)
+{
+    public override string EventId => ReadingId;
+}
+
+/// <summary>A smart inhaler reported puffs (adherence and rescue-inhaler overuse).</summary>
+public sealed record InhalerActuated(string PatientId, DateTimeOffset At, string MedicationId, int Puffs, string ReadingId)
+    : WorkflowEvent(PatientId, At)
+{
+    public override string EventId => ReadingId;
+}
+
+/// <summary>Builds alert ids: <c>{patient}:{rule}</c> groups episodes, <c>{patient}:{rule}:{start}</c> is one episode.</summary>
+public static class AlertIds
+{
+    public static string DedupKey(string patientId, string ruleId) => $"{patientId}:{ruleId}";
+
+    public static string For(string dedupKey, DateTimeOffset episodeStart) =>
+        $"{dedupKey}:{episodeStart.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}";
+}

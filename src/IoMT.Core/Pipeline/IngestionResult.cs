@@ -1,0 +1,64 @@
+using IoMT.Core.Alerts;
+using IoMT.Core.Timeline;
+using IoMT.Core.Validation;
+
+namespace IoMT.Core.Pipeline;
+
+public enum MessageStatus
+{
+    /// <summary>Every reading was accepted.</summary>
+    Accepted,
+
+    /// <summary>Some readings were accepted, some rejected.</summary>
+    Partial,
+
+    /// <summary>The message, or every reading in it, was rejected.</summary>
+    Rejected,
+
+    /// <summary>The device sent this message id before; it was processed then and is ignored now (not an error).</summary>
+    Duplicate,
+}
+
+/// <summary>A rejection: <see cref="Index"/> is the reading's position, or −1 when the whole message was rejected.</summary>
+public readonly record struct RejectedReading(int Index, ValidationError Error);
+
+/// <summary>What happened to one message of the batch.</summary>
+public sealed record MessageOutcome(int BatchIndex, MessageStatus Status, string? MessageId, string? DeviceId, int Accepted, IReadOnlyList<RejectedReading> Rejected);
+
+/// <summary>Everything a batch produced, for the host to write (idempotently, by the entries' deterministic ids).</summary>
+public sealed class IngestionResult
+{
+    private readonly List<MessageOutcome> _outcomes = [];
+    private readonly List<ReadingEntry> _readings = [];
+    private readonly List<News2Entry> _scores = [];
+    private readonly List<QuarantineRecord> _quarantine = [];
+    private readonly List<WorkflowEvent> _events = [];
+    private readonly HashSet<string> _touchedPatients = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<MessageOutcome> Outcomes => _outcomes;
+
+    public IReadOnlyList<ReadingEntry> Readings => _readings;
+
+    public IReadOnlyList<News2Entry> Scores => _scores;
+
+    public IReadOnlyList<QuarantineRecord> Quarantine => _quarantine;
+
+    public IReadOnlyList<WorkflowEvent> Events => _events;
+
+    /// <summary>Patients whose state changed and must be persisted.</summary>
+    public IReadOnlyCollection<string> TouchedPatients => _touchedPatients;
+
+    internal void Add(MessageOutcome outcome) => _outcomes.Add(outcome);
+
+    internal void Add(ReadingEntry entry)
+    {
+        _readings.Add(entry);
+        _touchedPatients.Add(entry.PatientId);
+    }
+
+    internal void Add(News2Entry entry) => _scores.Add(entry);
+
+    internal void Add(QuarantineRecord record) => _quarantine.Add(record);
+
+    internal void Add(WorkflowEvent workflowEvent) => _events.Add(workflowEvent);
+}

@@ -1,0 +1,216 @@
+using System.Runtime.InteropServices;
+using IoMT.Core.Alerts;
+using IoMT.Core.Enrichment;
+using IoMT.Core.Telemetry;
+using IoMT.Core.Timeline;
+
+namespace IoMT.Core.Pipeline;
+
+/// <summary>
+/// Applies one accepted reading to its patient: updates the NEWS2 parameters and CGM history, computes the CGM
+/// trend and NEWS2, and runs the patient's alert rules. Readings older than the alerting age update the timeline
+/// but raise and clear nothing; readings not newer than what a rule last saw are ignored by that rule.
+/// </summary>
+internal readonly ref struct PatientMonitor(PatientState state, PatientProfile profile, EnrichmentOptions options, IngestionResult result)
+{
+    public ReadingEntry Observe(ReadingEntry entry, bool alerting)
+    {
+        var at = entry.At;
+        var news2Changed = false;
+        switch (entry.Reading)
+        {
+            case QuantityReading quantity:
+                var value = quantity.Value;
+                switch (quantity.Kind)
+                {
+                    case ReadingKind.HeartRate:
+                        if (IsNewer(state.Pulse, at))
+                        {
+                            state.Pulse = new VitalSample(value, at);
+                            news2Changed = true;
+                        }
+
+                        Evaluate(Signal.HeartRate, value, entry, alerting);
+                        break;
+                    case ReadingKind.RespiratoryRate:
+                        if (IsNewer(state.RespiratoryRate, at))
+                        {
+                            state.RespiratoryRate = new VitalSample(value, at);
+                            news2Changed = true;
+                        }
+
+                        Evaluate(Signal.RespiratoryRate, value, entry, alerting);
+                        break;
+                    case ReadingKind.Spo2:
+                        if (IsNewer(state.Spo2, at))
+                        {
+                            state.Spo2 = new VitalSample(value, at);
+                            news2Changed = true;
+                        }
+
+                        Evaluate(Signal.Spo2, value, entry, alerting);
+                        break;
+                    case ReadingKind.BodyTemperature:
+                        if (IsNewer(state.Temperature, at))
+                        {
+                            state.Temperature = new VitalSample(value, at);
+                            news2Changed = true;
+                        }
+
+                        Evaluate(Signal.BodyTemperature, value, entry, alerting);
+                        break;
+                    case ReadingKind.Battery:
+                        Evaluate(Signal.Battery, value, entry, alerting);
+                        break;
+                    case ReadingKind.Weight:
+                        Evaluate(Signal.Weight, value, entry, alerting);
+                        break;
+                }
+
+                break;
+            case BloodPressureReading pressure:
+                if (IsNewer(state.Systolic, at))
+                {
+                    state.Systolic = new VitalSample(pressure.Systolic, at);
+                    news2Changed = true;
+                }
+
+                Evaluate(Signal.Systolic, pressure.Systolic, entry, alerting);
+                Evaluate(Signal.Diastolic, pressure.Diastolic, entry, alerting);
+                break;
+            case GlucoseReading glucose:
+                Evaluate(Signal.Glucose, glucose.MgPerDl, entry, alerting);
+                if (glucose.Method == GlucoseMethod.Cgm && state.AddGlucose(new GlucosePoint(at, glucose.MgPerDl))
+                    && GlucoseTrends.Compute(state.RecentGlucose) is { } trend)
+                {
+                    entry = entry with { Trend = trend };
+                    Evaluate(Signal.GlucosePredicted, trend.PredictedMgPerDl, entry, alerting);
+                }
+
+                break;
+            case CodedReading { Kind: ReadingKind.EcgRhythm } rhythm:
+                EvaluateCode(Signal.EcgRhythm, rhythm.Code, entry, alerting);
+                break;
+            case CodedReading consciousness:
+                if (state.Consciousness is not { } known || at > known.At)
+                {
+                    state.Consciousness = new CodeSample(consciousness.Code, at);
+                    news2Changed = true;
+                }
+
+                break;
+            case OxygenSupplementReading oxygen:
+                if (state.OnOxygen is not { } current || at > current.At)
+                {
+                    state.OnOxygen = new FlagSample(oxygen.OnOxygen, at);
+                    news2Changed = true;
+                }
+
+                break;
+            case DoseEventReading dose:
+                result.Add(new DoseReported(state.PatientId, at, dose.MedicationId, dose.Event, dose.ScheduledFor, entry.Id));
+                break;
+            case InhalerActuationReading inhaler:
+                result.Add(new InhalerActuated(state.PatientId, at, inhaler.MedicationId, inhaler.Puffs, entry.Id));
+                break;
+        }
+
+        if (news2Changed)
+        {
+            ScoreNews2(entry, alerting);
+        }
+
+        return entry;
+    }
+
+    /// <summary>NEWS2 keeps each parameter's newest sample; a late reading does not replace it.</summary>
+    private static bool IsNewer(VitalSample? current, DateTimeOffset at) => current is not { } known || at > known.At;
+
+    private void ScoreNews2(ReadingEntry entry, bool alerting)
+    {
+        var at = entry.At;
+        var window = options.News2Window;
+        double? Fresh(VitalSample? sample) => sample is { } s && at - s.At <= window ? s.Value : null;
+
+        var input = new News2Input(
+            Fresh(state.RespiratoryRate),
+            Fresh(state.Spo2),
+            profile.Spo2Scale,
+            state.OnOxygen is { } oxygen && at - oxygen.At <= window ? oxygen.Value : profile.OnSupplementalOxygen,
+            Fresh(state.Systolic),
+            Fresh(state.Pulse),
+            state.Consciousness is { } level && at - level.At <= window ? level.Code : profile.AssumedConsciousness,
+            Fresh(state.Temperature));
+        var score = News2.Score(input);
+        if (state.LastNews2 == score)
+        {
+            return;
+        }
+
+        state.LastNews2 = score;
+        result.Add(new News2Entry(state.PatientId, at, score));
+        Evaluate(Signal.News2Total, score.Total, entry, alerting, mayClear: score.Complete);
+    }
+
+    private void Evaluate(Signal signal, double value, ReadingEntry entry, bool alerting, bool mayClear = true)
+    {
+        if (!alerting)
+        {
+            return;
+        }
+
+        foreach (var rule in profile.Rules.For(signal))
+        {
+            Step(rule, rule.Evaluate(value), value, null, entry, mayClear);
+        }
+    }
+
+    private void EvaluateCode(Signal signal, string code, ReadingEntry entry, bool alerting)
+    {
+        if (!alerting)
+        {
+            return;
+        }
+
+        foreach (var rule in profile.Rules.For(signal))
+        {
+            Step(rule, rule.Evaluate(code), null, code, entry, mayClear: true);
+        }
+    }
+
+    private void Step(AlertRule rule, Condition condition, double? value, string? code, ReadingEntry entry, bool mayClear)
+    {
+        ref var ruleState = ref CollectionsMarshal.GetValueRefOrAddDefault(state.Rules, rule.Id, out _);
+        var episodeStart = ruleState.EpisodeStart;
+        var transition = AlertDecider.Step(ref ruleState, condition, rule.SustainFor, entry.At, mayClear);
+        if (transition is not (RuleTransition.Raised or RuleTransition.Cleared))
+        {
+            return;
+        }
+
+        var dedupKey = AlertIds.DedupKey(state.PatientId, rule.Id);
+        var unit = UnitOf(rule.Signal);
+        if (transition == RuleTransition.Raised)
+        {
+            var start = ruleState.EpisodeStart!.Value;
+            result.Add(new AlertRaised(AlertIds.For(dedupKey, start), dedupKey, state.PatientId, rule.Id, rule.Title, rule.Priority,
+                rule.Category, rule.Direction, entry.At, start, value, code, unit, entry.Id));
+        }
+        else
+        {
+            result.Add(new AlertCleared(AlertIds.For(dedupKey, episodeStart!.Value), dedupKey, state.PatientId, rule.Id, entry.At,
+                value, code, unit, entry.Id));
+        }
+    }
+
+    private static string UnitOf(Signal signal) => signal switch
+    {
+        Signal.HeartRate or Signal.RespiratoryRate => Ucum.PerMinute,
+        Signal.Spo2 or Signal.Battery => Ucum.Percent,
+        Signal.BodyTemperature => Ucum.Celsius,
+        Signal.Systolic or Signal.Diastolic => Ucum.MillimetreOfMercury,
+        Signal.Glucose or Signal.GlucosePredicted => Ucum.MilligramsPerDecilitre,
+        Signal.Weight => Ucum.Kilogram,
+        _ => "",
+    };
+}

@@ -1,0 +1,8 @@
+namespace IoMT.Core.Pipeline;
+
+/// <summary>
+/// A device message as the transport delivered it (an Event Hubs event, a local log record): the body, the device
+/// identity the transport authenticated, when it was received, and a position in the source that identifies this
+/// delivery (e.g. partition + sequence number) and stays the same when it is delivered again.
+/// </summary>
+public sealed record ReceivedMessage(ReadOnlyMemory<byte> Body, string? AuthenticatedDeviceId, DateTimeOffset ReceivedAt, string SourcePosition);

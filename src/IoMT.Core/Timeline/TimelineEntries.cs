@@ -1,0 +1,67 @@
+using IoMT.Core.Enrichment;
+using IoMT.Core.Telemetry;
+using IoMT.Core.Validation;
+
+namespace IoMT.Core.Timeline;
+
+/// <summary>An accepted reading on a patient's timeline, with where it came from.</summary>
+public sealed record ReadingEntry(
+    string PatientId,
+    string DeviceId,
+    string MessageId,
+    int Index,
+    DateTimeOffset ReceivedAt,
+    string SourcePosition,
+    Reading Reading)
+{
+    /// <summary>Deterministic: the same device, message and index always give the same id, so a repeat changes nothing.</summary>
+    public string Id => DeterministicId.Create("rd_", DeviceId, MessageId, Index);
+
+    /// <summary>CGM trend at this reading, when it is a CGM glucose with enough history.</summary>
+    public GlucoseTrend? Trend { get; init; }
+
+    public DateTimeOffset At => Reading.At;
+}
+
+/// <summary>A patient's NEWS2 when it changed, computed from their latest vitals at <see cref="At"/>.</summary>
+public sealed record News2Entry(string PatientId, DateTimeOffset At, News2Result Score)
+{
+    public string Id => DeterministicId.Create("ns_", PatientId, "news2", At.UtcTicks);
+}
+
+/// <summary>
+/// A rejected message or reading, kept with its reason so nothing is lost and it can be replayed after a fix.
+/// <see cref="ReadingIndex"/> is −1 when the whole message was rejected; <see cref="Raw"/> is then the whole body.
+/// </summary>
+public sealed record QuarantineRecord(
+    string DeviceId,
+    string? PatientId,
+    string? MessageId,
+    int ReadingIndex,
+    DateTimeOffset ReceivedAt,
+    string SourcePosition,
+    ValidationError Error,
+    RawPayload Raw)
+{
+    public string Id => DeterministicId.Create("qr_", DeviceId, SourcePosition, ReadingIndex);
+}
+
+/// <summary>Rejected bytes: UTF-8 text when they are valid UTF-8, otherwise base64 so no byte is lost.</summary>
+public sealed record RawPayload(string Content, bool IsBase64)
+{
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static RawPayload From(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return new RawPayload(StrictUtf8.GetString(bytes), false);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return new RawPayload(Convert.ToBase64String(bytes), true);
+        }
+    }
+
+    public byte[] ToBytes() => IsBase64 ? Convert.FromBase64String(Content) : StrictUtf8.GetBytes(Content);
+}

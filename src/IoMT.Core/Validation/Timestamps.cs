@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace IoMT.Core.Validation;
+
+/// <summary>ISO-8601 date-times with an explicit UTC offset (RFC 3339), e.g. <c>2026-11-21T08:30:00Z</c>.</summary>
+internal static class Timestamps
+{
+    private const int MaxLength = 64;
+
+    public static string FormatMessage(string field) =>
+        $"'{field}' must be an ISO-8601 date-time with a UTC offset, e.g. 2026-11-21T08:30:00Z or 2026-11-21T09:30:00+01:00.";
+
+    /// <summary>Reads the current string token; false when it is not a date-time or has no explicit offset (local time is ambiguous).</summary>
+    public static bool TryRead(ref Utf8JsonReader reader, out DateTimeOffset value)
+    {
+        value = default;
+        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > MaxLength)
+        {
+            return false;
+        }
+
+        Span<byte> buffer = stackalloc byte[MaxLength];
+        var text = reader.ValueIsEscaped ? buffer[..reader.CopyString(buffer)] : reader.ValueSpan;
+        if (!HasExplicitOffset(text))
+        {
+            return false;
+        }
+
+        try
+        {
+            return text.IndexOfAny((byte)'t', (byte)'z') < 0 ? reader.TryGetDateTimeOffset(out value) : TryParseLowercase(text, out value);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // An offset that moves the instant outside year 1–9999.
+            return false;
+        }
+    }
+
+    /// <summary>RFC 3339 allows a lowercase 't' and 'z'; System.Text.Json only reads the uppercase forms.</summary>
+    private static bool TryParseLowercase(ReadOnlySpan<byte> text, out DateTimeOffset value)
+    {
+        Span<byte> quoted = stackalloc byte[MaxLength + 2];
+        quoted[0] = (byte)'"';
+        for (var i = 0; i < text.Length; i++)
+        {
+            quoted[i + 1] = text[i] is (byte)'t' or (byte)'z' ? (byte)(text[i] - 32) : text[i];
+        }
+
+        quoted[text.Length + 1] = (byte)'"';
+        var reader = new Utf8JsonReader(quoted[..(text.Length + 2)]);
+        reader.Read();
+        return reader.TryGetDateTimeOffset(out value);
+    }
+
+    private static bool HasExplicitOffset(ReadOnlySpan<byte> text) =>
+        text.Length > 10 && (text[^1] is (byte)'Z' or (byte)'z' || (text.Length > 16 && text[^6] is (byte)'+' or (byte)'-' && text[^3] == (byte)':'));
+}

@@ -15,22 +15,23 @@ public enum RuleTransition
     Raised,
     Cleared,
 
-    /// <summary>The reading is not newer than the last one evaluated for this rule; it changes nothing.</summary>
+    /// <summary>The reading is older than the last one evaluated for this rule; it changes nothing.</summary>
     Ignored,
 }
 
 /// <summary>
 /// The pure decider of a rule: (state, condition at a time) → (state, transition). It raises once the raise
 /// condition has held across readings for the sustain duration, raises nothing more during the episode, and
-/// clears only on the clear condition (hysteresis). Readings not newer than the last evaluated one are ignored,
-/// so redelivered or late readings never raise twice.
+/// clears only on the clear condition (hysteresis). Readings older than the last evaluated one are ignored, so late
+/// readings change nothing; a reading at the same instant is evaluated (several values measured together, such as
+/// the NEWS2 parameters of one spot check), and cannot raise twice because an open episode never raises again.
 /// </summary>
 public static class AlertDecider
 {
     /// <param name="mayClear">False when the value is only a lower bound (an incomplete NEWS2): it may raise but not clear.</param>
     public static RuleTransition Step(ref RuleState state, Condition condition, TimeSpan sustainFor, DateTimeOffset at, bool mayClear = true)
     {
-        if (state.LastAt != default && at <= state.LastAt)
+        if (state.LastAt != default && at < state.LastAt)
         {
             return RuleTransition.Ignored;
         }

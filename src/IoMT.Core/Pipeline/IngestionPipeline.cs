@@ -42,7 +42,8 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
         var messageError = envelope.Error ?? CheckDevice(deviceId, context);
         if (messageError is not null)
         {
-            result.Add(new QuarantineRecord(deviceId, null, envelope.MessageId, -1, message.ReceivedAt, message.SourcePosition, messageError, RawPayload.From(body)));
+            result.Add(new QuarantineRecord(deviceId, PatientAtReceipt(deviceId, message, context), envelope.MessageId, -1, message.ReceivedAt,
+                message.SourcePosition, messageError, RawPayload.From(body)));
             result.Add(new MessageOutcome(batchIndex, MessageStatus.Rejected, envelope.MessageId, deviceId, 0, [new RejectedReading(-1, messageError)]));
             return;
         }
@@ -73,7 +74,9 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
 
             if (error is not null)
             {
-                result.Add(new QuarantineRecord(deviceId, patientId, messageId, reading.Index, message.ReceivedAt, message.SourcePosition, error,
+                // A reading from outside every binding period belongs to no known patient, not to today's.
+                var owner = error.Code == ErrorCodes.BindingNone ? null : PatientAtReceipt(deviceId, message, context);
+                result.Add(new QuarantineRecord(deviceId, owner, messageId, reading.Index, message.ReceivedAt, message.SourcePosition, error,
                     RawPayload.From(reading.Raw(body))));
                 (rejected ??= []).Add(new RejectedReading(reading.Index, error));
                 continue;
@@ -92,6 +95,10 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
         var status = rejected is null ? MessageStatus.Accepted : accepted > 0 ? MessageStatus.Partial : MessageStatus.Rejected;
         result.Add(new MessageOutcome(batchIndex, status, messageId, deviceId, accepted, rejected is null ? [] : rejected));
     }
+
+    /// <summary>Rejected data is filed under the patient the device served when it arrived, when there was one.</summary>
+    private static string? PatientAtReceipt(string deviceId, ReceivedMessage message, IIngestionContext context) =>
+        context.ResolvesPatients ? context.FindPatient(deviceId, message.ReceivedAt) : null;
 
     private static ValidationError? CheckDevice(string deviceId, IIngestionContext context)
     {

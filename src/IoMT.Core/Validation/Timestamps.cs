@@ -19,16 +19,21 @@ internal static class Timestamps
             return false;
         }
 
-        Span<byte> buffer = stackalloc byte[MaxLength];
-        var text = reader.ValueIsEscaped ? buffer[..reader.CopyString(buffer)] : reader.ValueSpan;
-        if (!HasExplicitOffset(text))
-        {
-            return false;
-        }
-
         try
         {
+            Span<byte> buffer = stackalloc byte[MaxLength];
+            var text = reader.ValueIsEscaped ? buffer[..reader.CopyString(buffer)] : reader.ValueSpan;
+            if (!HasExplicitOffset(text))
+            {
+                return false;
+            }
+
             return text.IndexOfAny((byte)'t', (byte)'z') < 0 ? reader.TryGetDateTimeOffset(out value) : TryParseLowercase(text, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            // Unescaping found invalid UTF-8.
+            return false;
         }
         catch (ArgumentOutOfRangeException)
         {

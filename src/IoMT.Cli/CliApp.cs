@@ -2,29 +2,42 @@ using System.CommandLine;
 
 namespace IoMT.Cli;
 
-/// <summary>The <c>iomt</c> command tree. Commands write only to the given writers, so tests can run them in process.</summary>
+/// <summary>Where commands read and write, and what they use to reach the network and the clock.</summary>
+public sealed record CliEnvironment(TextReader Input, TextWriter Output, TextWriter Error, HttpMessageHandler? Http = null, TimeProvider? Time = null)
+{
+    public static CliEnvironment Console => new(System.Console.In, System.Console.Out, System.Console.Error);
+
+    public TimeProvider Clock => Time ?? TimeProvider.System;
+}
+
+/// <summary>The <c>iomt</c> command tree. Commands use only the given environment, so tests can run them in process.</summary>
 public static class CliApp
 {
-    /// <summary>Exit code for command-line usage errors (unknown command, missing or malformed option).</summary>
+    /// <summary>Exit code for command-line usage errors (unknown command, missing or malformed option, unreadable file).</summary>
     public const int UsageError = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? httpHandler = null, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("IoMT.Cloud command-line tool.");
-        root.Subcommands.Add(HealthCommand.Create(httpHandler));
+        ArgumentNullException.ThrowIfNull(environment);
+        var root = new RootCommand("IoMT.Cloud command-line tool.")
+        {
+            HealthCommand.Create(environment),
+            ValidateCommand.Create(environment),
+            News2Command.Create(environment),
+        };
 
         var parseResult = root.Parse(args);
-        var invocation = new InvocationConfiguration { Output = output, Error = error };
         if (parseResult.Errors.Count > 0)
         {
             foreach (var parseError in parseResult.Errors)
             {
-                await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
+                await environment.Error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
             }
 
             return UsageError;
         }
 
+        var invocation = new InvocationConfiguration { Output = environment.Output, Error = environment.Error };
         return await parseResult.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,15 +7,15 @@ namespace IoMT.Cli;
 /// <summary><c>iomt health [--api URL]</c>: prints the API's health summary; exit 0 when it can serve, 1 otherwise.</summary>
 internal static class HealthCommand
 {
-    public static Command Create(HttpMessageHandler? httpHandler)
+    public static Command Create(CliEnvironment environment)
     {
         var api = ApiOptions.Api();
         var command = new Command("health", "Show the version and dependency health of an IoMT.Cloud API.") { api };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var output = parseResult.InvocationConfiguration.Output;
-            var error = parseResult.InvocationConfiguration.Error;
-            using var client = ApiOptions.CreateClient(parseResult.GetRequiredValue(api), httpHandler);
+            var output = environment.Output;
+            var error = environment.Error;
+            using var client = ApiOptions.CreateClient(parseResult.GetRequiredValue(api), environment.Http);
             try
             {
                 using var response = await client.GetAsync(new Uri("api/health", UriKind.Relative), cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,3 @@
 using IoMT.Cli;
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+return await CliApp.RunAsync(args, CliEnvironment.Console).ConfigureAwait(false);

@@ -3,13 +3,19 @@ namespace IoMT.Cli.Tests;
 /// <summary>Runs the <c>iomt</c> command tree in process and captures what it writes.</summary>
 internal static class CliRunner
 {
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(HttpMessageHandler? http, params string[] args)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(HttpMessageHandler? http, params string[] args) =>
+        await RunWithInputAsync("", http, args);
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunWithInputAsync(string input, HttpMessageHandler? http, params string[] args)
     {
+        using var reader = new StringReader(input);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync(args, output, error, http);
+        var exitCode = await CliApp.RunAsync(args, new CliEnvironment(reader, output, error, http));
         return (exitCode, output.ToString(), error.ToString());
     }
+
+    public static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>Answers every request with one canned response and remembers the request URI.</summary>

@@ -33,6 +33,4 @@ public static class ErrorCodes
 }
 
 /// <summary>Why something was rejected: a stable <see cref="ErrorCodes">code</see>, an RFC 6901 JSON pointer and a human message.</summary>
-#pragma warning disable CA1720 // "Pointer" is the contract's name for the JSON pointer.
 public sealed record ValidationError(string Code, string Pointer, string Message);
-#pragma warning restore CA1720

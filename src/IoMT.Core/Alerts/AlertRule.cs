@@ -110,9 +110,9 @@ public sealed record AlertRule
 
     public Condition Evaluate(string code)
     {
-        foreach (var raising in Codes!)
+        for (var i = 0; i < Codes!.Count; i++)
         {
-            if (string.Equals(raising, code, StringComparison.Ordinal))
+            if (string.Equals(Codes[i], code, StringComparison.Ordinal))
             {
                 return Condition.Raise;
             }

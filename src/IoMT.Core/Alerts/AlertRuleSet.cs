@@ -6,7 +6,7 @@ namespace IoMT.Core.Alerts;
 /// </summary>
 public sealed class AlertRuleSet
 {
-    private readonly AlertRule[][] _bySignal;
+    private readonly IndexedRule[][] _bySignal;
 
     public AlertRuleSet(IEnumerable<AlertRule> rules, IReadOnlyDictionary<string, RuleOverride>? overrides = null)
     {
@@ -27,10 +27,10 @@ public sealed class AlertRuleSet
         }
 
         Rules = effective;
-        _bySignal = new AlertRule[Enum.GetValues<Signal>().Length][];
+        _bySignal = new IndexedRule[Enum.GetValues<Signal>().Length][];
         foreach (var signal in Enum.GetValues<Signal>())
         {
-            _bySignal[(int)signal] = [.. effective.Where(rule => rule.Enabled && rule.Signal == signal)];
+            _bySignal[(int)signal] = [.. effective.Select((rule, index) => new IndexedRule(rule, index)).Where(r => r.Rule.Enabled && r.Rule.Signal == signal)];
         }
     }
 
@@ -39,9 +39,12 @@ public sealed class AlertRuleSet
     /// <summary>Every rule, disabled ones included.</summary>
     public IReadOnlyList<AlertRule> Rules { get; }
 
-    /// <summary>The enabled rules watching <paramref name="signal"/>.</summary>
-    public ReadOnlySpan<AlertRule> For(Signal signal) => _bySignal[(int)signal];
+    /// <summary>The enabled rules watching <paramref name="signal"/>, with their position in <see cref="Rules"/>.</summary>
+    public ReadOnlySpan<IndexedRule> For(Signal signal) => _bySignal[(int)signal];
 }
+
+/// <summary>A rule and its position in its <see cref="AlertRuleSet.Rules"/>, where a patient keeps its state.</summary>
+public readonly record struct IndexedRule(AlertRule Rule, int Index);
 
 /// <summary>Alert rules that cannot be used, with every problem found.</summary>
 public sealed class InvalidAlertRulesException(IReadOnlyList<string> problems)

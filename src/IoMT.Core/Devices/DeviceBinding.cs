@@ -23,8 +23,9 @@ public static class BindingHistory
     {
         ArgumentNullException.ThrowIfNull(bindings);
         DeviceBinding? best = null;
-        foreach (var binding in bindings)
+        for (var i = 0; i < bindings.Count; i++)
         {
+            var binding = bindings[i];
             if (binding.Covers(at) && (best is null || binding.From > best.From))
             {
                 best = binding;

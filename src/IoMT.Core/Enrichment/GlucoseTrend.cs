@@ -29,7 +29,7 @@ public enum TrendArrow
 public readonly record struct GlucosePoint(DateTimeOffset At, double MgPerDl);
 
 /// <summary>Rate of change, arrow and the glucose predicted <see cref="GlucoseTrends.PredictionHorizon"/> ahead.</summary>
-public readonly record struct GlucoseTrend(double RateMgPerDlPerMinute, TrendArrow Arrow, double PredictedMgPerDl);
+public sealed record GlucoseTrend(double RateMgPerDlPerMinute, TrendArrow Arrow, double PredictedMgPerDl);
 
 /// <summary>
 /// CGM trend model: an ordinary least-squares line through the CGM points of the last

@@ -8,11 +8,14 @@ namespace IoMT.Core.Pipeline;
 /// </summary>
 public sealed class InMemoryIngestionContext : IIngestionContext
 {
-    private readonly Dictionary<string, DeviceStatus>? _devices;
-    private readonly Dictionary<string, List<DeviceBinding>>? _bindings;
+    private readonly bool _checksDevices;
+    private readonly bool _resolvesPatients;
+    private readonly Dictionary<string, DeviceEntry> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PatientProfile> _profiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PatientState> _states = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string DeviceId, string MessageId), string> _seen = [];
+
+    // The pipeline asks several questions about one device in a row: answer them from one lookup.
+    private DeviceEntry? _last;
 
     /// <summary>A context with a device registry and bindings (both may start empty).</summary>
     public InMemoryIngestionContext()
@@ -22,35 +25,31 @@ public sealed class InMemoryIngestionContext : IIngestionContext
 
     private InMemoryIngestionContext(bool checksDevices, bool resolvesPatients)
     {
-        _devices = checksDevices ? new(StringComparer.Ordinal) : null;
-        _bindings = resolvesPatients ? new(StringComparer.Ordinal) : null;
+        _checksDevices = checksDevices;
+        _resolvesPatients = resolvesPatients;
     }
 
     /// <summary>Validation only: no device checks, no patients, only duplicate detection.</summary>
     public static InMemoryIngestionContext ValidationOnly() => new(checksDevices: false, resolvesPatients: false);
 
-    public bool ChecksDevices => _devices is not null;
+    public bool ChecksDevices => _checksDevices;
 
-    public bool ResolvesPatients => _bindings is not null;
+    public bool ResolvesPatients => _resolvesPatients;
 
     public IReadOnlyDictionary<string, PatientState> States => _states;
 
     public InMemoryIngestionContext AddDevice(string deviceId, DeviceStatus status = DeviceStatus.Enabled)
     {
-        RequireRegistry(_devices)[deviceId] = status;
+        RequireRegistry();
+        Device(deviceId).Status = status;
         return this;
     }
 
     public InMemoryIngestionContext AddBinding(DeviceBinding binding)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        var bindings = RequireRegistry(_bindings);
-        if (!bindings.TryGetValue(binding.DeviceId, out var list))
-        {
-            bindings[binding.DeviceId] = list = [];
-        }
-
-        list.Add(binding);
+        RequireRegistry();
+        Device(binding.DeviceId).Bindings.Add(binding);
         return this;
     }
 
@@ -61,11 +60,10 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         return this;
     }
 
-    public DeviceStatus? FindDevice(string deviceId) =>
-        _devices is not null && _devices.TryGetValue(deviceId, out var status) ? status : null;
+    public DeviceStatus? FindDevice(string deviceId) => Find(deviceId)?.Status;
 
     public string? FindPatient(string deviceId, DateTimeOffset at) =>
-        _bindings is not null && _bindings.TryGetValue(deviceId, out var list) ? BindingHistory.PatientAt(list, at) : null;
+        Find(deviceId) is { } device ? BindingHistory.PatientAt(device.Bindings, at) : null;
 
     public PatientProfile GetProfile(string patientId)
     {
@@ -89,16 +87,56 @@ public sealed class InMemoryIngestionContext : IIngestionContext
 
     public bool IsDuplicate(string deviceId, string messageId, string sourcePosition)
     {
-        if (_seen.TryGetValue((deviceId, messageId), out var firstPosition))
+        var seen = Device(deviceId).Seen;
+        if (seen.TryGetValue(messageId, out var firstPosition))
         {
             return !string.Equals(firstPosition, sourcePosition, StringComparison.Ordinal);
         }
 
-        _seen[(deviceId, messageId)] = sourcePosition;
+        seen[messageId] = sourcePosition;
         return false;
     }
 
-    private static T RequireRegistry<T>(T? registry)
-        where T : class =>
-        registry ?? throw new InvalidOperationException("This context is validation-only: it has no device registry or bindings.");
+    private DeviceEntry? Find(string deviceId)
+    {
+        if (_last is not null && string.Equals(_last.Id, deviceId, StringComparison.Ordinal))
+        {
+            return _last;
+        }
+
+        return _devices.TryGetValue(deviceId, out var device) ? _last = device : null;
+    }
+
+    /// <summary>The device's entry, created when absent (an unregistered device still has message ids to remember).</summary>
+    private DeviceEntry Device(string deviceId)
+    {
+        if (Find(deviceId) is { } device)
+        {
+            return device;
+        }
+
+        _devices[deviceId] = device = new DeviceEntry(deviceId);
+        return _last = device;
+    }
+
+    private void RequireRegistry()
+    {
+        if (!_checksDevices)
+        {
+            throw new InvalidOperationException("This context is validation-only: it has no device registry or bindings.");
+        }
+    }
+
+    /// <summary>Everything known about one device: registration, binding history and the message ids it sent.</summary>
+    private sealed class DeviceEntry(string id)
+    {
+        public string Id { get; } = id;
+
+        /// <summary>Null while the device is not registered.</summary>
+        public DeviceStatus? Status { get; set; }
+
+        public List<DeviceBinding> Bindings { get; } = [];
+
+        public Dictionary<string, string> Seen { get; } = new(StringComparer.Ordinal);
+    }
 }

@@ -59,6 +59,9 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
 
         var accepted = 0;
         List<RejectedReading>? rejected = null;
+        MessageSource? source = null;
+        News2Due? news2Due = null;
+        (PatientState State, PatientProfile Profile)? patient = null;
         foreach (var reading in readings)
         {
             string? patientId = null;
@@ -85,16 +88,44 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
             accepted++;
             if (patientId is not null)
             {
-                var entry = new ReadingEntry(patientId, deviceId, messageId, reading.Index, message.ReceivedAt, message.SourcePosition, reading.Reading!);
+                if (!ReferenceEquals(patientId, patient?.State.PatientId))
+                {
+                    // The readings of a message usually belong to one patient: look them up once.
+                    patient = (context.GetState(patientId), context.GetProfile(patientId));
+                }
+
+                source ??= new MessageSource(deviceId, messageId, message.ReceivedAt, message.SourcePosition);
+                var entry = new ReadingEntry(patientId, source, reading.Index, reading.Reading!);
                 var alerting = message.ReceivedAt - entry.At <= Options.MaxAlertingAge;
-                var monitor = new PatientMonitor(context.GetState(patientId), context.GetProfile(patientId), enrichment, result);
-                result.Add(monitor.Observe(entry, alerting));
+                if (news2Due is { } due && (!ReferenceEquals(due.State, patient.Value.State) || due.Entry.At != entry.At))
+                {
+                    ScoreNews2(due, result);
+                    news2Due = null;
+                }
+
+                if (new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result).Observe(entry, alerting))
+                {
+                    news2Due = new News2Due(patient.Value.State, patient.Value.Profile, entry, alerting);
+                }
+
+                result.Add(entry);
             }
+        }
+
+        if (news2Due is { } last)
+        {
+            ScoreNews2(last, result);
         }
 
         var status = rejected is null ? MessageStatus.Accepted : accepted > 0 ? MessageStatus.Partial : MessageStatus.Rejected;
         result.Add(new MessageOutcome(batchIndex, status, messageId, deviceId, accepted, rejected is null ? [] : rejected));
     }
+
+    private void ScoreNews2(News2Due due, IngestionResult result) =>
+        new PatientMonitor(due.State, due.Profile, enrichment, result).ScoreNews2(due.Entry, due.Alerting);
+
+    /// <summary>A NEWS2 parameter changed at <see cref="Entry"/>'s instant; scored once that instant's readings are in.</summary>
+    private readonly record struct News2Due(PatientState State, PatientProfile Profile, ReadingEntry Entry, bool Alerting);
 
     /// <summary>Rejected data is filed under the patient the device served when it arrived, when there was one.</summary>
     private static string? PatientAtReceipt(string deviceId, ReceivedMessage message, IIngestionContext context) =>

@@ -53,7 +53,10 @@ public sealed class IngestionResult
     internal void Add(ReadingEntry entry)
     {
         _readings.Add(entry);
-        _touchedPatients.Add(entry.PatientId);
+        if (_readings.Count == 1 || !ReferenceEquals(_readings[^2].PatientId, entry.PatientId))
+        {
+            _touchedPatients.Add(entry.PatientId);
+        }
     }
 
     internal void Add(News2Entry entry) => _scores.Add(entry);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using IoMT.Core.Alerts;
 using IoMT.Core.Enrichment;
 using IoMT.Core.Telemetry;
@@ -8,12 +7,13 @@ namespace IoMT.Core.Pipeline;
 
 /// <summary>
 /// Applies one accepted reading to its patient: updates the NEWS2 parameters and CGM history, computes the CGM
-/// trend and NEWS2, and runs the patient's alert rules. Readings older than the alerting age update the timeline
+/// trend and runs the patient's alert rules; NEWS2 is scored once per instant. Readings older than the alerting age update the timeline
 /// but raise and clear nothing; readings not newer than what a rule last saw are ignored by that rule.
 /// </summary>
 internal readonly ref struct PatientMonitor(PatientState state, PatientProfile profile, EnrichmentOptions options, IngestionResult result)
 {
-    public ReadingEntry Observe(ReadingEntry entry, bool alerting)
+    /// <summary>Applies the reading; true when it changed a NEWS2 parameter (score it with <see cref="ScoreNews2"/>).</summary>
+    public bool Observe(ReadingEntry entry, bool alerting)
     {
         var at = entry.At;
         var news2Changed = false;
@@ -83,7 +83,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                 if (glucose.Method == GlucoseMethod.Cgm && state.AddGlucose(new GlucosePoint(at, glucose.MgPerDl))
                     && GlucoseTrends.Compute(state.RecentGlucose) is { } trend)
                 {
-                    entry = entry with { Trend = trend };
+                    entry.Trend = trend;
                     Evaluate(Signal.GlucosePredicted, trend.PredictedMgPerDl, entry, alerting);
                 }
 
@@ -115,18 +115,17 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                 break;
         }
 
-        if (news2Changed)
-        {
-            ScoreNews2(entry, alerting);
-        }
-
-        return entry;
+        return news2Changed;
     }
 
     /// <summary>NEWS2 keeps each parameter's newest sample; a late reading does not replace it.</summary>
     private static bool IsNewer(VitalSample? current, DateTimeOffset at) => current is not { } known || at > known.At;
 
-    private void ScoreNews2(ReadingEntry entry, bool alerting)
+    /// <summary>
+    /// Scores NEWS2 at the entry's time from the latest parameters, records it when it changed and runs the NEWS2
+    /// rules. Called once per patient and instant, after all the readings of that instant (a spot check's BP and pulse).
+    /// </summary>
+    public void ScoreNews2(ReadingEntry entry, bool alerting)
     {
         var at = entry.At;
         var window = options.News2Window;
@@ -161,7 +160,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
 
         foreach (var rule in profile.Rules.For(signal))
         {
-            Step(rule, rule.Evaluate(value), value, null, entry, mayClear);
+            Step(rule, rule.Rule.Evaluate(value), value, null, entry, mayClear);
         }
     }
 
@@ -174,13 +173,14 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
 
         foreach (var rule in profile.Rules.For(signal))
         {
-            Step(rule, rule.Evaluate(code), null, code, entry, mayClear: true);
+            Step(rule, rule.Rule.Evaluate(code), null, code, entry, mayClear: true);
         }
     }
 
-    private void Step(AlertRule rule, Condition condition, double? value, string? code, ReadingEntry entry, bool mayClear)
+    private void Step(IndexedRule indexed, Condition condition, double? value, string? code, ReadingEntry entry, bool mayClear)
     {
-        ref var ruleState = ref CollectionsMarshal.GetValueRefOrAddDefault(state.Rules, rule.Id, out _);
+        var rule = indexed.Rule;
+        ref var ruleState = ref state.RuleStates(profile.Rules)[indexed.Index];
         var episodeStart = ruleState.EpisodeStart;
         var transition = AlertDecider.Step(ref ruleState, condition, rule.SustainFor, entry.At, mayClear);
         if (transition is not (RuleTransition.Raised or RuleTransition.Cleared))

@@ -39,7 +39,53 @@ public sealed class PatientState(string patientId)
 
     public List<GlucosePoint> RecentGlucose { get; init; } = [];
 
-    public Dictionary<string, RuleState> Rules { get; init; } = new(StringComparer.Ordinal);
+    // Rule states live in an array aligned with the rule set that last used them (no lookup by id per reading);
+    // states of rules no longer in that set, or loaded from storage, wait in _unaligned until a rule set claims them.
+    private AlertRuleSet? _alignedWith;
+    private RuleState[] _aligned = [];
+    private Dictionary<string, RuleState> _unaligned = new(StringComparer.Ordinal);
+
+    /// <summary>Each rule's state by rule id (for storage and inspection).</summary>
+    public IReadOnlyDictionary<string, RuleState> Rules
+    {
+        get
+        {
+            var all = new Dictionary<string, RuleState>(_unaligned, StringComparer.Ordinal);
+            for (var i = 0; i < _aligned.Length; i++)
+            {
+                if (_aligned[i] != default)
+                {
+                    all[_alignedWith!.Rules[i].Id] = _aligned[i];
+                }
+            }
+
+            return all;
+        }
+
+        init => _unaligned = new Dictionary<string, RuleState>(value, StringComparer.Ordinal);
+    }
+
+    /// <summary>The states of <paramref name="rules"/>, by rule position; a policy change keeps the state of rules it keeps.</summary>
+    public Span<RuleState> RuleStates(AlertRuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (!ReferenceEquals(rules, _alignedWith))
+        {
+            var pending = new Dictionary<string, RuleState>(Rules, StringComparer.Ordinal);
+            var aligned = new RuleState[rules.Rules.Count];
+            for (var i = 0; i < aligned.Length; i++)
+            {
+                if (pending.Remove(rules.Rules[i].Id, out var kept))
+                {
+                    aligned[i] = kept;
+                }
+            }
+
+            (_alignedWith, _aligned, _unaligned) = (rules, aligned, pending);
+        }
+
+        return _aligned;
+    }
 
     /// <summary>Adds a CGM point if it is the newest; returns false for a late point (the trend uses arrival order).</summary>
     public bool AddGlucose(GlucosePoint point)

@@ -100,26 +100,31 @@ public static class ReadingKinds
         new(ReadingKind.Battery, "battery", Codes.Battery, Ucum.Percent, new(0, 100), Percent),
     ];
 
+    /// <summary>Kinds grouped by the length of their UTF-8 name, so a lookup compares at most two names.</summary>
+    private static readonly ReadingKindInfo[][] ByLength = [.. Enumerable.Range(0, All.Max(k => k.ContractNameUtf8.Length) + 1)
+        .Select(length => All.Where(k => k.ContractNameUtf8.Length == length).ToArray())];
+
     public static IReadOnlyList<ReadingKindInfo> Catalog => All;
 
     public static ReadingKindInfo Get(ReadingKind kind) => All[(int)kind];
 
     public static string ContractName(this ReadingKind kind) => All[(int)kind].ContractName;
 
-    /// <summary>Matches a contract name given as UTF-8 (case-sensitive).</summary>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Name, out ReadingKind kind)
+    /// <summary>Matches a contract name given as UTF-8 (case-sensitive); null when it is not a kind.</summary>
+    public static ReadingKind? Parse(ReadOnlySpan<byte> utf8Name)
     {
-        foreach (var info in All)
+        if (utf8Name.Length < ByLength.Length)
         {
-            if (utf8Name.SequenceEqual(info.ContractNameUtf8))
+            foreach (var info in ByLength[utf8Name.Length])
             {
-                kind = info.Kind;
-                return true;
+                if (utf8Name.SequenceEqual(info.ContractNameUtf8))
+                {
+                    return info.Kind;
+                }
             }
         }
 
-        kind = default;
-        return false;
+        return null;
     }
 
     public static bool TryParse(string name, out ReadingKind kind)

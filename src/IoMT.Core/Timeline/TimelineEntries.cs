@@ -4,21 +4,34 @@ using IoMT.Core.Validation;
 
 namespace IoMT.Core.Timeline;
 
+/// <summary>Where a message came from: shared by the entries of its readings.</summary>
+public sealed record MessageSource(string DeviceId, string MessageId, DateTimeOffset ReceivedAt, string SourcePosition);
+
 /// <summary>An accepted reading on a patient's timeline, with where it came from.</summary>
-public sealed record ReadingEntry(
-    string PatientId,
-    string DeviceId,
-    string MessageId,
-    int Index,
-    DateTimeOffset ReceivedAt,
-    string SourcePosition,
-    Reading Reading)
+public sealed class ReadingEntry(string patientId, MessageSource source, int index, Reading reading)
 {
+    public string PatientId { get; } = patientId;
+
+    public MessageSource Source { get; } = source;
+
+    /// <summary>Position of the reading in its message's <c>readings</c>.</summary>
+    public int Index { get; } = index;
+
+    public Reading Reading { get; } = reading;
+
+    /// <summary>CGM trend at this reading, when it is a CGM glucose with enough history.</summary>
+    public GlucoseTrend? Trend { get; internal set; }
+
     /// <summary>Deterministic: the same device, message and index always give the same id, so a repeat changes nothing.</summary>
     public string Id => DeterministicId.Create("rd_", DeviceId, MessageId, Index);
 
-    /// <summary>CGM trend at this reading, when it is a CGM glucose with enough history.</summary>
-    public GlucoseTrend? Trend { get; init; }
+    public string DeviceId => Source.DeviceId;
+
+    public string MessageId => Source.MessageId;
+
+    public DateTimeOffset ReceivedAt => Source.ReceivedAt;
+
+    public string SourcePosition => Source.SourcePosition;
 
     public DateTimeOffset At => Reading.At;
 }

@@ -21,6 +21,44 @@ internal static class JsonText
     }
 
     public static string ReadOrPlaceholder(ref Utf8JsonReader reader) => TryRead(ref reader, out var text) ? text : "(not valid UTF-8)";
+
+    /// <summary>
+    /// Whether the current string token equals <paramref name="text"/>. Device ids are ASCII, so the common case
+    /// compares bytes with characters directly instead of transcoding the string.
+    /// </summary>
+    public static bool ValueEquals(ref Utf8JsonReader reader, string text)
+    {
+        if (reader.ValueIsEscaped || !System.Text.Ascii.IsValid(text))
+        {
+            return reader.ValueTextEquals(text);
+        }
+
+        var value = reader.ValueSpan;
+        return value.Length == text.Length && System.Text.Ascii.Equals(value, text);
+    }
+}
+
+/// <summary>Matches property names and codes on their unescaped UTF-8 bytes.</summary>
+internal static class JsonNames
+{
+    private const int MaxNameLength = 32;
+
+    /// <summary>Unescapes the current (escaped) token to the stack and identifies it; names longer than any we know are unknown.</summary>
+    public static T Unescaped<T>(ref Utf8JsonReader reader, Func<ReadOnlySpan<byte>, T> identify)
+    {
+        Span<byte> buffer = stackalloc byte[MaxNameLength];
+        try
+        {
+            return reader.ValueSpan.Length <= MaxNameLength * 6 && reader.CopyString(buffer) is var length
+                ? identify(buffer[..length])
+                : identify([]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // Invalid UTF-8, or longer than any known name once unescaped.
+            return identify([]);
+        }
+    }
 }
 
 /// <summary>Where a JSON string value sits in the message body, so it can be matched or read later without copying.</summary>
@@ -28,6 +66,18 @@ internal readonly record struct JsonString(int Start, int Length, bool Escaped)
 {
     public static JsonString Of(ref Utf8JsonReader reader) =>
         new((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
+
+    /// <summary>Identifies the string with <paramref name="identify"/>, unescaping it first when needed.</summary>
+    public T Identify<T>(ReadOnlySpan<byte> body, Func<ReadOnlySpan<byte>, T> identify)
+    {
+        if (!Escaped)
+        {
+            return identify(body.Slice(Start, Length));
+        }
+
+        var reader = ReaderAt(body);
+        return JsonNames.Unescaped(ref reader, identify);
+    }
 
     public bool Matches(ReadOnlySpan<byte> body, ReadOnlySpan<byte> utf8)
     {
@@ -49,7 +99,7 @@ internal readonly record struct JsonString(int Start, int Length, bool Escaped)
     public string ToDisplayString(ReadOnlySpan<byte> body) =>
         TryGetString(body, out var text) ? TelemetryParser.Truncate(text) : "(not valid UTF-8)";
 
-    private Utf8JsonReader ReaderAt(ReadOnlySpan<byte> body)
+    public Utf8JsonReader ReaderAt(ReadOnlySpan<byte> body)
     {
         // The slice includes the quotes, so the reader sees exactly one string token.
         var reader = new Utf8JsonReader(body.Slice(Start - 1, Length + 2));

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
@@ -21,18 +22,29 @@ internal enum ReadingFieldId
     ScheduledFor,
 }
 
-/// <summary>One member's raw value: its JSON type and, depending on it, a number, a boolean, a time or a string location.</summary>
-internal struct FieldValue
+/// <summary>
+/// One member's raw value: its JSON type and where its bytes are (string contents, or the number as written).
+/// Values are decoded only when validation needs them, so capturing a reading costs a few bytes per member.
+/// </summary>
+internal readonly record struct FieldValue(JsonTokenType Type, JsonString Text)
 {
-    public JsonTokenType Type;
-    public double Number;
-    public bool NumberIsFinite;
-    public bool Boolean;
-    public DateTimeOffset Time;
-    public bool TimeIsValid;
-    public JsonString Text;
+    public bool IsPresent => Type != JsonTokenType.None;
 
-    public readonly bool IsPresent => Type != JsonTokenType.None;
+    public bool Boolean => Type == JsonTokenType.True;
+
+    /// <summary>The number as a finite double; false for a number too large to represent.</summary>
+    public bool TryGetNumber(ReadOnlySpan<byte> body, out double value)
+    {
+        var number = body.Slice(Text.Start, Text.Length);
+        return FastNumber.TryParse(number, out value)
+            || (Utf8Parser.TryParse(number, out value, out var consumed) && consumed == number.Length && double.IsFinite(value));
+    }
+
+    public bool TryGetTime(ReadOnlySpan<byte> body, out DateTimeOffset value)
+    {
+        value = default;
+        return Type == JsonTokenType.String && Timestamps.TryRead(body, Text, out value);
+    }
 }
 
 [InlineArray(FieldCount)]
@@ -74,65 +86,25 @@ internal struct ReadingFields
     };
 
     /// <summary>Identifies the property name the reader is positioned on.</summary>
-    public static ReadingFieldId Identify(ref Utf8JsonReader reader)
+    public static ReadingFieldId Identify(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped ? JsonNames.Unescaped(ref reader, Identify) : Identify(reader.ValueSpan);
+
+    public static ReadingFieldId Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
-        if (reader.ValueTextEquals("kind"u8))
-        {
-            return ReadingFieldId.Kind;
-        }
-
-        if (reader.ValueTextEquals("value"u8))
-        {
-            return ReadingFieldId.Value;
-        }
-
-        if (reader.ValueTextEquals("unit"u8))
-        {
-            return ReadingFieldId.Unit;
-        }
-
-        if (reader.ValueTextEquals("at"u8))
-        {
-            return ReadingFieldId.At;
-        }
-
-        if (reader.ValueTextEquals("systolic"u8))
-        {
-            return ReadingFieldId.Systolic;
-        }
-
-        if (reader.ValueTextEquals("diastolic"u8))
-        {
-            return ReadingFieldId.Diastolic;
-        }
-
-        if (reader.ValueTextEquals("method"u8))
-        {
-            return ReadingFieldId.Method;
-        }
-
-        if (reader.ValueTextEquals("flow"u8))
-        {
-            return ReadingFieldId.Flow;
-        }
-
-        if (reader.ValueTextEquals("medicationId"u8))
-        {
-            return ReadingFieldId.MedicationId;
-        }
-
-        if (reader.ValueTextEquals("puffs"u8))
-        {
-            return ReadingFieldId.Puffs;
-        }
-
-        if (reader.ValueTextEquals("event"u8))
-        {
-            return ReadingFieldId.Event;
-        }
-
-        return reader.ValueTextEquals("scheduledFor"u8) ? ReadingFieldId.ScheduledFor : ReadingFieldId.Unknown;
-    }
+        2 when name.SequenceEqual("at"u8) => ReadingFieldId.At,
+        4 when name.SequenceEqual("kind"u8) => ReadingFieldId.Kind,
+        4 when name.SequenceEqual("unit"u8) => ReadingFieldId.Unit,
+        4 when name.SequenceEqual("flow"u8) => ReadingFieldId.Flow,
+        5 when name.SequenceEqual("value"u8) => ReadingFieldId.Value,
+        5 when name.SequenceEqual("puffs"u8) => ReadingFieldId.Puffs,
+        5 when name.SequenceEqual("event"u8) => ReadingFieldId.Event,
+        6 when name.SequenceEqual("method"u8) => ReadingFieldId.Method,
+        8 when name.SequenceEqual("systolic"u8) => ReadingFieldId.Systolic,
+        9 when name.SequenceEqual("diastolic"u8) => ReadingFieldId.Diastolic,
+        12 when name.SequenceEqual("medicationId"u8) => ReadingFieldId.MedicationId,
+        12 when name.SequenceEqual("scheduledFor"u8) => ReadingFieldId.ScheduledFor,
+        _ => ReadingFieldId.Unknown,
+    };
 
     public readonly FieldValue this[ReadingFieldId id] => _values[(int)id];
 
@@ -150,25 +122,9 @@ internal struct ReadingFields
             return;
         }
 
-        field.Type = reader.TokenType;
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Number:
-                field.NumberIsFinite = reader.TryGetDouble(out field.Number) && double.IsFinite(field.Number);
-                break;
-            case JsonTokenType.True:
-            case JsonTokenType.False:
-                field.Boolean = reader.TokenType == JsonTokenType.True;
-                break;
-            case JsonTokenType.String:
-                field.Text = JsonString.Of(ref reader);
-                if (id is ReadingFieldId.At or ReadingFieldId.ScheduledFor)
-                {
-                    field.TimeIsValid = Timestamps.TryRead(ref reader, out field.Time);
-                }
-
-                break;
-        }
+        field = new FieldValue(reader.TokenType, reader.TokenType == JsonTokenType.String
+            ? JsonString.Of(ref reader)
+            : new JsonString((int)reader.TokenStartIndex, reader.ValueSpan.Length, Escaped: false));
     }
 }
 

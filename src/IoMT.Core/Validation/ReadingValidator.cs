@@ -31,7 +31,7 @@ internal static class ReadingValidator
             return v.WrongType(ReadingFieldId.Kind, "a string");
         }
 
-        if (!TryParseKind(kindField.Text, context.Body, out var kind))
+        if (kindField.Text.Identify(context.Body, ReadingKinds.Parse) is not { } kind)
         {
             return v.Fail(ReadingFieldId.Kind, ErrorCodes.ReadingKindUnknown, $"Unknown reading kind '{kindField.Text.ToDisplayString(context.Body)}'.");
         }
@@ -43,12 +43,11 @@ internal static class ReadingValidator
             return v.Required(ReadingFieldId.At, "every reading");
         }
 
-        if (!atField.TimeIsValid)
+        if (!atField.TryGetTime(context.Body, out var at))
         {
             return v.Fail(ReadingFieldId.At, atField.Type == JsonTokenType.String ? ErrorCodes.SchemaFormat : ErrorCodes.SchemaType, Timestamps.FormatMessage("at"));
         }
 
-        var at = atField.Time;
         var (reading, error) = kind switch
         {
             ReadingKind.BloodPressure => BloodPressure(ref fields, at, ref v),
@@ -62,21 +61,6 @@ internal static class ReadingValidator
         };
 
         return error is not null ? (null, error) : CheckTime(reading!, ref context, ref v);
-    }
-
-    private static bool TryParseKind(JsonString text, ReadOnlySpan<byte> body, out ReadingKind kind)
-    {
-        foreach (var info in ReadingKinds.Catalog)
-        {
-            if (text.Matches(body, info.ContractNameUtf8))
-            {
-                kind = info.Kind;
-                return true;
-            }
-        }
-
-        kind = default;
-        return false;
     }
 
     private static (Reading?, ValidationError?) CheckTime(Reading reading, ref ReadingContext context, ref Checker v)
@@ -277,13 +261,14 @@ internal static class ReadingValidator
         }
 
         var scheduled = fields[ReadingFieldId.ScheduledFor];
-        if (scheduled.IsPresent && !scheduled.TimeIsValid)
+        DateTimeOffset scheduledFor = default;
+        if (scheduled.IsPresent && !scheduled.TryGetTime(v.Body, out scheduledFor))
         {
             return v.Fail(ReadingFieldId.ScheduledFor, scheduled.Type == JsonTokenType.String ? ErrorCodes.SchemaFormat : ErrorCodes.SchemaType,
                 Timestamps.FormatMessage("scheduledFor"));
         }
 
-        return (new DoseEventReading(at, medicationId, type, scheduled.IsPresent ? scheduled.Time : null), null);
+        return (new DoseEventReading(at, medicationId, type, scheduled.IsPresent ? scheduledFor : null), null);
     }
 
     /// <summary>Builds errors for one reading: pointers like <c>/readings/3/value</c>.</summary>
@@ -305,10 +290,10 @@ internal static class ReadingValidator
         public bool Number(ref ReadingFields fields, ReadingFieldId id, string kindName, out double value, out ValidationError? error)
         {
             var field = fields[id];
-            value = field.Number;
+            value = 0;
             (_, error) = !field.IsPresent ? Required(id, kindName + " readings")
                 : field.Type != JsonTokenType.Number ? WrongType(id, "a number")
-                : !field.NumberIsFinite ? Fail(id, ErrorCodes.ValueOutOfRange, $"'{ReadingFields.Name(id)}' is too large to be a measurement.")
+                : !field.TryGetNumber(Body, out value) ? Fail(id, ErrorCodes.ValueOutOfRange, $"'{ReadingFields.Name(id)}' is too large to be a measurement.")
                 : default;
             return error is null;
         }
@@ -323,11 +308,12 @@ internal static class ReadingValidator
                 return false;
             }
 
-            foreach (var accepted in info.Units)
+            // Indexing, not foreach: an interface enumerator would allocate for every reading.
+            for (var i = 0; i < info.Units.Count; i++)
             {
-                if (field.Text.Matches(Body, accepted.Utf8))
+                if (field.Text.Matches(Body, info.Units[i].Utf8))
                 {
-                    unit = accepted;
+                    unit = info.Units[i];
                     error = null;
                     return true;
                 }

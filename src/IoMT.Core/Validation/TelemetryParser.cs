@@ -72,28 +72,7 @@ public static class TelemetryParser
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = EnvelopeField.Unknown;
-            if (reader.ValueTextEquals("schema"u8))
-            {
-                field = EnvelopeField.Schema;
-            }
-            else if (reader.ValueTextEquals("messageId"u8))
-            {
-                field = EnvelopeField.MessageId;
-            }
-            else if (reader.ValueTextEquals("deviceId"u8))
-            {
-                field = EnvelopeField.DeviceId;
-            }
-            else if (reader.ValueTextEquals("sentAt"u8))
-            {
-                field = EnvelopeField.SentAt;
-            }
-            else if (reader.ValueTextEquals("readings"u8))
-            {
-                field = EnvelopeField.Readings;
-            }
-
+            var field = reader.ValueIsEscaped ? JsonNames.Unescaped(ref reader, IdentifyEnvelopeField) : IdentifyEnvelopeField(reader.ValueSpan);
             reader.Read();
             if (field == EnvelopeField.Unknown)
             {
@@ -189,6 +168,16 @@ public static class TelemetryParser
         }
     }
 
+    private static EnvelopeField IdentifyEnvelopeField(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        6 when name.SequenceEqual("schema"u8) => EnvelopeField.Schema,
+        6 when name.SequenceEqual("sentAt"u8) => EnvelopeField.SentAt,
+        8 when name.SequenceEqual("deviceId"u8) => EnvelopeField.DeviceId,
+        8 when name.SequenceEqual("readings"u8) => EnvelopeField.Readings,
+        9 when name.SequenceEqual("messageId"u8) => EnvelopeField.MessageId,
+        _ => EnvelopeField.Unknown,
+    };
+
     private static string Name(EnvelopeField field) => field switch
     {
         EnvelopeField.Schema => "schema",
@@ -264,7 +253,7 @@ public static class TelemetryParser
                     break;
                 case EnvelopeField.DeviceId:
                     // The common case, a device naming itself, allocates nothing.
-                    _deviceId = authenticatedDeviceId is not null && reader.ValueTextEquals(authenticatedDeviceId)
+                    _deviceId = authenticatedDeviceId is not null && JsonText.ValueEquals(ref reader, authenticatedDeviceId)
                         ? authenticatedDeviceId
                         : ReadId(field, ref reader);
                     break;

@@ -19,6 +19,12 @@ internal static class Timestamps
             return false;
         }
 
+        // Nearly every device timestamp takes the fast path; everything else goes through System.Text.Json.
+        if (!reader.ValueIsEscaped && FastTimestamp.TryParse(reader.ValueSpan, out value))
+        {
+            return true;
+        }
+
         try
         {
             Span<byte> buffer = stackalloc byte[MaxLength];
@@ -28,7 +34,7 @@ internal static class Timestamps
                 return false;
             }
 
-            return text.IndexOfAny((byte)'t', (byte)'z') < 0 ? reader.TryGetDateTimeOffset(out value) : TryParseLowercase(text, out value);
+            return text.IndexOfAny((byte)'t', (byte)'z') >= 0 ? TryParseLowercase(text, out value) : reader.TryGetDateTimeOffset(out value);
         }
         catch (InvalidOperationException)
         {
@@ -40,6 +46,18 @@ internal static class Timestamps
             // An offset that moves the instant outside year 1–9999.
             return false;
         }
+    }
+
+    /// <summary>Reads a string value captured earlier from <paramref name="body"/>.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> body, JsonString text, out DateTimeOffset value)
+    {
+        if (!text.Escaped && FastTimestamp.TryParse(body.Slice(text.Start, text.Length), out value))
+        {
+            return true;
+        }
+
+        var reader = text.ReaderAt(body);
+        return TryRead(ref reader, out value);
     }
 
     /// <summary>RFC 3339 allows a lowercase 't' and 'z'; System.Text.Json only reads the uppercase forms.</summary>

@@ -70,9 +70,9 @@ public class AlertRuleTests
 
         var patient = new AlertRuleSet(DefaultAlertRules.All, overrides);
 
-        var rule = patient.For(Signal.Spo2)[0];
+        var rule = patient.For(Signal.Spo2)[0].Rule;
         Assert.Equal((88.0, 90.0, TimeSpan.FromSeconds(30)), (rule.RaiseAt!.Value, rule.ClearAt!.Value, rule.SustainFor));
-        Assert.Equal(90, AlertRuleSet.Defaults.For(Signal.Spo2)[0].RaiseAt);
+        Assert.Equal(90, AlertRuleSet.Defaults.For(Signal.Spo2)[0].Rule.RaiseAt);
     }
 
     [Fact]
@@ -82,6 +82,20 @@ public class AlertRuleTests
 
         Assert.Equal(0, set.For(Signal.Spo2).Length);
         Assert.Contains(set.Rules, r => r.Id == "spo2-low" && !r.Enabled);
+    }
+
+    [Fact]
+    public void RuleSet_IndexesAreRulePositions()
+    {
+        var set = AlertRuleSet.Defaults;
+
+        Assert.All(Enum.GetValues<Signal>(), signal =>
+        {
+            foreach (var indexed in set.For(signal))
+            {
+                Assert.Same(set.Rules[indexed.Index], indexed.Rule);
+            }
+        });
     }
 
     [Fact]

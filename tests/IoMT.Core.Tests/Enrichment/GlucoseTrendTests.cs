@@ -12,7 +12,7 @@ public class GlucoseTrendTests
     {
         var points = Series((0, 120), (5, 110), (10, 100), (15, 90));
 
-        var trend = GlucoseTrends.Compute(points)!.Value;
+        var trend = GlucoseTrends.Compute(points)!;
 
         Assert.Equal(-2.0, trend.RateMgPerDlPerMinute, 9);
         Assert.Equal(TrendArrow.SingleDown, trend.Arrow);
@@ -25,7 +25,7 @@ public class GlucoseTrendTests
         // x = -15, -10, -5, 0 min; y = 100, 101, 103, 104: Sxy = 35, Sxx = 125 → slope 0.28; line at 0 = 102 + 0.28 × 7.5 = 104.1.
         var points = Series((0, 100), (5, 101), (10, 103), (15, 104));
 
-        var trend = GlucoseTrends.Compute(points)!.Value;
+        var trend = GlucoseTrends.Compute(points)!;
 
         Assert.Equal(0.28, trend.RateMgPerDlPerMinute, 9);
         Assert.Equal(104.1 + (0.28 * 20), trend.PredictedMgPerDl, 9);
@@ -34,7 +34,7 @@ public class GlucoseTrendTests
     [Fact]
     public void Compute_NoiseAroundFlat_ZeroSlopeWhereEndpointsWouldSuggestARise()
     {
-        var trend = GlucoseTrends.Compute(Series((0, 100), (5, 104), (10, 98), (15, 102)))!.Value;
+        var trend = GlucoseTrends.Compute(Series((0, 100), (5, 104), (10, 98), (15, 102)))!;
 
         Assert.Equal(0, trend.RateMgPerDlPerMinute, 9);
         Assert.Equal(TrendArrow.Flat, trend.Arrow);
@@ -45,7 +45,7 @@ public class GlucoseTrendTests
     {
         var points = Series((0, 300), (10, 100), (15, 100), (20, 100), (25, 100));
 
-        var trend = GlucoseTrends.Compute(points)!.Value;
+        var trend = GlucoseTrends.Compute(points)!;
 
         Assert.Equal(0, trend.RateMgPerDlPerMinute, 9);
     }

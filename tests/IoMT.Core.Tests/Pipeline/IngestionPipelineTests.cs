@@ -236,6 +236,20 @@ public class IngestionPipelineTests
     }
 
     [Fact]
+    public void Process_SpotCheckOfSeveralVitals_OneNews2EntryPerInstant()
+    {
+        var context = BoundContext();
+        var later = T0.AddMinutes(1);
+        var message = new TelemetryMessage(Device).RespiratoryRate(22).Spo2(95).BloodPressure(105, 70).HeartRate(95).Temperature(37)
+            .Spo2(93, later).HeartRate(100, later);
+
+        var result = _pipeline.Process([message.Received(receivedAt: later.AddSeconds(1))], context);
+
+        Assert.Equal([T0, later], result.Scores.Select(s => s.At));
+        Assert.Equal([5, 6], result.Scores.Select(s => s.Score.Total));
+    }
+
+    [Fact]
     public void Process_News2IncompleteAndLow_DoesNotClearTheUrgentAlert()
     {
         var context = BoundContext();
@@ -284,8 +298,8 @@ public class IngestionPipelineTests
         var result = _pipeline.Process([message.Received(receivedAt: T0.AddSeconds(5))], context);
 
         var last = result.Readings[^1];
-        Assert.Equal((-3.0, TrendArrow.DoubleDown), (Math.Round(last.Trend!.Value.RateMgPerDlPerMinute, 6), last.Trend.Value.Arrow));
-        Assert.Equal(5.0, last.Trend.Value.PredictedMgPerDl, 6);
+        Assert.Equal((-3.0, TrendArrow.DoubleDown), (Math.Round(last.Trend!.RateMgPerDlPerMinute, 6), last.Trend.Arrow));
+        Assert.Equal(5.0, last.Trend.PredictedMgPerDl, 6);
         Assert.Contains(result.Events.OfType<AlertRaised>(), e => e.RuleId == "glucose-urgent-low-soon");
         Assert.DoesNotContain(result.Events.OfType<AlertRaised>(), e => e.RuleId == "glucose-urgent-low");
     }

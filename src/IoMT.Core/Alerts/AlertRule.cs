@@ -44,6 +44,10 @@ public enum Signal
     News2Total,
 
     EcgRhythm,
+
+    /// <summary>ACVPU level of consciousness.</summary>
+    Consciousness,
+
     Battery,
     Weight,
 }

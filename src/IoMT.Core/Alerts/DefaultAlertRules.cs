@@ -5,8 +5,10 @@ namespace IoMT.Core.Alerts;
 
 /// <summary>
 /// The rules an organization starts with. Every default has a clinical source; organizations and patients override
-/// thresholds, delays, priorities and enablement (see docs/alerts.md). Vital-sign limits follow the NEWS2 "red"
-/// (score 3) bands so a single reading alert and the early-warning score agree.
+/// thresholds, delays, priorities and enablement (see docs/alerts.md). Heart rate, respiration, temperature, pressure
+/// and consciousness limits follow the NEWS2 score-3 ("red") bands, so a single-parameter alert and the early-warning
+/// score agree; SpO2 uses the common 90 % monitoring limit with a 15 s delay (scale 1 patients; see docs/alerts.md
+/// for scale 2).
 /// </summary>
 public static class DefaultAlertRules
 {
@@ -18,7 +20,7 @@ public static class DefaultAlertRules
         {
             Id = "spo2-low", Title = "SpO2 low", Signal = Signal.Spo2, Priority = AlertPriority.High, Category = AlertCategory.VitalSign,
             Direction = AlertDirection.Low, RaiseAt = 90, ClearAt = 92, SustainFor = TimeSpan.FromSeconds(15),
-            Source = "Below 90 % for 15 s: the delay cut low-SpO2 alarms by 60 % without missing desaturations (Rheineck, in Welch, Biomed Instrum Technol 2011;45(s1):46); Lansdowne et al., BMC Nursing 2016;15:36",
+            Source = "Below 90 % for 15 s: a 15 s delay at a 90 % limit was calculated to cut low-SpO2 alarms by 60 % (Rheineck-Leyssius & Kalkman, Br J Anaesth 1997;79:460; cited in Welch, Biomed Instrum Technol 2011;45(s1):46); delays reduce alarm rates in ICU data (Lansdowne et al., BMC Nursing 2016;15:36)",
         },
         new()
         {
@@ -67,19 +69,19 @@ public static class DefaultAlertRules
         {
             Id = "glucose-urgent-low", Title = "Glucose urgent low", Signal = Signal.Glucose, Priority = AlertPriority.High, Category = AlertCategory.Glucose,
             Direction = AlertDirection.Low, RaiseAt = 54, ClearAt = 70,
-            Source = "Level 2 hypoglycaemia < 54 mg/dL: American Diabetes Association Standards of Care §6; Battelino et al., International Consensus on Time in Range, Diabetes Care 2019;42(8):1593",
+            Source = "Level 2 hypoglycaemia < 54 mg/dL: ADA Standards of Care in Diabetes—2024 §6, Diabetes Care 2024;47(Suppl 1):S111; Battelino et al., International Consensus on Time in Range, Diabetes Care 2019;42(8):1593",
         },
         new()
         {
             Id = "glucose-low", Title = "Glucose low", Signal = Signal.Glucose, Priority = AlertPriority.Medium, Category = AlertCategory.Glucose,
             Direction = AlertDirection.Low, RaiseAt = 70, ClearAt = 75,
-            Source = "Level 1 hypoglycaemia < 70 mg/dL: American Diabetes Association Standards of Care §6; International Consensus on Time in Range 2019",
+            Source = "Level 1 hypoglycaemia < 70 mg/dL: ADA Standards of Care in Diabetes—2024 §6, Diabetes Care 2024;47(Suppl 1):S111; International Consensus on Time in Range 2019",
         },
         new()
         {
             Id = "glucose-urgent-low-soon", Title = "Glucose predicted urgent low within 20 minutes", Signal = Signal.GlucosePredicted,
             Priority = AlertPriority.High, Category = AlertCategory.Glucose, Direction = AlertDirection.Low, RaiseAt = 55, ClearAt = 70, Inclusive = true,
-            Source = "Predictive low alert (≤ 55 mg/dL within 20 min) as offered by current CGM systems; trend model in docs/alerts.md",
+            Source = "Modelled on Dexcom's Urgent Low Soon alert (G6/G7: predicted to reach 55 mg/dL within 20 minutes); trend model in docs/alerts.md",
         },
         new()
         {
@@ -103,13 +105,19 @@ public static class DefaultAlertRules
         {
             Id = "ecg-atrial-fibrillation", Title = "Atrial fibrillation or flutter", Signal = Signal.EcgRhythm, Priority = AlertPriority.Medium,
             Category = AlertCategory.CardiacRhythm, Codes = [EcgRhythms.AtrialFibrillation, EcgRhythms.AtrialFlutter], SustainFor = TimeSpan.FromSeconds(30),
-            Source = "ESC 2020 AF guideline: AF is diagnosed from ≥ 30 s of irregular rhythm without P waves",
+            Source = "ESC 2020 AF guideline (Hindricks et al., Eur Heart J 2021;42:373): a single-lead tracing of ≥ 30 s without discernible P waves and with irregular RR intervals is diagnostic of clinical AF; used here as the minimum duration of a device-reported AF or flutter episode",
         },
         new()
         {
             Id = "ecg-life-threatening", Title = "Life-threatening rhythm", Signal = Signal.EcgRhythm, Priority = AlertPriority.High,
             Category = AlertCategory.CardiacRhythm, Codes = [EcgRhythms.VentricularTachycardia, EcgRhythms.VentricularFibrillation, EcgRhythms.Asystole],
-            Source = "IEC 60601-2-27: asystole, ventricular fibrillation and ventricular tachycardia are high-priority (lethal) arrhythmia alarms",
+            Source = "Modelled on bedside cardiac monitors, which alarm on asystole, ventricular fibrillation and ventricular tachycardia at the highest priority (IEC 60601-2-27 monitors; wearables are outside that standard's scope)",
+        },
+        new()
+        {
+            Id = "consciousness-not-alert", Title = "New confusion or reduced consciousness", Signal = Signal.Consciousness,
+            Priority = AlertPriority.High, Category = AlertCategory.VitalSign, Codes = ["C", "V", "P", "U"],
+            Source = "Royal College of Physicians, NEWS2 2017: chart 1, new confusion, voice, pain or unresponsive scores 3; Williams, Clin Med 2019;19(2):190",
         },
         new()
         {

@@ -1,24 +1,24 @@
 namespace IoMT.Core.Enrichment;
 
-/// <summary>CGM trend arrows, with the rate bands CGM systems use (mg/dL per minute).</summary>
+/// <summary>CGM trend arrows with Dexcom's rate-of-change bands (mg/dL per minute).</summary>
 public enum TrendArrow
 {
     /// <summary>Falling faster than 3 mg/dL/min.</summary>
     DoubleDown,
 
-    /// <summary>Falling 2–3 mg/dL/min.</summary>
+    /// <summary>Falling more than 2 and up to 3 mg/dL/min.</summary>
     SingleDown,
 
-    /// <summary>Falling 1–2 mg/dL/min.</summary>
+    /// <summary>Falling more than 1 and up to 2 mg/dL/min.</summary>
     FortyFiveDown,
 
-    /// <summary>Changing less than 1 mg/dL/min.</summary>
+    /// <summary>Changing by at most 1 mg/dL/min.</summary>
     Flat,
 
-    /// <summary>Rising 1–2 mg/dL/min.</summary>
+    /// <summary>Rising more than 1 and up to 2 mg/dL/min.</summary>
     FortyFiveUp,
 
-    /// <summary>Rising 2–3 mg/dL/min.</summary>
+    /// <summary>Rising more than 2 and up to 3 mg/dL/min.</summary>
     SingleUp,
 
     /// <summary>Rising faster than 3 mg/dL/min.</summary>
@@ -86,12 +86,12 @@ public static class GlucoseTrends
 
     public static TrendArrow ArrowFor(double ratePerMinute) => ratePerMinute switch
     {
-        <= -3 => TrendArrow.DoubleDown,
-        <= -2 => TrendArrow.SingleDown,
-        <= -1 => TrendArrow.FortyFiveDown,
-        < 1 => TrendArrow.Flat,
-        < 2 => TrendArrow.FortyFiveUp,
-        < 3 => TrendArrow.SingleUp,
+        < -3 => TrendArrow.DoubleDown,
+        < -2 => TrendArrow.SingleDown,
+        < -1 => TrendArrow.FortyFiveDown,
+        <= 1 => TrendArrow.Flat,
+        <= 2 => TrendArrow.FortyFiveUp,
+        <= 3 => TrendArrow.SingleUp,
         _ => TrendArrow.DoubleUp,
     };
 }

@@ -98,6 +98,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                     news2Changed = true;
                 }
 
+                EvaluateCode(Signal.Consciousness, consciousness.Code, entry, alerting);
                 break;
             case OxygenSupplementReading oxygen:
                 if (state.OnOxygen is not { } current || at > current.At)

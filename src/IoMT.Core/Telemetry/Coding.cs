@@ -33,11 +33,13 @@ public static class Codes
     public static readonly Coding MeterGlucoseMass = Coding.Loinc("41653-7", "Glucose [Mass/volume] in Capillary blood by Glucometer");
     public static readonly Coding HeartRhythm = Coding.Loinc("8884-9", "Heart rate rhythm");
     public static readonly Coding InhaledOxygenFlow = Coding.Loinc("3151-8", "Inhaled oxygen flow rate");
-    public static readonly Coding Acvpu = Coding.Snomed("1104441000000107", "Alert Confusion Voice Pain Unresponsive scale score");
+    /// <summary>A UK Edition SNOMED CT concept (it does not resolve against the International Edition alone).</summary>
+    public static readonly Coding Acvpu = Coding.Snomed("1104441000000107", "ACVPU (Alert Confusion Voice Pain Unresponsive) scale score");
     public static readonly Coding OxygenSupplement = Coding.IoMT("oxygen-supplement", "Breathing supplemental oxygen");
     public static readonly Coding InhalerActuation = Coding.IoMT("inhaler-actuation", "Inhaler actuation (puffs)");
     public static readonly Coding DoseEvent = Coding.IoMT("dose-event", "Medication dose event");
     public static readonly Coding StorageTemperature = Coding.IoMT("storage-temperature", "Medication storage temperature");
     public static readonly Coding Battery = Coding.IoMT("battery", "Device battery charge");
-    public static readonly Coding News2 = Coding.IoMT("news2", "National Early Warning Score 2 (NEWS2) total");
+    /// <summary>A UK Edition SNOMED CT concept.</summary>
+    public static readonly Coding News2 = Coding.Snomed("1104051000000101", "Royal College of Physicians NEWS2 (National Early Warning Score 2) total score");
 }

@@ -15,7 +15,7 @@ public class GlucoseTrendTests
         var trend = GlucoseTrends.Compute(points)!;
 
         Assert.Equal(-2.0, trend.RateMgPerDlPerMinute, 9);
-        Assert.Equal(TrendArrow.SingleDown, trend.Arrow);
+        Assert.Equal(TrendArrow.FortyFiveDown, trend.Arrow);
         Assert.Equal(50.0, trend.PredictedMgPerDl, 9);
     }
 
@@ -60,18 +60,19 @@ public class GlucoseTrendTests
 
     [Theory]
     [InlineData(-3.5, TrendArrow.DoubleDown)]
-    [InlineData(-3.0, TrendArrow.DoubleDown)]
-    [InlineData(-2.99, TrendArrow.SingleDown)]
-    [InlineData(-2.0, TrendArrow.SingleDown)]
-    [InlineData(-1.99, TrendArrow.FortyFiveDown)]
-    [InlineData(-1.0, TrendArrow.FortyFiveDown)]
-    [InlineData(-0.99, TrendArrow.Flat)]
-    [InlineData(0.99, TrendArrow.Flat)]
-    [InlineData(1.0, TrendArrow.FortyFiveUp)]
-    [InlineData(1.99, TrendArrow.FortyFiveUp)]
-    [InlineData(2.0, TrendArrow.SingleUp)]
-    [InlineData(2.99, TrendArrow.SingleUp)]
-    [InlineData(3.0, TrendArrow.DoubleUp)]
+    [InlineData(-3.01, TrendArrow.DoubleDown)]
+    [InlineData(-3.0, TrendArrow.SingleDown)]
+    [InlineData(-2.01, TrendArrow.SingleDown)]
+    [InlineData(-2.0, TrendArrow.FortyFiveDown)]
+    [InlineData(-1.01, TrendArrow.FortyFiveDown)]
+    [InlineData(-1.0, TrendArrow.Flat)]
+    [InlineData(0, TrendArrow.Flat)]
+    [InlineData(1.0, TrendArrow.Flat)]
+    [InlineData(1.01, TrendArrow.FortyFiveUp)]
+    [InlineData(2.0, TrendArrow.FortyFiveUp)]
+    [InlineData(2.01, TrendArrow.SingleUp)]
+    [InlineData(3.0, TrendArrow.SingleUp)]
+    [InlineData(3.01, TrendArrow.DoubleUp)]
     public void ArrowFor_RateBands(double rate, TrendArrow arrow) => Assert.Equal(arrow, GlucoseTrends.ArrowFor(rate));
 
     private static List<GlucosePoint> Series(params (int Minute, double MgPerDl)[] points) =>

@@ -298,10 +298,23 @@ public class IngestionPipelineTests
         var result = _pipeline.Process([message.Received(receivedAt: T0.AddSeconds(5))], context);
 
         var last = result.Readings[^1];
-        Assert.Equal((-3.0, TrendArrow.DoubleDown), (Math.Round(last.Trend!.RateMgPerDlPerMinute, 6), last.Trend.Arrow));
+        Assert.Equal((-3.0, TrendArrow.SingleDown), (Math.Round(last.Trend!.RateMgPerDlPerMinute, 6), last.Trend.Arrow));
         Assert.Equal(5.0, last.Trend.PredictedMgPerDl, 6);
         Assert.Contains(result.Events.OfType<AlertRaised>(), e => e.RuleId == "glucose-urgent-low-soon");
         Assert.DoesNotContain(result.Events.OfType<AlertRaised>(), e => e.RuleId == "glucose-urgent-low");
+    }
+
+    [Fact]
+    public void Process_NewConfusionReported_AlertRaisedAtOnceAndClearedWhenAlert()
+    {
+        var context = BoundContext();
+
+        var raised = _pipeline.Process([new TelemetryMessage(Device).Coded("consciousness", "C").Received()], context);
+        var cleared = _pipeline.Process([new TelemetryMessage(Device).Coded("consciousness", "A", T0.AddMinutes(5)).Received(receivedAt: T0.AddMinutes(5))], context);
+
+        var alert = Assert.Single(raised.Events.OfType<AlertRaised>());
+        Assert.Equal(("consciousness-not-alert", AlertPriority.High, "C"), (alert.RuleId, alert.Priority, alert.Code));
+        Assert.Equal(alert.AlertId, Assert.Single(cleared.Events.OfType<AlertCleared>()).AlertId);
     }
 
     [Fact]

@@ -36,6 +36,22 @@ public sealed class AlertRuleSet
 
     public static AlertRuleSet Defaults { get; } = new(DefaultAlertRules.All);
 
+    /// <summary>
+    /// This set with further overrides on top: organization settings over the defaults, then a patient's over the
+    /// organization's (<c>AlertRuleSet.Defaults.WithOverrides(organization).WithOverrides(patient)</c>).
+    /// </summary>
+    public AlertRuleSet WithOverrides(IReadOnlyDictionary<string, RuleOverride> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var unknown = overrides.Keys.Where(id => Rules.All(rule => rule.Id != id)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidAlertRulesException([.. unknown.Select(id => $"There is no rule '{id}' to override.")]);
+        }
+
+        return overrides.Count == 0 ? this : new AlertRuleSet(Rules, overrides);
+    }
+
     /// <summary>Every rule, disabled ones included.</summary>
     public IReadOnlyList<AlertRule> Rules { get; }
 

@@ -76,6 +76,28 @@ public class AlertRuleTests
     }
 
     [Fact]
+    public void WithOverrides_PatientOverOrganizationOverDefaults()
+    {
+        var organization = new Dictionary<string, RuleOverride> { ["spo2-low"] = new() { RaiseAt = 88, ClearAt = 91 }, ["glucose-high"] = new() { Enabled = false } };
+        var patient = new Dictionary<string, RuleOverride> { ["spo2-low"] = new() { RaiseAt = 84, ClearAt = 86 } };
+
+        var set = AlertRuleSet.Defaults.WithOverrides(organization).WithOverrides(patient);
+
+        var spo2 = set.For(Signal.Spo2)[0].Rule;
+        Assert.Equal((84.0, 86.0, TimeSpan.FromSeconds(15)), (spo2.RaiseAt!.Value, spo2.ClearAt!.Value, spo2.SustainFor));
+        Assert.DoesNotContain(set.For(Signal.Glucose).ToArray(), r => r.Rule.Id == "glucose-high");
+    }
+
+    [Fact]
+    public void WithOverrides_UnknownRule_RefusedByName()
+    {
+        var error = Assert.Throws<InvalidAlertRulesException>(() =>
+            AlertRuleSet.Defaults.WithOverrides(new Dictionary<string, RuleOverride> { ["spo2-lo"] = new() { RaiseAt = 88 } }));
+
+        Assert.Contains("spo2-lo", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RuleSet_DisabledRule_NotEvaluatedButListed()
     {
         var set = new AlertRuleSet(DefaultAlertRules.All, new Dictionary<string, RuleOverride> { ["spo2-low"] = new() { Enabled = false } });

@@ -26,6 +26,9 @@ public sealed class TelemetryFuzzer(int seed)
 
     private static readonly string[] Fragments = ["{", "}", "[", "]", ",", ":", "\"", "\\", "9e999", "null"];
 
+    /// <summary>JSON escapes, valid and not: unpaired surrogates, control characters, escaped quotes and backslashes.</summary>
+    private static readonly string[] Escapes = ["\\uD800", "\\uDC00", "\\uD83D\\uDE00", "\\u0000", "\\n", "\\\"", "\\\\", "\\u002B", "\\u0074", "\\/"];
+
     private static readonly string[] DoseEvents = ["dispensed", "taken", "missed", "skipped"];
 
     private static readonly JsonNode?[] Oddities =
@@ -169,8 +172,12 @@ public sealed class TelemetryFuzzer(int seed)
         for (var i = 0; i < mutations && bytes.Count > 0; i++)
         {
             var at = _random.Next(bytes.Count);
-            switch (_random.Next(6))
+            switch (_random.Next(7))
             {
+                case 6:
+                    // Inside a string when the byte before is a letter or digit; a structural error otherwise.
+                    bytes.InsertRange(at, Encoding.UTF8.GetBytes(Escapes[_random.Next(Escapes.Length)]));
+                    break;
                 case 0:
                     bytes.RemoveRange(at, bytes.Count - at);
                     break;

@@ -2,9 +2,10 @@ namespace IoMT.Core.Alerts;
 
 /// <summary>
 /// Where one rule stands for one patient. <see cref="PendingSince"/> is when the raise condition started to hold;
-/// <see cref="EpisodeStart"/> is set while an alert is open (one alert per episode).
+/// <see cref="EpisodeStart"/> is set while an alert is open (one alert per episode); <see cref="LastClearedAt"/> is
+/// when the last episode ended.
 /// </summary>
-public record struct RuleState(DateTimeOffset LastAt, DateTimeOffset? PendingSince, DateTimeOffset? EpisodeStart)
+public record struct RuleState(DateTimeOffset LastAt, DateTimeOffset? PendingSince, DateTimeOffset? EpisodeStart, DateTimeOffset? LastClearedAt = null)
 {
     public readonly bool IsActive => EpisodeStart.HasValue;
 }
@@ -23,8 +24,9 @@ public enum RuleTransition
 /// The pure decider of a rule: (state, condition at a time) → (state, transition). It raises once the raise
 /// condition has held across readings for the sustain duration, raises nothing more during the episode, and
 /// clears only on the clear condition (hysteresis). Readings older than the last evaluated one are ignored, so late
-/// readings change nothing; a reading at the same instant is evaluated (several values measured together, such as
-/// the NEWS2 parameters of one spot check), and cannot raise twice because an open episode never raises again.
+/// readings change nothing. Readings at the same instant are evaluated (several values measured together, such as
+/// the NEWS2 parameters of one spot check) and still cannot raise twice: an open episode never raises again, and an
+/// episode cleared at an instant cannot be reopened by a reading of that same instant (a redelivered one).
 /// </summary>
 public static class AlertDecider
 {
@@ -43,13 +45,14 @@ public static class AlertDecider
             {
                 state.EpisodeStart = null;
                 state.PendingSince = null;
+                state.LastClearedAt = at;
                 return RuleTransition.Cleared;
             }
 
             return RuleTransition.None;
         }
 
-        if (condition != Condition.Raise)
+        if (condition != Condition.Raise || state.LastClearedAt == at)
         {
             state.PendingSince = null;
             return RuleTransition.None;

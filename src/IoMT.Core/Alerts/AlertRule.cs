@@ -52,6 +52,12 @@ public enum Signal
     Weight,
 }
 
+/// <summary>Signals carrying codes rather than numbers.</summary>
+public static class Signals
+{
+    public static bool IsCoded(Signal signal) => signal is Signal.EcgRhythm or Signal.Consciousness;
+}
+
 /// <summary>How a reading relates to a rule: it meets the raise condition, the clear condition, or neither (hysteresis band).</summary>
 public enum Condition
 {
@@ -137,6 +143,12 @@ public sealed record AlertRule
         if (SustainFor < TimeSpan.Zero)
         {
             problems.Add($"Rule '{Id}': sustainFor must not be negative.");
+        }
+
+        if (Codes is not null != Signals.IsCoded(Signal))
+        {
+            problems.Add($"Rule '{Id}': {Signal} carries {(Signals.IsCoded(Signal) ? "codes, so the rule needs codes" : "numbers, so the rule needs thresholds, not codes")}.");
+            return problems;
         }
 
         if (Codes is not null)

@@ -7,7 +7,7 @@ namespace IoMT.Core.Alerts;
 /// The rules an organization starts with. Every default has a clinical source; organizations and patients override
 /// thresholds, delays, priorities and enablement (see docs/alerts.md). Heart rate, respiration, temperature, pressure
 /// and consciousness limits follow the NEWS2 score-3 ("red") bands, so a single-parameter alert and the early-warning
-/// score agree; SpO2 uses the common 90 % monitoring limit with a 15 s delay (scale 1 patients; see docs/alerts.md
+/// score agree on the whole-number readings devices send (NEWS2 rounds a fractional value first; the rules do not); SpO2 uses the common 90 % monitoring limit with a 15 s delay (scale 1 patients; see docs/alerts.md
 /// for scale 2).
 /// </summary>
 public static class DefaultAlertRules

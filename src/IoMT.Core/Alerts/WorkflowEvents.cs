@@ -32,7 +32,17 @@ public sealed record AlertRaised(
     public override string EventId => AlertId + ":raised";
 }
 
-/// <summary>The condition of an open alert episode cleared (the reading met the rule's clear condition).</summary>
+/// <summary>Why an alert episode ended.</summary>
+public enum ClearReason
+{
+    /// <summary>A reading met the rule's clear condition.</summary>
+    ConditionCleared,
+
+    /// <summary>The rule was disabled or removed from the patient's policy while the episode was open.</summary>
+    RuleDisabled,
+}
+
+/// <summary>An open alert episode ended: its condition cleared, or its rule left the patient's policy.</summary>
 public sealed record AlertCleared(
     string AlertId,
     string DedupKey,
@@ -42,7 +52,8 @@ public sealed record AlertCleared(
     double? Value,
     string? Code,
     string Unit,
-    string ReadingId) : WorkflowEvent(PatientId, At)
+    string ReadingId,
+    ClearReason Reason = ClearReason.ConditionCleared) : WorkflowEvent(PatientId, At)
 {
     public override string EventId => AlertId + ":cleared";
 }

@@ -45,30 +45,33 @@ public static class GlucoseTrends
     public const int MinPoints = 3;
 
     /// <summary>Computes the trend at the newest point of <paramref name="points"/> (sorted by time); null when there are too few.</summary>
-    public static GlucoseTrend? Compute(IReadOnlyList<GlucosePoint> points)
+    public static GlucoseTrend? Compute(IReadOnlyList<GlucosePoint> points) => Compute(points, points?.Count ?? 0);
+
+    /// <summary>Computes the trend at point <c>count − 1</c>, using only the points up to it.</summary>
+    public static GlucoseTrend? Compute(IReadOnlyList<GlucosePoint> points, int count)
     {
         ArgumentNullException.ThrowIfNull(points);
-        if (points.Count < MinPoints)
+        if (count < MinPoints)
         {
             return null;
         }
 
-        var newest = points[^1].At;
-        var first = points.Count - 1;
+        var newest = points[count - 1].At;
+        var first = count - 1;
         while (first > 0 && newest - points[first - 1].At <= Window)
         {
             first--;
         }
 
-        var count = points.Count - first;
-        if (count < MinPoints || newest - points[first].At < MinSpan)
+        var used = count - first;
+        if (used < MinPoints || newest - points[first].At < MinSpan)
         {
             return null;
         }
 
         // Minutes relative to the newest point keep the numbers small and exact.
         double sumX = 0, sumY = 0, sumXx = 0, sumXy = 0;
-        for (var i = first; i < points.Count; i++)
+        for (var i = first; i < count; i++)
         {
             var x = (points[i].At - newest).TotalMinutes;
             var y = points[i].MgPerDl;
@@ -78,8 +81,8 @@ public static class GlucoseTrends
             sumXy += x * y;
         }
 
-        var slope = ((count * sumXy) - (sumX * sumY)) / ((count * sumXx) - (sumX * sumX));
-        var atNewest = (sumY - (slope * sumX)) / count;
+        var slope = ((used * sumXy) - (sumX * sumY)) / ((used * sumXx) - (sumX * sumX));
+        var atNewest = (sumY - (slope * sumX)) / used;
         var predicted = atNewest + (slope * PredictionHorizon.TotalMinutes);
         return new GlucoseTrend(slope, ArrowFor(slope), predicted);
     }

@@ -18,10 +18,8 @@ public interface IIngestionContext
 
     string? FindPatient(string deviceId, DateTimeOffset at);
 
-    PatientProfile GetProfile(string patientId);
-
-    /// <summary>The patient's working state; the pipeline updates it in place.</summary>
-    PatientState GetState(string patientId);
+    /// <summary>The patient's profile (settings and rules) and working state; the pipeline updates the state in place.</summary>
+    (PatientProfile Profile, PatientState State) GetPatient(string patientId);
 
     /// <summary>
     /// Records that a message was received at <paramref name="sourcePosition"/>. True when the same device and message id

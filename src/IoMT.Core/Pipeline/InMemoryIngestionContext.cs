@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using IoMT.Core.Devices;
 
 namespace IoMT.Core.Pipeline;
@@ -14,8 +15,9 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     private readonly Dictionary<string, PatientProfile> _profiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PatientState> _states = new(StringComparer.Ordinal);
 
-    // The pipeline asks several questions about one device in a row: answer them from one lookup.
+    // The pipeline asks several questions about one device, and about one patient, in a row: answer them from one lookup.
     private DeviceEntry? _last;
+    private (PatientProfile Profile, PatientState State)? _lastPatient;
 
     /// <summary>A context with a device registry and bindings (both may start empty).</summary>
     public InMemoryIngestionContext()
@@ -57,6 +59,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     {
         ArgumentNullException.ThrowIfNull(profile);
         _profiles[profile.PatientId] = profile;
+        _lastPatient = null;
         return this;
     }
 
@@ -65,35 +68,36 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     public string? FindPatient(string deviceId, DateTimeOffset at) =>
         Find(deviceId) is { } device ? BindingHistory.PatientAt(device.Bindings, at) : null;
 
-    public PatientProfile GetProfile(string patientId)
+    public (PatientProfile Profile, PatientState State) GetPatient(string patientId)
     {
+        if (_lastPatient is not null && string.Equals(_lastPatient.Value.State.PatientId, patientId, StringComparison.Ordinal))
+        {
+            return _lastPatient.Value;
+        }
+
         if (!_profiles.TryGetValue(patientId, out var profile))
         {
             _profiles[patientId] = profile = new PatientProfile { PatientId = patientId };
         }
 
-        return profile;
-    }
-
-    public PatientState GetState(string patientId)
-    {
         if (!_states.TryGetValue(patientId, out var state))
         {
             _states[patientId] = state = new PatientState(patientId);
         }
 
-        return state;
+        _lastPatient = (profile, state);
+        return (profile, state);
     }
 
     public bool IsDuplicate(string deviceId, string messageId, string sourcePosition)
     {
-        var seen = Device(deviceId).Seen;
-        if (seen.TryGetValue(messageId, out var firstPosition))
+        ref var firstPosition = ref CollectionsMarshal.GetValueRefOrAddDefault(Device(deviceId).Seen, messageId, out var seenBefore);
+        if (seenBefore)
         {
             return !string.Equals(firstPosition, sourcePosition, StringComparison.Ordinal);
         }
 
-        seen[messageId] = sourcePosition;
+        firstPosition = sourcePosition;
         return false;
     }
 

@@ -24,20 +24,20 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(context);
         var result = new IngestionResult();
-        var readings = new List<ReadingResult>();
+        var buffers = new Buffers();
         for (var i = 0; i < batch.Count; i++)
         {
-            readings.Clear();
-            ProcessMessage(i, batch[i], context, readings, result);
+            buffers.Clear();
+            ProcessMessage(i, batch[i], context, buffers, result);
         }
 
         return result;
     }
 
-    private void ProcessMessage(int batchIndex, ReceivedMessage message, IIngestionContext context, List<ReadingResult> readings, IngestionResult result)
+    private void ProcessMessage(int batchIndex, ReceivedMessage message, IIngestionContext context, Buffers buffers, IngestionResult result)
     {
         var body = message.Body.Span;
-        var envelope = TelemetryParser.Parse(body, message.AuthenticatedDeviceId, message.ReceivedAt, Options, readings);
+        var envelope = Parse(body, message, buffers.Readings);
         var deviceId = message.AuthenticatedDeviceId ?? envelope.DeviceId ?? "";
         var messageError = envelope.Error ?? CheckDevice(deviceId, context);
         if (messageError is not null)
@@ -60,9 +60,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
         var accepted = 0;
         List<RejectedReading>? rejected = null;
         MessageSource? source = null;
-        News2Due? news2Due = null;
-        (PatientState State, PatientProfile Profile)? patient = null;
-        foreach (var reading in readings)
+        foreach (var reading in buffers.Readings)
         {
             string? patientId = null;
             var error = reading.Error;
@@ -88,41 +86,107 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
             accepted++;
             if (patientId is not null)
             {
-                if (!ReferenceEquals(patientId, patient?.State.PatientId))
-                {
-                    // The readings of a message usually belong to one patient: look them up once.
-                    patient = (context.GetState(patientId), context.GetProfile(patientId));
-                }
-
                 source ??= new MessageSource(deviceId, messageId, message.ReceivedAt, message.SourcePosition);
-                var entry = new ReadingEntry(patientId, source, reading.Index, reading.Reading!);
-                var alerting = message.ReceivedAt - entry.At <= Options.MaxAlertingAge;
-                if (news2Due is { } due && (!ReferenceEquals(due.State, patient.Value.State) || due.Entry.At != entry.At))
-                {
-                    ScoreNews2(due, result);
-                    news2Due = null;
-                }
-
-                if (new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result).Observe(entry, alerting))
-                {
-                    news2Due = new News2Due(patient.Value.State, patient.Value.Profile, entry, alerting);
-                }
-
-                result.Add(entry);
+                buffers.Entries.Add(new ReadingEntry(patientId, source, reading.Index, reading.Reading!));
             }
+        }
+
+        Monitor(buffers.Entries, message.ReceivedAt, context, result);
+        var status = rejected is null ? MessageStatus.Accepted : accepted > 0 ? MessageStatus.Partial : MessageStatus.Rejected;
+        result.Add(new MessageOutcome(batchIndex, status, messageId, deviceId, accepted, rejected is null ? [] : rejected));
+    }
+
+    /// <summary>
+    /// The parser never throws by contract; should a defect make it throw, the message is quarantined with
+    /// <c>message.unprocessable</c> instead of failing the whole batch (which would be redelivered for ever).
+    /// </summary>
+    private MessageEnvelope Parse(ReadOnlySpan<byte> body, ReceivedMessage message, List<ReadingResult> readings)
+    {
+        try
+        {
+            return TelemetryParser.Parse(body, message.AuthenticatedDeviceId, message.ReceivedAt, Options, readings);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            readings.Clear();
+            return new MessageEnvelope(null, null, default, new ValidationError(ErrorCodes.MessageUnprocessable, "",
+                $"The message could not be processed ({e.GetType().Name}); it is kept for investigation."));
+        }
+    }
+
+    /// <summary>
+    /// Applies a message's accepted readings to their patients in time order (a device may list them in any order), and
+    /// scores NEWS2 once per patient and instant, after all the readings of that instant.
+    /// </summary>
+    private void Monitor(List<ReadingEntry> entries, DateTimeOffset receivedAt, IIngestionContext context, IngestionResult result)
+    {
+        if (!IsInTimeOrder(entries))
+        {
+            entries.Sort(static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Index.CompareTo(b.Index));
+        }
+
+        News2Due? news2Due = null;
+        (PatientState State, PatientProfile Profile)? patient = null;
+        foreach (var entry in entries)
+        {
+            if (!ReferenceEquals(entry.PatientId, patient?.State.PatientId))
+            {
+                // The readings of a message usually belong to one patient: look them up once.
+                var (profile, state) = context.GetPatient(entry.PatientId);
+                patient = (state, profile);
+                new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result).CloseEpisodesOfRulesLeftThePolicy(entry);
+            }
+
+            if (news2Due is { } due && (!ReferenceEquals(due.State, patient.Value.State) || due.Entry.At != entry.At))
+            {
+                ScoreNews2(due, result);
+                news2Due = null;
+            }
+
+            var alerting = receivedAt - entry.At <= Options.MaxAlertingAge;
+            if (new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result).Observe(entry, alerting))
+            {
+                news2Due = new News2Due(patient.Value.State, patient.Value.Profile, entry, alerting);
+            }
+
+            result.Add(entry);
         }
 
         if (news2Due is { } last)
         {
             ScoreNews2(last, result);
         }
+    }
 
-        var status = rejected is null ? MessageStatus.Accepted : accepted > 0 ? MessageStatus.Partial : MessageStatus.Rejected;
-        result.Add(new MessageOutcome(batchIndex, status, messageId, deviceId, accepted, rejected is null ? [] : rejected));
+    private static bool IsInTimeOrder(List<ReadingEntry> entries)
+    {
+        for (var i = 1; i < entries.Count; i++)
+        {
+            if (entries[i].At < entries[i - 1].At)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void ScoreNews2(News2Due due, IngestionResult result) =>
         new PatientMonitor(due.State, due.Profile, enrichment, result).ScoreNews2(due.Entry, due.Alerting);
+
+    /// <summary>Lists reused from message to message within a batch.</summary>
+    private sealed class Buffers
+    {
+        public List<ReadingResult> Readings { get; } = [];
+
+        public List<ReadingEntry> Entries { get; } = [];
+
+        public void Clear()
+        {
+            Readings.Clear();
+            Entries.Clear();
+        }
+    }
 
     /// <summary>A NEWS2 parameter changed at <see cref="Entry"/>'s instant; scored once that instant's readings are in.</summary>
     private readonly record struct News2Due(PatientState State, PatientProfile Profile, ReadingEntry Entry, bool Alerting);

@@ -80,8 +80,8 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                 break;
             case GlucoseReading glucose:
                 Evaluate(Signal.Glucose, glucose.MgPerDl, entry, alerting);
-                if (glucose.Method == GlucoseMethod.Cgm && state.AddGlucose(new GlucosePoint(at, glucose.MgPerDl))
-                    && GlucoseTrends.Compute(state.RecentGlucose) is { } trend)
+                if (glucose.Method == GlucoseMethod.Cgm && state.AddGlucose(new GlucosePoint(at, glucose.MgPerDl)) is var position and >= 0
+                    && GlucoseTrends.Compute(state.RecentGlucose, position + 1) is { } trend)
                 {
                     entry.Trend = trend;
                     Evaluate(Signal.GlucosePredicted, trend.PredictedMgPerDl, entry, alerting);
@@ -130,26 +130,43 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
     {
         var at = entry.At;
         var window = options.News2Window;
-        double? Fresh(VitalSample? sample) => sample is { } s && at - s.At <= window ? s.Value : null;
+
+        // A sample counts when it was measured at or before this instant and within the window (never a later one).
+        bool Fresh(DateTimeOffset measured) => measured <= at && at - measured <= window;
+        double? Value(VitalSample? sample) => sample is { } s && Fresh(s.At) ? s.Value : null;
 
         var input = new News2Input(
-            Fresh(state.RespiratoryRate),
-            Fresh(state.Spo2),
+            Value(state.RespiratoryRate),
+            Value(state.Spo2),
             profile.Spo2Scale,
-            state.OnOxygen is { } oxygen && at - oxygen.At <= window ? oxygen.Value : profile.OnSupplementalOxygen,
-            Fresh(state.Systolic),
-            Fresh(state.Pulse),
-            state.Consciousness is { } level && at - level.At <= window ? level.Code : profile.AssumedConsciousness,
-            Fresh(state.Temperature));
+            state.OnOxygen is { } oxygen && Fresh(oxygen.At) ? oxygen.Value : profile.OnSupplementalOxygen,
+            Value(state.Systolic),
+            Value(state.Pulse),
+            state.Consciousness is { } level && Fresh(level.At) ? level.Code : profile.AssumedConsciousness,
+            Value(state.Temperature));
         var score = News2.Score(input);
-        if (state.LastNews2 == score)
+        if (state.LastNews2 != score)
         {
-            return;
+            state.LastNews2 = score;
+            result.Add(new News2Entry(state.PatientId, at, score));
         }
 
-        state.LastNews2 = score;
-        result.Add(new News2Entry(state.PatientId, at, score));
+        // Always evaluated, changed or not: the rules may not have seen this score (it came from an old upload).
         Evaluate(Signal.News2Total, score.Total, entry, alerting, mayClear: score.Complete);
+    }
+
+    /// <summary>
+    /// Ends the open episodes of rules the patient's policy no longer enables (after a policy edit). Called before the
+    /// patient's first reading of a message.
+    /// </summary>
+    public void CloseEpisodesOfRulesLeftThePolicy(ReadingEntry entry)
+    {
+        foreach (var (ruleId, episodeStart) in state.Align(profile.Rules))
+        {
+            var dedupKey = AlertIds.DedupKey(state.PatientId, ruleId);
+            result.Add(new AlertCleared(AlertIds.For(dedupKey, episodeStart), dedupKey, state.PatientId, ruleId, entry.At,
+                null, null, "", entry.Id, ClearReason.RuleDisabled));
+        }
     }
 
     private void Evaluate(Signal signal, double value, ReadingEntry entry, bool alerting, bool mayClear = true)

@@ -19,6 +19,12 @@ public sealed class PatientState(string patientId)
     /// <summary>CGM points older than this before the newest one are dropped.</summary>
     public static readonly TimeSpan GlucoseHistory = TimeSpan.FromMinutes(30);
 
+    // Rule states live in an array aligned with the rule set that last used them (no lookup by id per reading);
+    // states loaded from storage wait in _unaligned until the first alignment.
+    private AlertRuleSet? _alignedWith;
+    private RuleState[] _aligned = [];
+    private Dictionary<string, RuleState> _unaligned = new(StringComparer.Ordinal);
+
     public string PatientId { get; } = patientId;
 
     public VitalSample? RespiratoryRate { get; set; }
@@ -38,12 +44,6 @@ public sealed class PatientState(string patientId)
     public News2Result? LastNews2 { get; set; }
 
     public List<GlucosePoint> RecentGlucose { get; init; } = [];
-
-    // Rule states live in an array aligned with the rule set that last used them (no lookup by id per reading);
-    // states of rules no longer in that set, or loaded from storage, wait in _unaligned until a rule set claims them.
-    private AlertRuleSet? _alignedWith;
-    private RuleState[] _aligned = [];
-    private Dictionary<string, RuleState> _unaligned = new(StringComparer.Ordinal);
 
     /// <summary>Each rule's state by rule id (for storage and inspection).</summary>
     public IReadOnlyDictionary<string, RuleState> Rules
@@ -65,34 +65,15 @@ public sealed class PatientState(string patientId)
         init => _unaligned = new Dictionary<string, RuleState>(value, StringComparer.Ordinal);
     }
 
-    /// <summary>The states of <paramref name="rules"/>, by rule position; a policy change keeps the state of rules it keeps.</summary>
-    public Span<RuleState> RuleStates(AlertRuleSet rules)
-    {
-        ArgumentNullException.ThrowIfNull(rules);
-        if (!ReferenceEquals(rules, _alignedWith))
-        {
-            var pending = new Dictionary<string, RuleState>(Rules, StringComparer.Ordinal);
-            var aligned = new RuleState[rules.Rules.Count];
-            for (var i = 0; i < aligned.Length; i++)
-            {
-                if (pending.Remove(rules.Rules[i].Id, out var kept))
-                {
-                    aligned[i] = kept;
-                }
-            }
-
-            (_alignedWith, _aligned, _unaligned) = (rules, aligned, pending);
-        }
-
-        return _aligned;
-    }
-
-    /// <summary>Adds a CGM point if it is the newest; returns false for a late point (the trend uses arrival order).</summary>
-    public bool AddGlucose(GlucosePoint point)
+    /// <summary>
+    /// Adds a CGM point and returns its position in <see cref="RecentGlucose"/>: appended when it is the newest, found
+    /// when it is already there (a redelivery), −1 for a late point (the trend follows arrival order).
+    /// </summary>
+    public int AddGlucose(GlucosePoint point)
     {
         if (RecentGlucose.Count > 0 && point.At <= RecentGlucose[^1].At)
         {
-            return false;
+            return RecentGlucose.LastIndexOf(point);
         }
 
         RecentGlucose.Add(point);
@@ -103,6 +84,63 @@ public sealed class PatientState(string patientId)
         }
 
         RecentGlucose.RemoveRange(0, oldest);
-        return true;
+        return RecentGlucose.Count - 1;
+    }
+
+    /// <summary>
+    /// Aligns the rule states with the patient's current rules (a policy edit, or the first use after loading): rules
+    /// that remain keep their state; the open episode of a rule that was disabled or removed is closed and returned, so
+    /// the caller can end it; states of rules no longer in use are dropped.
+    /// </summary>
+    public IReadOnlyList<(string RuleId, DateTimeOffset EpisodeStart)> Align(AlertRuleSet rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (ReferenceEquals(rules, _alignedWith))
+        {
+            return [];
+        }
+
+        var previous = new Dictionary<string, RuleState>(Rules, StringComparer.Ordinal);
+        var aligned = new RuleState[rules.Rules.Count];
+        var closed = new List<(string, DateTimeOffset)>();
+        for (var i = 0; i < aligned.Length; i++)
+        {
+            var rule = rules.Rules[i];
+            if (!previous.Remove(rule.Id, out var kept))
+            {
+                continue;
+            }
+
+            if (rule.Enabled)
+            {
+                aligned[i] = kept;
+            }
+            else if (kept.EpisodeStart is { } start)
+            {
+                closed.Add((rule.Id, start));
+            }
+        }
+
+        foreach (var (ruleId, removed) in previous)
+        {
+            if (removed.EpisodeStart is { } start)
+            {
+                closed.Add((ruleId, start));
+            }
+        }
+
+        (_alignedWith, _aligned, _unaligned) = (rules, aligned, new Dictionary<string, RuleState>(StringComparer.Ordinal));
+        return closed;
+    }
+
+    /// <summary>The states of <paramref name="rules"/> by rule position, aligning first if needed (<see cref="Align"/> says what closed).</summary>
+    public Span<RuleState> RuleStates(AlertRuleSet rules)
+    {
+        if (!ReferenceEquals(rules, _alignedWith))
+        {
+            Align(rules);
+        }
+
+        return _aligned;
     }
 }

@@ -2,16 +2,23 @@ using System.Text;
 
 namespace IoMT.Core.Telemetry;
 
-/// <summary>A unit a device may send for a kind, and how to convert it to the kind's canonical unit.</summary>
-public sealed class AcceptedUnit(string ucum, Func<double, double> toCanonical)
+/// <summary>
+/// A unit a device may send for a kind, and its conversion to the kind's canonical unit: canonical = (value + Offset) × Scale
+/// (every conversion the contract needs is linear; a plain multiplication avoids a delegate call per reading).
+/// </summary>
+public sealed class AcceptedUnit(string ucum, double scale = 1, double offset = 0)
 {
     public string Ucum { get; } = ucum;
 
+    public double Scale { get; } = scale;
+
+    public double Offset { get; } = offset;
+
     internal byte[] Utf8 { get; } = Encoding.UTF8.GetBytes(ucum);
 
-    public double ToCanonical(double value) => toCanonical(value);
+    public double ToCanonical(double value) => (value + Offset) * Scale;
 
-    internal static AcceptedUnit Same(string ucum) => new(ucum, static v => v);
+    internal static AcceptedUnit Same(string ucum) => new(ucum);
 }
 
 /// <summary>Inclusive plausibility limits in the canonical unit; values outside are quarantined as implausible.</summary>
@@ -74,7 +81,7 @@ public static class ReadingKinds
     private static readonly AcceptedUnit PerMinute = AcceptedUnit.Same(Ucum.PerMinute);
     private static readonly AcceptedUnit Percent = AcceptedUnit.Same(Ucum.Percent);
     private static readonly AcceptedUnit Celsius = AcceptedUnit.Same(Ucum.Celsius);
-    private static readonly AcceptedUnit Fahrenheit = new(Ucum.Fahrenheit, Ucum.FahrenheitToCelsius);
+    private static readonly AcceptedUnit Fahrenheit = new(Ucum.Fahrenheit, scale: 5.0 / 9.0, offset: -32);
 
     private static readonly ReadingKindInfo[] All =
     [
@@ -87,9 +94,9 @@ public static class ReadingKinds
         new(ReadingKind.BloodPressure, "bloodPressure", Codes.BloodPressurePanel, Ucum.MillimetreOfMercury, null,
             AcceptedUnit.Same(Ucum.MillimetreOfMercury)),
         new(ReadingKind.Glucose, "glucose", Codes.CgmGlucoseMass, Ucum.MilligramsPerDecilitre, new(20, 600),
-            AcceptedUnit.Same(Ucum.MilligramsPerDecilitre), new(Ucum.MillimolesPerLitre, static v => v * Ucum.MgPerDlPerMmolPerL)),
+            AcceptedUnit.Same(Ucum.MilligramsPerDecilitre), new(Ucum.MillimolesPerLitre, Ucum.MgPerDlPerMmolPerL)),
         new(ReadingKind.Weight, "weight", Codes.BodyWeight, Ucum.Kilogram, new(0.5, 500),
-            AcceptedUnit.Same(Ucum.Kilogram), new(Ucum.Pound, static v => v * Ucum.KilogramsPerPound)),
+            AcceptedUnit.Same(Ucum.Kilogram), new(Ucum.Pound, Ucum.KilogramsPerPound)),
         new(ReadingKind.EcgRhythm, "ecgRhythm", Codes.HeartRhythm, "", null),
         new(ReadingKind.Consciousness, "consciousness", Codes.Acvpu, "", null),
         new(ReadingKind.OxygenSupplement, "oxygenSupplement", Codes.OxygenSupplement, Ucum.LitresPerMinute, null,

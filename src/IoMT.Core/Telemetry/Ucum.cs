@@ -21,6 +21,4 @@ public static class Ucum
 
     /// <summary>Avoirdupois pound in kilograms (exact by definition).</summary>
     public const double KilogramsPerPound = 0.45359237;
-
-    public static double FahrenheitToCelsius(double fahrenheit) => (fahrenheit - 32.0) * 5.0 / 9.0;
 }

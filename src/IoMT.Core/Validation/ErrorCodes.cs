@@ -16,6 +16,9 @@ public static class ErrorCodes
     public const string DeviceUnknown = "device.unknown";
     public const string DeviceDisabled = "device.disabled";
 
+    /// <summary>Processing failed unexpectedly (a defect); the message is kept in quarantine for investigation.</summary>
+    public const string MessageUnprocessable = "message.unprocessable";
+
     // Message or reading level, depending on where the problem is.
     public const string SchemaRequired = "schema.required";
     public const string SchemaType = "schema.type";

@@ -23,18 +23,67 @@ internal static class JsonText
     public static string ReadOrPlaceholder(ref Utf8JsonReader reader) => TryRead(ref reader, out var text) ? text : "(not valid UTF-8)";
 
     /// <summary>
-    /// Whether the current string token equals <paramref name="text"/>. Device ids are ASCII, so the common case
-    /// compares bytes with characters directly instead of transcoding the string.
+    /// Whether the current string token equals <paramref name="text"/>; false, never an exception, for text that is not
+    /// valid (an unpaired surrogate escape). Device ids are ASCII, so the common case compares bytes with characters
+    /// directly instead of transcoding the string.
     /// </summary>
     public static bool ValueEquals(ref Utf8JsonReader reader, string text)
     {
-        if (reader.ValueIsEscaped || !System.Text.Ascii.IsValid(text))
+        if (!reader.ValueIsEscaped)
+        {
+            var value = reader.ValueSpan;
+            if (value.Length == text.Length && System.Text.Ascii.Equals(value, text))
+            {
+                return true;
+            }
+
+            if (System.Text.Ascii.IsValid(text))
+            {
+                return false;
+            }
+        }
+
+        try
         {
             return reader.ValueTextEquals(text);
         }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
-        var value = reader.ValueSpan;
-        return value.Length == text.Length && System.Text.Ascii.Equals(value, text);
+    /// <summary>Whether the current string token equals the UTF-8 <paramref name="utf8"/>; false for text that is not valid.</summary>
+    public static bool ValueEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.SequenceEqual(utf8);
+        }
+
+        try
+        {
+            return reader.ValueTextEquals(utf8);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Length in Unicode characters (code points), as JSON Schema's <c>maxLength</c> counts them.</summary>
+    public static int CharacterCount(string text)
+    {
+        var count = text.Length;
+        foreach (var c in text)
+        {
+            if (char.IsLowSurrogate(c))
+            {
+                count--;
+            }
+        }
+
+        return count;
     }
 }
 
@@ -87,7 +136,7 @@ internal readonly record struct JsonString(int Start, int Length, bool Escaped)
         }
 
         var reader = ReaderAt(body);
-        return reader.ValueTextEquals(utf8);
+        return JsonText.ValueEquals(ref reader, utf8);
     }
 
     public bool TryGetString(ReadOnlySpan<byte> body, [NotNullWhen(true)] out string? text)

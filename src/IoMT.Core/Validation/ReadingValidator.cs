@@ -31,7 +31,9 @@ internal static class ReadingValidator
             return v.WrongType(ReadingFieldId.Kind, "a string");
         }
 
-        if (kindField.Text.Identify(context.Body, ReadingKinds.Parse) is not { } kind)
+        var kindName = kindField.Text;
+        var parsedKind = kindName.Escaped ? kindName.Identify(context.Body, ReadingKinds.Parse) : ReadingKinds.Parse(context.Body.Slice(kindName.Start, kindName.Length));
+        if (parsedKind is not { } kind)
         {
             return v.Fail(ReadingFieldId.Kind, ErrorCodes.ReadingKindUnknown, $"Unknown reading kind '{kindField.Text.ToDisplayString(context.Body)}'.");
         }
@@ -354,7 +356,7 @@ internal static class ReadingValidator
                 return false;
             }
 
-            if (!field.Text.TryGetString(Body, out var value) || value.Length is 0 or > MaxIdentifierLength)
+            if (!field.Text.TryGetString(Body, out var value) || value.Length == 0 || JsonText.CharacterCount(value) > MaxIdentifierLength)
             {
                 (_, error) = Fail(id, ErrorCodes.SchemaFormat, $"'{ReadingFields.Name(id)}' must hold 1 to {MaxIdentifierLength} characters of valid UTF-8.");
                 return false;

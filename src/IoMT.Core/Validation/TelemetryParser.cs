@@ -241,7 +241,7 @@ public static class TelemetryParser
             switch (field)
             {
                 case EnvelopeField.Schema:
-                    if (!reader.ValueTextEquals(SchemaIdUtf8))
+                    if (!JsonText.ValueEquals(ref reader, SchemaIdUtf8))
                     {
                         Fail(field, ErrorCodes.SchemaVersion,
                             $"Unsupported schema '{Truncate(JsonText.ReadOrPlaceholder(ref reader))}'; this service accepts '{SchemaId}'.");
@@ -271,11 +271,11 @@ public static class TelemetryParser
         {
             if (!JsonText.TryRead(ref reader, out var id))
             {
-                Fail(field, ErrorCodes.JsonMalformed, $"'{Name(field)}' is not valid UTF-8.");
+                Fail(field, ErrorCodes.JsonMalformed, $"'{Name(field)}' is not valid text (invalid UTF-8 or an unpaired surrogate escape).");
                 return null;
             }
 
-            if (id.Length is 0 or > MaxIdLength)
+            if (id.Length == 0 || JsonText.CharacterCount(id) > MaxIdLength)
             {
                 Fail(field, ErrorCodes.SchemaFormat, $"'{Name(field)}' must hold 1 to {MaxIdLength} characters.");
                 return null;

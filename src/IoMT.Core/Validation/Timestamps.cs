@@ -10,7 +10,7 @@ internal static class Timestamps
     public static string FormatMessage(string field) =>
         $"'{field}' must be an ISO-8601 date-time with a UTC offset, e.g. 2026-11-21T08:30:00Z or 2026-11-21T09:30:00+01:00.";
 
-    /// <summary>Reads the current string token; false when it is not a date-time or has no explicit offset (local time is ambiguous).</summary>
+    /// <summary>Reads the current string token; false when it is not an RFC 3339 date-time with an explicit offset.</summary>
     public static bool TryRead(ref Utf8JsonReader reader, out DateTimeOffset value)
     {
         value = default;
@@ -19,7 +19,7 @@ internal static class Timestamps
             return false;
         }
 
-        // Nearly every device timestamp takes the fast path; everything else goes through System.Text.Json.
+        // Nearly every device timestamp takes the fast path; everything else is checked for shape, then parsed.
         if (!reader.ValueIsEscaped && FastTimestamp.TryParse(reader.ValueSpan, out value))
         {
             return true;
@@ -28,22 +28,11 @@ internal static class Timestamps
         try
         {
             Span<byte> buffer = stackalloc byte[MaxLength];
-            var text = reader.ValueIsEscaped ? buffer[..reader.CopyString(buffer)] : reader.ValueSpan;
-            if (!HasExplicitOffset(text))
-            {
-                return false;
-            }
-
-            return text.IndexOfAny((byte)'t', (byte)'z') >= 0 ? TryParseLowercase(text, out value) : reader.TryGetDateTimeOffset(out value);
+            return TryParseOther(reader.ValueIsEscaped ? buffer[..reader.CopyString(buffer)] : reader.ValueSpan, out value);
         }
         catch (InvalidOperationException)
         {
             // Unescaping found invalid UTF-8.
-            return false;
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // An offset that moves the instant outside year 1–9999.
             return false;
         }
     }
@@ -60,9 +49,19 @@ internal static class Timestamps
         return TryRead(ref reader, out value);
     }
 
-    /// <summary>RFC 3339 allows a lowercase 't' and 'z'; System.Text.Json only reads the uppercase forms.</summary>
-    private static bool TryParseLowercase(ReadOnlySpan<byte> text, out DateTimeOffset value)
+    /// <summary>
+    /// The shapes the fast path declines: lowercase 't'/'z' (RFC 3339 allows them), more than 7 fraction digits, or an
+    /// escaped string. Only RFC 3339 characters in RFC 3339 places are let through to System.Text.Json.
+    /// </summary>
+    private static bool TryParseOther(ReadOnlySpan<byte> text, out DateTimeOffset value)
     {
+        value = default;
+        if (text.Length < 20 || text.Length > MaxLength || text[4] != '-' || text[7] != '-' || text[10] is not ((byte)'T' or (byte)'t')
+            || text[13] != ':' || text[16] != ':' || !HasExplicitOffset(text) || text.IndexOfAnyExcept(Rfc3339Characters) >= 0)
+        {
+            return false;
+        }
+
         Span<byte> quoted = stackalloc byte[MaxLength + 2];
         quoted[0] = (byte)'"';
         for (var i = 0; i < text.Length; i++)
@@ -71,10 +70,26 @@ internal static class Timestamps
         }
 
         quoted[text.Length + 1] = (byte)'"';
+        var upper = quoted[1..(text.Length + 1)];
+        if (FastTimestamp.TryParse(upper, out value))
+        {
+            return true;
+        }
+
         var reader = new Utf8JsonReader(quoted[..(text.Length + 2)]);
         reader.Read();
-        return reader.TryGetDateTimeOffset(out value);
+        try
+        {
+            return reader.TryGetDateTimeOffset(out value);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // An offset that moves the instant outside year 1–9999.
+            return false;
+        }
     }
+
+    private static readonly System.Buffers.SearchValues<byte> Rfc3339Characters = System.Buffers.SearchValues.Create("0123456789TtZz:+-."u8);
 
     private static bool HasExplicitOffset(ReadOnlySpan<byte> text) =>
         text.Length > 10 && (text[^1] is (byte)'Z' or (byte)'z' || (text.Length > 16 && text[^6] is (byte)'+' or (byte)'-' && text[^3] == (byte)':'));

@@ -24,15 +24,28 @@ public class PatientStateTests
     }
 
     [Fact]
-    public void RuleStates_RuleRemovedThenRestored_StateNotLost()
+    public void Align_RuleWithOpenEpisodeRemovedOrDisabled_EpisodeClosedAndStateDropped()
     {
         var state = new PatientState("p-1");
         state.RuleStates(AlertRuleSet.Defaults)[Index(AlertRuleSet.Defaults, "spo2-low")] = new RuleState(T0, null, T0);
+        state.RuleStates(AlertRuleSet.Defaults)[Index(AlertRuleSet.Defaults, "glucose-low")] = new RuleState(T0, null, T0.AddMinutes(1));
 
-        state.RuleStates(new AlertRuleSet(DefaultAlertRules.All.Where(r => r.Id != "spo2-low")));
-        var restored = state.RuleStates(AlertRuleSet.Defaults);
+        var withoutSpo2 = new AlertRuleSet(DefaultAlertRules.All.Where(r => r.Id != "spo2-low"))
+            .WithOverrides(new Dictionary<string, RuleOverride> { ["glucose-low"] = new() { Enabled = false } });
+        var closed = state.Align(withoutSpo2);
 
-        Assert.True(restored[Index(AlertRuleSet.Defaults, "spo2-low")].IsActive);
+        Assert.Equal([("glucose-low", T0.AddMinutes(1)), ("spo2-low", T0)], closed.OrderBy(c => c.RuleId));
+        Assert.Empty(state.Rules);
+        Assert.False(state.RuleStates(AlertRuleSet.Defaults)[Index(AlertRuleSet.Defaults, "spo2-low")].IsActive);
+    }
+
+    [Fact]
+    public void Align_SameRuleSet_NothingClosed()
+    {
+        var state = new PatientState("p-1");
+        state.RuleStates(AlertRuleSet.Defaults)[0] = new RuleState(T0, null, T0);
+
+        Assert.Empty(state.Align(AlertRuleSet.Defaults));
     }
 
     [Fact]

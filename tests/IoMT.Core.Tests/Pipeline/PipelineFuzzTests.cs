@@ -44,6 +44,7 @@ public class PipelineFuzzTests
         Assert.Contains(result.Outcomes, o => o.Status == MessageStatus.Accepted);
         Assert.Contains(result.Outcomes, o => o.Status == MessageStatus.Partial);
         Assert.Contains(result.Outcomes, o => o.Rejected.Any(r => r.Error.Code == ErrorCodes.JsonMalformed));
+        Assert.DoesNotContain(result.Outcomes, o => o.Rejected.Any(r => r.Error.Code == ErrorCodes.MessageUnprocessable));
     }
 
     [Fact]

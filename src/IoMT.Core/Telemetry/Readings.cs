@@ -1,14 +1,25 @@
+using System.Text.Json.Serialization;
+
 namespace IoMT.Core.Telemetry;
 
 /// <summary>
 /// A validated reading in canonical units (see <see cref="ReadingKinds"/>). Devices may send other supported units;
-/// <see cref="QuantityReading.SourceUnit"/> keeps what they sent.
+/// <see cref="QuantityReading.SourceUnit"/> keeps what they sent. Stored as JSON with a <c>$type</c> discriminator.
 /// </summary>
+[JsonPolymorphic]
+[JsonDerivedType(typeof(QuantityReading), "quantity")]
+[JsonDerivedType(typeof(BloodPressureReading), "bloodPressure")]
+[JsonDerivedType(typeof(GlucoseReading), "glucose")]
+[JsonDerivedType(typeof(CodedReading), "coded")]
+[JsonDerivedType(typeof(OxygenSupplementReading), "oxygenSupplement")]
+[JsonDerivedType(typeof(InhalerActuationReading), "inhalerActuation")]
+[JsonDerivedType(typeof(DoseEventReading), "doseEvent")]
 public abstract record Reading(ReadingKind Kind, DateTimeOffset At);
 
 /// <summary>One number in the kind's canonical unit: heart and respiratory rate, SpO2, temperatures, weight, battery.</summary>
 public sealed record QuantityReading(ReadingKind Kind, DateTimeOffset At, double Value, string SourceUnit) : Reading(Kind, At)
 {
+    [JsonIgnore]
     public string Unit => ReadingKinds.Get(Kind).CanonicalUnit;
 }
 

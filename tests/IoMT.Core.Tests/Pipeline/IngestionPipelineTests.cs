@@ -352,7 +352,7 @@ public class IngestionPipelineTests
 
         Assert.Equal(2, result.Readings.Select(r => r.Id).Distinct().Count());
         Assert.All(result.Readings, r => Assert.Matches("^rd_[0-9a-f]{32}$", r.Id));
-        Assert.Equal(Timeline.DeterministicId.Create("rd_", Device, "m-fixed", 1), result.Readings[1].Id);
+        Assert.Equal(Core.Timeline.DeterministicId.Create("rd_", Device, "m-fixed", 1), result.Readings[1].Id);
     }
 
     private static InMemoryIngestionContext BoundContext() =>

@@ -1,0 +1,118 @@
+using Microsoft.Data.Sqlite;
+
+namespace IoMT.Storage.Sqlite;
+
+/// <summary>A schema change, applied once, in order; never edit one that has shipped, add the next.</summary>
+public sealed record Migration(int Version, string Sql);
+
+/// <summary>How many fsyncs a commit costs.</summary>
+public enum SqliteDurability
+{
+    /// <summary>
+    /// synchronous=NORMAL in WAL mode: a power loss may lose the last commits but never corrupts the file. For data that
+    /// can be rebuilt (timelines are derived from the ingestion log).
+    /// </summary>
+    Normal,
+
+    /// <summary>synchronous=FULL: a commit survives power loss. For what was acknowledged to someone (the ingestion log).</summary>
+    Full,
+}
+
+/// <summary>
+/// One SQLite database file in WAL mode: migrations on open (versions recorded in <c>schema_version</c>), any number
+/// of concurrent readers, and one writer at a time whose work runs in an immediate transaction.
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    static SqliteDatabase()
+    {
+        SQLitePCL.Batteries_V2.Init();
+    }
+
+    public SqliteDatabase(string path, IReadOnlyList<Migration> migrations, SqliteDurability durability = SqliteDurability.Normal)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(migrations);
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _synchronous = durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+        Migrate(migrations);
+    }
+
+    public string Path { get; }
+
+    /// <summary>An open connection for reading (WAL readers never block the writer, nor each other).</summary>
+    public SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> as the only writer, in one transaction that commits when it returns.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = OpenConnection();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = work(connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    private void Migrate(IReadOnlyList<Migration> migrations)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        using var connection = OpenConnection();
+        Execute(connection, null, "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL);");
+        using var current = connection.CreateCommand();
+        current.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        var version = Convert.ToInt32(current.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (migrations.Count > 0 && version > migrations[^1].Version)
+        {
+            throw new InvalidOperationException($"{Path} has schema version {version}, newer than this program knows ({migrations[^1].Version}).");
+        }
+
+        foreach (var migration in migrations.Where(m => m.Version > version).OrderBy(m => m.Version))
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, transaction, migration.Sql);
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($version, $at)";
+            record.Parameters.AddWithValue("$version", migration.Version);
+            record.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -13,4 +13,7 @@ public sealed class CosmosOptions
 
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "DatabaseName may hold letters, digits, '-' and '_' only.")]
     public string DatabaseName { get; set; } = "iomt";
+
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "TimelineContainer may hold letters, digits, '-' and '_' only.")]
+    public string TimelineContainer { get; set; } = "timeline";
 }

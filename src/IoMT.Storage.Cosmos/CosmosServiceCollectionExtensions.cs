@@ -1,4 +1,6 @@
 using Azure.Core;
+using IoMT.Core.Timeline;
+using IoMT.Storage.Cosmos.Timeline;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -12,7 +14,7 @@ public static class CosmosServiceCollectionExtensions
     /// <summary>
     /// Registers a singleton <see cref="CosmosClient"/> authenticated with the <see cref="TokenCredential"/> the host
     /// registered (a managed identity in Azure), its options (section <see cref="CosmosOptions.SectionName"/>, validated
-    /// at start) and the Cosmos health check.
+    /// at start), the Cosmos timeline store and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddCosmosStorage(this IServiceCollection services)
     {
@@ -25,6 +27,13 @@ public static class CosmosServiceCollectionExtensions
             provider.GetRequiredService<IOptions<CosmosOptions>>().Value.AccountEndpoint,
             provider.GetRequiredService<TokenCredential>(),
             new CosmosClientOptions { ApplicationName = IoMT.Core.ProductInfo.Name }));
+
+        services.AddSingleton<ITimelineStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            var container = provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.TimelineContainer);
+            return new CosmosTimelineStore(container, provider.GetRequiredService<TimeProvider>());
+        });
 
         services.AddHealthChecks().AddCheck<CosmosHealthCheck>(HealthCheckName);
         return services;

@@ -12,7 +12,6 @@ public class SqliteTimelineStoreTests : TimelineStoreContract
 
     public override async Task DisposeAsync()
     {
-        ((IDisposable)Store).Dispose();
         await base.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }

@@ -13,7 +13,13 @@ public abstract class TimelineStoreContract : IAsyncLifetime
 
     private ITimelineStore? _store;
 
-    protected ITimelineStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
+    /// <summary>The store under test; skips the test when <see cref="SkipReason"/> says the store is not available here.</summary>
+    protected ITimelineStore Store => SkipReason is { } reason
+        ? throw new SkipException(reason)
+        : _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
+
+    /// <summary>Why this store cannot be tested on this machine (e.g. no Cosmos DB endpoint configured); null when it can.</summary>
+    protected virtual string? SkipReason => null;
 
     /// <summary>False for stores that expire entries themselves (Cosmos DB time to live): the purge test is skipped.</summary>
     protected virtual bool PurgesExplicitly => true;
@@ -21,17 +27,28 @@ public abstract class TimelineStoreContract : IAsyncLifetime
     /// <summary>An empty store of its own for each test.</summary>
     protected abstract Task<ITimelineStore> CreateStoreAsync();
 
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual async Task DisposeAsync()
+    public async Task InitializeAsync()
     {
-        if (_store is IAsyncDisposable disposable)
+        if (SkipReason is null)
         {
-            await disposable.DisposeAsync();
+            _store = await CreateStoreAsync();
         }
     }
 
-    [Fact]
+    public virtual async Task DisposeAsync()
+    {
+        switch (_store)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
+    [SkippableFact]
     public async Task Query_AfterAppend_AllEntriesInTimeThenIdOrder()
     {
         var records = Readings("p-1", 10);
@@ -43,7 +60,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Null(page.ContinuationToken);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Append_SameBatchTwiceAndShuffled_SameState()
     {
         var records = Readings("p-1", 25);
@@ -56,7 +73,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal(records, page.Items);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Append_SameIdNewContent_Replaces()
     {
         var original = Reading("p-1", 1, 90);
@@ -68,7 +85,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal([corrected], (await Store.QueryAsync(new TimelineQuery("p-1", T0, T0.AddHours(1)))).Items);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Query_Paging_EveryEntryExactlyOnceThenNoToken()
     {
         var records = Readings("p-1", 10);
@@ -91,7 +108,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal(4, pages);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Query_EntriesAtTheSameInstant_PagedByIdWithoutLossOrRepeat()
     {
         var records = Enumerable.Range(0, 7).Select(i => Reading("p-1", 0, i) with { Id = $"rd_same_{i}" }).ToList();
@@ -103,7 +120,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal(records, first.Items.Concat(second.Items));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Query_TimeRange_FromIncludedToExcluded()
     {
         await Store.AppendAsync("0:1", [Reading("p-1", 0, 1), Reading("p-1", 60, 2), Reading("p-1", 120, 3)]);
@@ -113,7 +130,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal([2.0], page.Items.Select(r => r.Value!.Value));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Query_OtherPatientsAndFilters_Excluded()
     {
         var spo2 = Reading("p-1", 1, 95);
@@ -126,13 +143,13 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal([score], (await Store.QueryAsync(new TimelineQuery("p-1", T0, T0.AddHours(1), Types: [TimelineEntryType.News2]))).Items);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Query_BadContinuationToken_ArgumentException()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.QueryAsync(new TimelineQuery("p-1", T0, T0.AddHours(1), ContinuationToken: "garbage")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Latest_MostRecentEntryOfEachCode()
     {
         var oldSpo2 = Reading("p-1", 1, 91);
@@ -145,7 +162,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal([heart, newSpo2], latest.OrderBy(r => r.Code, StringComparer.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Aggregate_PerBucketMinMaxAverageCount_EmptyBucketsAbsent()
     {
         // Bucket 0 (0–59 s): 90, 94; bucket 1: 88; bucket 2 empty; bucket 3: 97 and 99; 180 s is the end, excluded.
@@ -158,7 +175,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
             buckets);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Aggregate_SecondaryValue_Diastolic()
     {
         var pressure = new TimelineRecord("rd_bp", "p-1", T0, TimelineEntryType.Reading, "bloodPressure", 120, 80, "cuff", "{}");
@@ -169,14 +186,10 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal([new AggregateBucket(T0, 2, 80, 84, 82)], buckets);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Purge_DeletesOnlyWhatThePolicyNoLongerKeeps()
     {
-        if (!PurgesExplicitly)
-        {
-            return;
-        }
-
+        Skip.IfNot(PurgesExplicitly, "This store expires entries itself (time to live).");
         var now = T0.AddDays(100);
         var oldQuarantine = new TimelineRecord("qr_old", "p-1", T0, TimelineEntryType.Quarantine, "value.out-of-range", null, null, "d", "{}");
         var newQuarantine = oldQuarantine with { Id = "qr_new", At = now.AddDays(-1) };
@@ -189,7 +202,7 @@ public abstract class TimelineStoreContract : IAsyncLifetime
         Assert.Equal([oldReading, newQuarantine], (await Store.QueryAsync(new TimelineQuery("p-1", T0, now))).Items);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Append_ManyPatientsInOneBatch_EachTimelineComplete()
     {
         var records = Enumerable.Range(0, 20).SelectMany(p => Readings($"p-{p}", 5)).ToList();

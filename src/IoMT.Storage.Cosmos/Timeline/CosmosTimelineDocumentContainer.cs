@@ -1,0 +1,128 @@
+using System.Collections.ObjectModel;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+
+namespace IoMT.Storage.Cosmos.Timeline;
+
+/// <summary>Timeline items in a Cosmos DB container, through the stream APIs (our own JSON, no serializer in between).</summary>
+internal sealed class CosmosTimelineDocumentContainer(Container container) : ITimelineDocumentContainer
+{
+    /// <summary>
+    /// The container the timeline needs: hierarchical partition key [/patientId, /month] so no logical partition
+    /// approaches 20 GB; time to live on, per item; and an index on only what queries filter and sort by (the entries
+    /// themselves are not indexed, which keeps writes cheap). infra/ declares the same container.
+    /// </summary>
+    public static ContainerProperties Definition(string name)
+    {
+        var properties = new ContainerProperties(name, (IReadOnlyList<string>)["/patientId", "/month"]) { DefaultTimeToLive = -1 };
+        properties.IndexingPolicy.IndexingMode = IndexingMode.Consistent;
+        properties.IndexingPolicy.Automatic = true;
+        properties.IndexingPolicy.IncludedPaths.Clear();
+        foreach (var path in IndexedPaths)
+        {
+            properties.IndexingPolicy.IncludedPaths.Add(new IncludedPath { Path = path });
+        }
+
+        properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = "/*" });
+        return properties;
+    }
+
+    public static ReadOnlyCollection<string> IndexedPaths { get; } = new(["/patientId/?", "/month/?", "/minAt/?", "/maxAt/?", "/codes/[]/?"]);
+
+    public async Task UpsertAsync(IReadOnlyList<TimelineDocument> documents, CancellationToken cancellationToken)
+    {
+        var writes = documents
+            .GroupBy(d => (d.PatientId, d.Month))
+            .Select(partition => WritePartitionAsync(partition.Key.PatientId, partition.Key.Month, [.. partition], cancellationToken));
+        await Task.WhenAll(writes).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<TimelineDocument> QueryAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var iterator = container.GetItemQueryStreamIterator(ToSql(query), continuationToken: null, new QueryRequestOptions { MaxItemCount = 100 });
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.RootElement.GetProperty("Documents").EnumerateArray())
+            {
+                yield return TimelineDocument.FromJson(item);
+            }
+        }
+    }
+
+    /// <summary>The Cosmos DB SQL of a query; the patient filter routes it to that patient's partitions only.</summary>
+    public static QueryDefinition ToSql(DocumentQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = new StringBuilder("SELECT * FROM c WHERE c.patientId = @patient AND c.docType = @docType");
+        var parameters = new List<(string, object)> { ("@patient", query.PatientId), ("@docType", TimelineDocument.DocumentType) };
+        if (query.Months is { } months)
+        {
+            sql.Append(" AND ARRAY_CONTAINS(@months, c.month)");
+            parameters.Add(("@months", months));
+        }
+
+        if (query.MaxAtAtLeast is { } maxAt)
+        {
+            sql.Append(" AND c.maxAt >= @maxAtAtLeast");
+            parameters.Add(("@maxAtAtLeast", TimelineDocument.SortableTime(maxAt)));
+        }
+
+        if (query.MinAtBefore is { } minAt)
+        {
+            sql.Append(" AND c.minAt < @minAtBefore");
+            parameters.Add(("@minAtBefore", TimelineDocument.SortableTime(minAt)));
+        }
+
+        if (query.Code is { } code)
+        {
+            sql.Append(" AND ARRAY_CONTAINS(c.codes, @code)");
+            parameters.Add(("@code", code));
+        }
+
+        sql.Append(query.Order == DocumentOrder.MinAtAscending ? " ORDER BY c.minAt ASC" : " ORDER BY c.maxAt DESC");
+        var definition = new QueryDefinition(sql.ToString());
+        foreach (var (name, value) in parameters)
+        {
+            definition = definition.WithParameter(name, value);
+        }
+
+        return definition;
+    }
+
+    private async Task WritePartitionAsync(string patientId, string month, List<TimelineDocument> documents, CancellationToken cancellationToken)
+    {
+        var partitionKey = new PartitionKeyBuilder().Add(patientId).Add(month).Build();
+        if (documents.Count == 1)
+        {
+            using var content = new MemoryStream(documents[0].ToJson());
+            using var response = await container.UpsertItemStreamAsync(content, partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            return;
+        }
+
+        var batch = container.CreateTransactionalBatch(partitionKey);
+        var streams = documents.Select(d => new MemoryStream(d.ToJson())).ToList();
+        try
+        {
+            foreach (var stream in streams)
+            {
+                batch.UpsertItemStream(stream);
+            }
+
+            using var result = await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            if (!result.IsSuccessStatusCode)
+            {
+                throw new CosmosException($"Timeline batch for one partition failed: {result.ErrorMessage}", result.StatusCode, 0, result.ActivityId, result.RequestCharge);
+            }
+        }
+        finally
+        {
+            streams.ForEach(s => s.Dispose());
+        }
+    }
+}

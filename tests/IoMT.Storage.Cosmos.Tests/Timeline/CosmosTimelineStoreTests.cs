@@ -1,0 +1,62 @@
+using IoMT.Core.Timeline;
+using IoMT.Storage.Cosmos.Timeline;
+using IoMT.Testing;
+
+namespace IoMT.Storage.Cosmos.Tests.Timeline;
+
+/// <summary>The Cosmos DB store's logic (grouping, overlap and repeat handling, paging, latest, aggregates) against the contract.</summary>
+public class CosmosTimelineStoreTests : TimelineStoreContract
+{
+    private readonly InMemoryTimelineDocumentContainer _container = new();
+
+    protected override bool PurgesExplicitly => false;
+
+    protected override Task<ITimelineStore> CreateStoreAsync() =>
+        Task.FromResult<ITimelineStore>(new CosmosTimelineStore(_container, TimeProvider.System));
+
+    [Fact]
+    public async Task Append_OneItemPerPatientMonthAndRetention_IdFromTheBatch()
+    {
+        var lastOctober = Reading("p-1", 0, 90) with { Id = "rd_oct", At = new DateTimeOffset(2026, 10, 31, 23, 59, 0, TimeSpan.Zero) };
+        var quarantined = new TimelineRecord("qr_1", "p-1", T0, TimelineEntryType.Quarantine, "value.out-of-range", null, null, "d", "{}");
+        await Store.AppendAsync("0:42", [.. Readings("p-1", 3), lastOctober, quarantined, .. Readings("p-2", 2)]);
+
+        var items = _container.All.OrderBy(d => d.PatientId).ThenBy(d => d.Month).ThenBy(d => d.Entries.Count).ToList();
+
+        Assert.Equal([("p-1", "2026-10", 1), ("p-1", "2026-11", 1), ("p-1", "2026-11", 3), ("p-2", "2026-11", 2)],
+            items.Select(d => (d.PatientId, d.Month, d.Entries.Count)));
+        Assert.All(items, d => Assert.StartsWith("tl_", d.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Append_SameBatchAgain_OverwritesItsOwnItems()
+    {
+        await Store.AppendAsync("0:42", Readings("p-1", 3));
+        await Store.AppendAsync("0:42", Readings("p-1", 3));
+
+        Assert.Equal(1, _container.Count);
+    }
+
+    [Fact]
+    public async Task Append_ItemsCarryTimeToLiveFromTheNewestEntry()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var store = new CosmosTimelineStore(_container, TimeProvider.System);
+        var recent = new TimelineRecord("qr_recent", "p-1", now.AddDays(-10), TimelineEntryType.Quarantine, "x", null, null, "d", "{}");
+        var expired = recent with { Id = "qr_expired", PatientId = "p-2", At = now.AddDays(-100) };
+
+        await store.AppendAsync("0:1", [recent, expired]);
+
+        var item = Assert.Single(_container.All);
+        Assert.Equal("p-1", item.PatientId);
+        Assert.InRange(item.TimeToLiveSeconds!.Value, TimeSpan.FromDays(79.9).TotalSeconds, TimeSpan.FromDays(80).TotalSeconds + 1);
+    }
+
+    [Fact]
+    public void Months_EveryMonthTheIntervalTouches()
+    {
+        Assert.Equal(["2026-11", "2026-12", "2027-01"],
+            CosmosTimelineStore.Months(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 1, 1, 0, 0, 1, TimeSpan.Zero)));
+        Assert.Equal(["2026-11"], CosmosTimelineStore.Months(T0, T0.AddHours(1)));
+    }
+}

@@ -20,7 +20,7 @@ public abstract class RequiresToolFactAttribute : FactAttribute
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Needs tests/schema-validator/node_modules (Ajv).</summary>
+/// <summary>Needs tests/schema-validator/node_modules (Ajv and the fhir package).</summary>
 public sealed class SchemaValidatorFactAttribute() : RequiresToolFactAttribute(
     SchemaValidator.IsInstalled,
-    "Needs Node.js and Ajv: run `npm ci --prefix tests/schema-validator` (.ci/run does).");
+    "Needs Node.js, Ajv and fhir: run `npm ci --prefix tests/schema-validator` (.ci/run does).");

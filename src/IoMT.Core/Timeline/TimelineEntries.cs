@@ -78,3 +78,9 @@ public sealed record RawPayload(string Content, bool IsBase64)
 
     public byte[] ToBytes() => IsBase64 ? Convert.FromBase64String(Content) : StrictUtf8.GetBytes(Content);
 }
+
+/// <summary>Who did what to a patient's record, e.g. exported it; kept on the patient's own timeline.</summary>
+public sealed record AuditEntry(string PatientId, DateTimeOffset At, string Actor, string Action, string Detail)
+{
+    public string Id => DeterministicId.Create("au_", PatientId, Actor, Action, At.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), Detail);
+}

@@ -22,6 +22,7 @@ public sealed record ReadingData(Reading Reading, string DeviceId, string Messag
 [JsonSerializable(typeof(QuarantineRecord))]
 [JsonSerializable(typeof(AlertRaised))]
 [JsonSerializable(typeof(AlertCleared))]
+[JsonSerializable(typeof(AuditEntry))]
 public sealed partial class TimelineJson : JsonSerializerContext
 {
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);

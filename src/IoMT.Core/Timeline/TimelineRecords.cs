@@ -88,4 +88,11 @@ public static class TimelineRecords
         return new TimelineRecord(DeterministicId.Create("ac_", cleared.AlertId), cleared.PatientId, cleared.At, TimelineEntryType.AlertCleared,
             cleared.RuleId, cleared.Value, null, null, TimelineJson.Serialize(cleared));
     }
+
+    public static TimelineRecord From(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new TimelineRecord(entry.Id, entry.PatientId, entry.At, TimelineEntryType.Audit, entry.Action, null, null, null,
+            TimelineJson.Serialize(entry));
+    }
 }

@@ -49,6 +49,10 @@ internal static class Timestamps
         return TryRead(ref reader, out value);
     }
 
+    /// <summary>Parses UTF-8 text that is not inside JSON, such as a query parameter.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out DateTimeOffset value) =>
+        FastTimestamp.TryParse(text, out value) || TryParseOther(text, out value);
+
     /// <summary>
     /// The shapes the fast path declines: lowercase 't'/'z' (RFC 3339 allows them), more than 7 fraction digits, or an
     /// escaped string. Only RFC 3339 characters in RFC 3339 places are let through to System.Text.Json.

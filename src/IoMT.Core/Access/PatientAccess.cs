@@ -1,0 +1,27 @@
+using IoMT.Core.Api;
+using IoMT.Core.Patients;
+
+namespace IoMT.Core.Access;
+
+/// <summary>Finding a patient on behalf of a caller: the patient when the caller may see them, otherwise why not.</summary>
+public static class PatientAccess
+{
+    public static async Task<(PatientRecord? Patient, ApiError? Error)> FindReadableAsync(
+        this IPatientDirectory directory, Caller caller, string patientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!Identifiers.IsValid(patientId))
+        {
+            return (null, ApiError.InvalidParameter("id", $"A patient id is 1–{Identifiers.MaxLength} letters, digits, '-', '_' or '.'."));
+        }
+
+        if (!caller.Has(Role.Admin) && !caller.Roles.Any(role => role.IsClinical()))
+        {
+            return (null, new ApiError(403, ApiError.Forbidden, "Only admins, care coordinators, nurses and physicians read patient records."));
+        }
+
+        var patient = await directory.FindAsync(patientId, cancellationToken).ConfigureAwait(false);
+        return patient is not null && AccessRules.CanReadPatient(caller, patient) ? (patient, null) : (null, ApiError.NoSuchPatient(patientId));
+    }
+}

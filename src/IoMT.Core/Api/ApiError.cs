@@ -1,0 +1,33 @@
+namespace IoMT.Core.Api;
+
+/// <summary>
+/// Why the management API refused a request: an HTTP status, a stable <see cref="Code"/> (clients branch on it; add codes,
+/// never rename one), a message for people and, for bad input, the parameter or JSON pointer at fault. Hosts send it as
+/// RFC 7807 problem details.
+/// </summary>
+public sealed record ApiError(int Status, string Code, string Detail, string? Field = null)
+{
+    public const string Unauthenticated = "auth.unauthenticated";
+    public const string Forbidden = "auth.forbidden";
+    public const string ParameterInvalid = "request.parameter-invalid";
+    public const string PatientNotFound = "patient.not-found";
+
+    public static ApiError Unauthorized() =>
+        new(401, Unauthenticated, "Sign in: send 'Authorization: Bearer <token>'.");
+
+    public static ApiError InvalidParameter(string field, string detail) => new(400, ParameterInvalid, detail, field);
+
+    /// <summary>Also the answer for a patient the caller may not see, so that no one learns which patients exist.</summary>
+    public static ApiError NoSuchPatient(string patientId) =>
+        new(404, PatientNotFound, $"No patient '{patientId}' among the patients you can see.");
+
+    /// <summary>The problem details title: a short summary of the status.</summary>
+    public string Title => Status switch
+    {
+        400 => "Invalid request",
+        401 => "Not signed in",
+        403 => "Not allowed",
+        404 => "Not found",
+        _ => "Request failed",
+    };
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using IoMT.Core.Alerts;
+using IoMT.Core.Timeline;
+
+namespace IoMT.Core.Fhir;
+
+/// <summary>
+/// Writes one patient's timeline as a FHIR R4 Bundle of type <c>collection</c>, entry by entry as records arrive, so
+/// a year of one-second readings streams in constant memory. Alert episodes (a raise and its clear may be pages apart)
+/// and devices are few; they are gathered and written at the end.
+/// </summary>
+public sealed class FhirBundleWriter
+{
+    private readonly Utf8JsonWriter _json;
+    private readonly string _patientId;
+    private readonly SortedSet<string> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (AlertRaised? Raised, AlertCleared? Cleared)> _alerts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    public FhirBundleWriter(Utf8JsonWriter json, string patientId)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        _json = json;
+        _patientId = patientId;
+    }
+
+    /// <summary>How many resources of each type were written.</summary>
+    public IReadOnlyDictionary<string, int> Counts => _counts;
+
+    /// <summary>Opens the bundle and writes the Patient entry. <paramref name="exportedAt"/> becomes Bundle.timestamp.</summary>
+    public void WriteStart(DateTimeOffset exportedAt)
+    {
+        _json.WriteStartObject();
+        _json.WriteString("resourceType", "Bundle");
+        _json.WriteString("id", FhirIds.Uuid("Bundle", $"{_patientId}|{exportedAt.UtcTicks}"));
+        _json.WriteString("type", "collection");
+        _json.WriteString("timestamp", Validation.Rfc3339.Format(exportedAt));
+        _json.WriteStartArray("entry");
+        WriteEntry(FhirResources.Patient(_patientId));
+    }
+
+    /// <summary>Adds one timeline record of the patient; entry types without a FHIR form (quarantine, audit…) are skipped.</summary>
+    public void Add(TimelineRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        switch (record.Type)
+        {
+            case TimelineEntryType.Reading:
+                if (record.DeviceId is { } device)
+                {
+                    _devices.Add(device);
+                }
+
+                WriteEntry(FhirResources.Reading(record));
+                break;
+            case TimelineEntryType.News2:
+                WriteEntry(FhirResources.News2(record));
+                break;
+            case TimelineEntryType.AlertRaised:
+                var raised = TimelineJson.Deserialize<AlertRaised>(record.Data);
+                _alerts[raised.AlertId] = (raised, _alerts.GetValueOrDefault(raised.AlertId).Cleared);
+                break;
+            case TimelineEntryType.AlertCleared:
+                var cleared = TimelineJson.Deserialize<AlertCleared>(record.Data);
+                _alerts[cleared.AlertId] = (_alerts.GetValueOrDefault(cleared.AlertId).Raised, cleared);
+                break;
+        }
+    }
+
+    /// <summary>Writes the alert Flags and the Devices seen, and closes the bundle.</summary>
+    public void WriteEnd()
+    {
+        foreach (var (_, (raised, cleared)) in _alerts.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            WriteEntry(FhirResources.Flag(_patientId, raised, cleared));
+        }
+
+        foreach (var device in _devices)
+        {
+            WriteEntry(FhirResources.Device(device));
+        }
+
+        _json.WriteEndArray();
+        _json.WriteEndObject();
+    }
+
+    private void WriteEntry(FhirResource resource)
+    {
+        _json.WriteStartObject();
+        _json.WriteString("fullUrl", FhirIds.FullUrl(resource.Id));
+        _json.WritePropertyName("resource");
+        JsonSerializer.Serialize(_json, resource, resource.GetType(), FhirJson.Default);
+        _json.WriteEndObject();
+        _counts[resource.ResourceType] = _counts.GetValueOrDefault(resource.ResourceType) + 1;
+    }
+}

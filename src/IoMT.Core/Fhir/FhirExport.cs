@@ -1,0 +1,93 @@
+using System.Text.Json;
+using IoMT.Core.Access;
+using IoMT.Core.Api;
+using IoMT.Core.Patients;
+using IoMT.Core.Timeline;
+using IoMT.Core.Validation;
+
+namespace IoMT.Core.Fhir;
+
+/// <summary>
+/// <c>GET /patients/{id}/fhir?from&amp;to</c>: which patient and which half-open interval [From, To). Without
+/// <c>to</c> the export ends now; without <c>from</c> it covers the 24 hours before <c>to</c>.
+/// </summary>
+public sealed record FhirExportRequest(string PatientId, DateTimeOffset From, DateTimeOffset To)
+{
+    public static readonly TimeSpan DefaultSpan = TimeSpan.FromHours(24);
+
+    public static (FhirExportRequest? Request, ApiError? Error) Parse(string patientId, string? from, string? to, DateTimeOffset now)
+    {
+        var end = now;
+        if (to is not null && !TryParseInstant(to, out end))
+        {
+            return (null, ApiError.InvalidParameter("to", Rfc3339.Message("to")));
+        }
+
+        var start = end - DefaultSpan;
+        if (from is not null && !TryParseInstant(from, out start))
+        {
+            return (null, ApiError.InvalidParameter("from", Rfc3339.Message("from")));
+        }
+
+        return start < end
+            ? (new FhirExportRequest(patientId, start, end), null)
+            : (null, ApiError.InvalidParameter("from", "'from' must be before 'to'."));
+    }
+
+    // An unencoded '+' in a query string arrives as a space: "…T09:30:00 01:00" is read as "…T09:30:00+01:00".
+    private static bool TryParseInstant(string text, out DateTimeOffset value) =>
+        Rfc3339.TryParse(text.Length > 6 && text[^6] == ' ' ? string.Concat(text.AsSpan(0, text.Length - 6), "+", text.AsSpan(text.Length - 5)) : text, out value);
+}
+
+/// <summary>
+/// Exports a patient's timeline as a FHIR R4 Bundle for a caller who may read it, and records that they did on the
+/// patient's timeline (an audit entry) before the first byte leaves.
+/// </summary>
+public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patients, TimeProvider time)
+{
+    public const string AuditAction = "fhir.export";
+
+    /// <summary>The timeline entries that have a FHIR form.</summary>
+    public static readonly IReadOnlyCollection<TimelineEntryType> ExportedTypes =
+        [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared];
+
+    /// <summary>Null when <paramref name="caller"/> may export the request's patient; otherwise the refusal to send.</summary>
+    public async Task<ApiError?> AuthorizeAsync(Caller caller, FhirExportRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (_, error) = await patients.FindReadableAsync(caller, request.PatientId, cancellationToken).ConfigureAwait(false);
+        return error;
+    }
+
+    /// <summary>Writes the bundle to <paramref name="output"/>; call <see cref="AuthorizeAsync"/> first. Returns the resource counts.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> WriteAsync(
+        Caller caller, FhirExportRequest request, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var audit = new AuditEntry(request.PatientId, now, caller.Id, AuditAction, $"{Rfc3339.Format(request.From)}/{Rfc3339.Format(request.To)}");
+        await timelines.AppendAsync(audit.Id, [TimelineRecords.From(audit)], cancellationToken).ConfigureAwait(false);
+
+        await using var json = new Utf8JsonWriter(output);
+        var bundle = new FhirBundleWriter(json, request.PatientId);
+        bundle.WriteStart(now);
+        var query = new TimelineQuery(request.PatientId, request.From, request.To, ExportedTypes, PageSize: TimelineQuery.MaxPageSize);
+        do
+        {
+            var page = await timelines.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page.Items)
+            {
+                bundle.Add(record);
+            }
+
+            await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+            query = query with { ContinuationToken = page.ContinuationToken };
+        }
+        while (query.ContinuationToken is not null);
+
+        bundle.WriteEnd();
+        await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return bundle.Counts;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Serialization;
+
+namespace IoMT.Core.Fhir;
+
+// The subset of FHIR R4 (4.0.1) the export writes, as plain records; element names are FHIR's, in FHIR's order.
+
+public sealed record FhirCoding(string System, string Code, string? Display = null);
+
+public sealed record FhirCodeableConcept(IReadOnlyList<FhirCoding>? Coding = null, string? Text = null)
+{
+    public static FhirCodeableConcept Of(params FhirCoding[] codings) => new(codings);
+}
+
+public sealed record FhirIdentifier(string System, string Value);
+
+/// <summary>A Quantity with a UCUM unit: <see cref="Unit"/> for people, <see cref="Code"/> for machines.</summary>
+public sealed record FhirQuantity(double Value, string Unit, string System, string Code);
+
+public sealed record FhirReference(string Reference, FhirIdentifier? Identifier = null);
+
+public sealed record FhirPeriod(string? Start, string? End = null);
+
+public sealed record FhirMeta(IReadOnlyList<string> Profile);
+
+public sealed record FhirExtension(string Url, FhirCodeableConcept ValueCodeableConcept);
+
+public sealed record FhirAnnotation(string Text);
+
+/// <summary>What every resource has. <see cref="ResourceType"/> comes first, as FHIR JSON readers expect.</summary>
+public abstract record FhirResource([property: JsonPropertyOrder(-3)] string ResourceType)
+{
+    [JsonPropertyOrder(-2)]
+    public required string Id { get; init; }
+
+    [JsonPropertyOrder(-1)]
+    public FhirMeta? Meta { get; init; }
+}
+
+public sealed record FhirPatient() : FhirResource("Patient")
+{
+    public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
+}
+
+public sealed record FhirDevice() : FhirResource("Device")
+{
+    public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
+}
+
+public sealed record FhirObservationComponent(FhirCodeableConcept Code, FhirQuantity? ValueQuantity = null);
+
+public sealed record FhirObservation() : FhirResource("Observation")
+{
+    public IReadOnlyList<FhirIdentifier>? Identifier { get; init; }
+
+    public string Status { get; init; } = "final";
+
+    public IReadOnlyList<FhirCodeableConcept>? Category { get; init; }
+
+    public required FhirCodeableConcept Code { get; init; }
+
+    public required FhirReference Subject { get; init; }
+
+    public required string EffectiveDateTime { get; init; }
+
+    public FhirQuantity? ValueQuantity { get; init; }
+
+    public FhirCodeableConcept? ValueCodeableConcept { get; init; }
+
+    public bool? ValueBoolean { get; init; }
+
+    public int? ValueInteger { get; init; }
+
+    public FhirReference? Device { get; init; }
+
+    public IReadOnlyList<FhirObservationComponent>? Component { get; init; }
+}
+
+public sealed record FhirFlag() : FhirResource("Flag")
+{
+    public IReadOnlyList<FhirExtension>? Extension { get; init; }
+
+    public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
+
+    /// <summary><c>active</c> while the alert episode is open, <c>inactive</c> once it cleared.</summary>
+    public required string Status { get; init; }
+
+    public required IReadOnlyList<FhirCodeableConcept> Category { get; init; }
+
+    public required FhirCodeableConcept Code { get; init; }
+
+    public required FhirReference Subject { get; init; }
+
+    public required FhirPeriod Period { get; init; }
+}
+
+public sealed record FhirDosage(FhirQuantity Dose);
+
+public sealed record FhirMedicationAdministration() : FhirResource("MedicationAdministration")
+{
+    public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
+
+    public required string Status { get; init; }
+
+    public IReadOnlyList<FhirCodeableConcept>? StatusReason { get; init; }
+
+    public required FhirCodeableConcept MedicationCodeableConcept { get; init; }
+
+    public required FhirReference Subject { get; init; }
+
+    public required string EffectiveDateTime { get; init; }
+
+    public IReadOnlyList<FhirReference>? Device { get; init; }
+
+    public IReadOnlyList<FhirAnnotation>? Note { get; init; }
+
+    public FhirDosage? Dosage { get; init; }
+}

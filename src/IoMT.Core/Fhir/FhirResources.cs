@@ -1,0 +1,246 @@
+using IoMT.Core.Alerts;
+using IoMT.Core.Enrichment;
+using IoMT.Core.Telemetry;
+using IoMT.Core.Timeline;
+
+namespace IoMT.Core.Fhir;
+
+/// <summary>
+/// Timeline entries as FHIR R4 resources: vital signs per the R4 vital-signs profiles, CGM glucose per the HL7 CGM IG,
+/// NEWS2 as a survey Observation, doses and inhaler puffs as MedicationAdministration, alert episodes as Flag.
+/// Values are in the canonical UCUM unit of their kind, rounded to 3 decimals (conversions leave binary noise).
+/// </summary>
+public static class FhirResources
+{
+    public const string UcumSystem = "http://unitsofmeasure.org";
+    public const string ObservationCategorySystem = "http://terminology.hl7.org/CodeSystem/observation-category";
+    public const string CgmSensorReadingProfile = "http://hl7.org/fhir/uv/cgm/StructureDefinition/cgm-sensor-reading-mass-per-volume";
+    public const string FlagCategorySystem = "http://terminology.hl7.org/CodeSystem/flag-category";
+    public const string FlagPriorityExtension = "http://hl7.org/fhir/StructureDefinition/flag-priority";
+    public const string FlagPrioritySystem = "http://hl7.org/fhir/flag-priority-code";
+    public const string AlertRuleSystem = "urn:iomt-cloud:alert-rule";
+    public const string MedicationIdSystem = "urn:iomt-cloud:medication-id";
+    public const string EcgRhythmSystem = "urn:iomt-cloud:ecg-rhythm";
+    public const string AcvpuSystem = "urn:iomt-cloud:acvpu";
+
+    private const string VitalSignsProfileBase = "http://hl7.org/fhir/StructureDefinition/";
+
+    public static FhirPatient Patient(string patientId) => new()
+    {
+        Id = FhirIds.Uuid("Patient", patientId),
+        Identifier = [new(FhirIds.PatientIdSystem, patientId)],
+    };
+
+    public static FhirDevice Device(string deviceId) => new()
+    {
+        Id = FhirIds.Uuid("Device", deviceId),
+        Identifier = [new(FhirIds.DeviceIdSystem, deviceId)],
+    };
+
+    /// <summary>A reading entry: an Observation, or a MedicationAdministration for doses and inhaler puffs.</summary>
+    public static FhirResource Reading(TimelineRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var data = TimelineJson.Deserialize<ReadingData>(record.Data);
+        return data.Reading switch
+        {
+            DoseEventReading dose => Dose(record, data, dose),
+            InhalerActuationReading inhaler => Inhaler(record, data, inhaler),
+            _ => Observation(record, data),
+        };
+    }
+
+    public static FhirObservation News2(TimelineRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var score = TimelineJson.Deserialize<News2Result>(record.Data);
+        return new FhirObservation
+        {
+            Id = FhirIds.Uuid("Observation", record.Id),
+            Identifier = [new(FhirIds.TimelineEntrySystem, record.Id)],
+            Category = [Category("survey")],
+            Code = Concept(Codes.News2),
+            Subject = FhirIds.Patient(record.PatientId),
+            EffectiveDateTime = Rfc(record.At),
+            ValueInteger = score.Total,
+        };
+    }
+
+    /// <summary>
+    /// One alert episode: <c>active</c> from its start, <c>inactive</c> once cleared. Either event may fall outside the
+    /// exported range; a Flag is written from whichever is known.
+    /// </summary>
+    public static FhirFlag Flag(string patientId, AlertRaised? raised, AlertCleared? cleared)
+    {
+        var alertId = raised?.AlertId ?? cleared?.AlertId ?? throw new ArgumentException("An alert episode needs its raise or its clear.");
+        var ruleId = raised?.RuleId ?? cleared!.RuleId;
+        return new FhirFlag
+        {
+            Id = FhirIds.Uuid("Flag", alertId),
+            Extension = raised is null ? null : [new(FlagPriorityExtension, FhirCodeableConcept.Of(Priority(raised.Priority)))],
+            Identifier = [new(FhirIds.AlertIdSystem, alertId)],
+            Status = cleared is null ? "active" : "inactive",
+            Category = [FhirCodeableConcept.Of(FlagCategory(raised?.Category))],
+            Code = new FhirCodeableConcept([new FhirCoding(AlertRuleSystem, ruleId, raised?.Title)], raised?.Title ?? ruleId),
+            Subject = FhirIds.Patient(patientId),
+            Period = new FhirPeriod(raised is null ? null : Rfc(raised.EpisodeStart), cleared is null ? null : Rfc(cleared.At)),
+        };
+    }
+
+    private static FhirObservation Observation(TimelineRecord record, ReadingData data)
+    {
+        var reading = data.Reading;
+        var info = ReadingKinds.Get(reading.Kind);
+        var observation = new FhirObservation
+        {
+            Id = FhirIds.Uuid("Observation", record.Id),
+            Identifier = [new(FhirIds.TimelineEntrySystem, record.Id)],
+            Code = Concept(info.Code),
+            Subject = FhirIds.Patient(record.PatientId),
+            EffectiveDateTime = Rfc(reading.At),
+            Device = FhirIds.Device(data.DeviceId),
+        };
+        return reading switch
+        {
+            QuantityReading q => WithQuantity(observation, q),
+            BloodPressureReading bp => observation with
+            {
+                Meta = VitalSign("bp"),
+                Category = [Category("vital-signs")],
+                Component =
+                [
+                    new(Concept(Codes.SystolicPressure), Quantity(bp.Systolic, Ucum.MillimetreOfMercury)),
+                    new(Concept(Codes.DiastolicPressure), Quantity(bp.Diastolic, Ucum.MillimetreOfMercury)),
+                ],
+            },
+            GlucoseReading { Method: GlucoseMethod.Cgm } cgm => observation with
+            {
+                Meta = new FhirMeta([CgmSensorReadingProfile]),
+                Category = [Category("laboratory")],
+                Code = Concept(Codes.CgmGlucoseMass),
+                ValueQuantity = Quantity(cgm.MgPerDl, Ucum.MilligramsPerDecilitre, unit: "mg/dl"),
+            },
+            GlucoseReading meter => observation with
+            {
+                Category = [Category("laboratory")],
+                Code = Concept(Codes.MeterGlucoseMass),
+                ValueQuantity = Quantity(meter.MgPerDl, Ucum.MilligramsPerDecilitre),
+            },
+            CodedReading { Kind: ReadingKind.EcgRhythm } rhythm => observation with
+            {
+                Category = [Category("procedure")],
+                ValueCodeableConcept = new([new FhirCoding(EcgRhythmSystem, rhythm.Code)], rhythm.Code),
+            },
+            CodedReading consciousness => observation with
+            {
+                Category = [Category("exam")],
+                ValueCodeableConcept = new([new FhirCoding(AcvpuSystem, consciousness.Code)], consciousness.Code),
+            },
+            OxygenSupplementReading oxygen => observation with
+            {
+                ValueBoolean = oxygen.OnOxygen,
+                Component = oxygen.FlowLitresPerMinute is { } flow ? [new(Concept(Codes.InhaledOxygenFlow), Quantity(flow, Ucum.LitresPerMinute))] : null,
+            },
+            _ => throw new NotSupportedException($"No FHIR mapping for {reading.GetType().Name}."),
+        };
+    }
+
+    private static FhirObservation WithQuantity(FhirObservation observation, QuantityReading reading)
+    {
+        var withValue = observation with { ValueQuantity = Quantity(reading.Value, reading.Unit) };
+        return reading.Kind switch
+        {
+            ReadingKind.HeartRate => withValue with { Meta = VitalSign("heartrate"), Category = [Category("vital-signs")] },
+            ReadingKind.RespiratoryRate => withValue with { Meta = VitalSign("resprate"), Category = [Category("vital-signs")] },
+            ReadingKind.BodyTemperature => withValue with { Meta = VitalSign("bodytemp"), Category = [Category("vital-signs")] },
+            ReadingKind.Weight => withValue with { Meta = VitalSign("bodyweight"), Category = [Category("vital-signs")] },
+            ReadingKind.Spo2 => withValue with
+            {
+                Meta = VitalSign("oxygensat"),
+                Category = [Category("vital-signs")],
+                Code = Concept(Codes.OxygenSaturation, Codes.PulseOximetry),
+            },
+            _ => withValue,
+        };
+    }
+
+    private static FhirMedicationAdministration Dose(TimelineRecord record, ReadingData data, DoseEventReading dose)
+    {
+        var (status, reason) = dose.Event switch
+        {
+            DoseEventType.Taken => ("completed", null),
+            DoseEventType.Missed => ("not-done", "Dose missed: not taken in its window"),
+            DoseEventType.Skipped => ("not-done", "Dose skipped by the patient"),
+            _ => ("in-progress", (string?)null),
+        };
+        var notes = new List<FhirAnnotation>();
+        if (dose.Event == DoseEventType.Dispensed)
+        {
+            notes.Add(new("Released by the dispenser; intake not yet confirmed."));
+        }
+
+        if (dose.ScheduledFor is { } scheduled)
+        {
+            notes.Add(new($"Scheduled for {Rfc(scheduled)}."));
+        }
+
+        return Administration(record, data, dose.MedicationId, status) with
+        {
+            StatusReason = reason is null ? null : [new FhirCodeableConcept(Text: reason)],
+            Note = notes.Count == 0 ? null : notes,
+        };
+    }
+
+    private static FhirMedicationAdministration Inhaler(TimelineRecord record, ReadingData data, InhalerActuationReading inhaler) =>
+        Administration(record, data, inhaler.MedicationId, "completed") with
+        {
+            Dosage = new FhirDosage(Quantity(inhaler.Puffs, "{puff}", unit: "puff")),
+        };
+
+    private static FhirMedicationAdministration Administration(TimelineRecord record, ReadingData data, string medicationId, string status) => new()
+    {
+        Id = FhirIds.Uuid("MedicationAdministration", record.Id),
+        Identifier = [new(FhirIds.TimelineEntrySystem, record.Id)],
+        Status = status,
+        MedicationCodeableConcept = new([new FhirCoding(MedicationIdSystem, medicationId)], medicationId),
+        Subject = FhirIds.Patient(record.PatientId),
+        EffectiveDateTime = Rfc(data.Reading.At),
+        Device = [FhirIds.Device(data.DeviceId)],
+    };
+
+    private static FhirMeta VitalSign(string profile) => new([VitalSignsProfileBase + profile]);
+
+    private static FhirCodeableConcept Category(string code) =>
+        FhirCodeableConcept.Of(new FhirCoding(ObservationCategorySystem, code, CategoryDisplay(code)));
+
+    private static string CategoryDisplay(string code) => code switch
+    {
+        "vital-signs" => "Vital Signs",
+        "laboratory" => "Laboratory",
+        "survey" => "Survey",
+        "procedure" => "Procedure",
+        _ => "Exam",
+    };
+
+    private static FhirCodeableConcept Concept(params Coding[] codings) =>
+        new([.. codings.Select(c => new FhirCoding(c.System, c.Code, c.Display))], codings[0].Display);
+
+    private static FhirQuantity Quantity(double value, string ucum, string? unit = null) =>
+        new(Math.Round(value, 3), unit ?? ucum, UcumSystem, ucum);
+
+    private static FhirCoding Priority(AlertPriority priority) => priority switch
+    {
+        AlertPriority.High => new(FlagPrioritySystem, "PH", "High priority"),
+        AlertPriority.Medium => new(FlagPrioritySystem, "PM", "Medium priority"),
+        _ => new(FlagPrioritySystem, "PL", "Low priority"),
+    };
+
+    private static FhirCoding FlagCategory(AlertCategory? category) => category switch
+    {
+        AlertCategory.Adherence => new(FlagCategorySystem, "drug", "Drug"),
+        AlertCategory.Technical => new(FlagCategorySystem, "admin", "Administrative"),
+        _ => new(FlagCategorySystem, "clinical", "Clinical"),
+    };
+
+    private static string Rfc(DateTimeOffset at) => Validation.Rfc3339.Format(at);
+}

@@ -1,0 +1,10 @@
+namespace IoMT.Core.Patients;
+
+/// <summary>A patient as the directory knows them: their id and the care teams that look after them.</summary>
+public sealed record PatientRecord(string Id, IReadOnlyList<string> CareTeams);
+
+/// <summary>Patients and the care teams that look after them.</summary>
+public interface IPatientDirectory
+{
+    Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IoMT.Core.Access;
+using IoMT.Core.Devices;
+using IoMT.Core.Fhir;
+using IoMT.Core.Patients;
+using IoMT.Core.Pipeline;
+using IoMT.Core.Timeline;
+using IoMT.Testing;
+
+namespace IoMT.Core.Tests.Fhir;
+
+/// <summary>A patient, a timeline in memory, a directory and a clock: what an export needs.</summary>
+internal sealed class FhirExportFixture
+{
+    public const string Patient = "patient-1";
+    public const string Device = "oximeter-0042";
+    public static readonly DateTimeOffset T0 = TelemetryMessage.DefaultTime;
+
+    public static readonly Caller Nurse = new("nurse-1", new HashSet<Role> { Role.Nurse }, new HashSet<string> { "ward-7" });
+
+    public InMemoryTimelineStore Timeline { get; } = new();
+
+    public Dictionary<string, PatientRecord> Patients { get; } = new() { [Patient] = new(Patient, ["ward-7"]) };
+
+    public ManualClock Clock { get; } = new(T0.AddDays(1));
+
+    public FhirExport Export => new(Timeline, new Directory(Patients), Clock);
+
+    /// <summary>Runs <paramref name="messages"/> through the pipeline, as the device bound to the patient, and stores the records.</summary>
+    public async Task IngestAsync(params ReceivedMessage[] messages)
+    {
+        var context = new InMemoryIngestionContext().AddDevice(Device).AddBinding(new DeviceBinding(Device, Patient, T0.AddDays(-1), null));
+        await Timeline.AppendAsync("batch", TimelineRecords.From(new IngestionPipeline().Process(messages, context)));
+    }
+
+    public async Task<JsonObject> ExportAsync(DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        using var output = new MemoryStream();
+        await Export.WriteAsync(Nurse, new FhirExportRequest(Patient, from ?? T0.AddHours(-1), to ?? T0.AddHours(1)), output);
+        return JsonNode.Parse(output.ToArray())!.AsObject();
+    }
+
+    public static IEnumerable<JsonObject> Resources(JsonObject bundle, string type) =>
+        bundle["entry"]!.AsArray().Select(e => e!["resource"]!.AsObject()).Where(r => (string?)r["resourceType"] == type);
+
+    /// <summary>The Observation whose first code is <paramref name="code"/>.</summary>
+    public static JsonObject Observation(JsonObject bundle, string code) =>
+        Resources(bundle, "Observation").Single(o => (string?)o["code"]!["coding"]![0]!["code"] == code);
+
+    public static string Text(JsonNode? node) => node?.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) ?? "null";
+
+    private sealed class Directory(Dictionary<string, PatientRecord> patients) : IPatientDirectory
+    {
+        public Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(patients.GetValueOrDefault(patientId));
+    }
+}

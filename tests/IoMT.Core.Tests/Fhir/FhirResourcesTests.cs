@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+using IoMT.Core.Alerts;
+using IoMT.Core.Fhir;
+using IoMT.Core.Pipeline;
+using IoMT.Core.Telemetry;
+using IoMT.Core.Timeline;
+using IoMT.Testing;
+using static IoMT.Core.Tests.Fhir.FhirExportFixture;
+
+namespace IoMT.Core.Tests.Fhir;
+
+public class FhirResourcesTests
+{
+    private const string VitalSigns = """{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs","display":"Vital Signs"}]}""";
+
+    [Theory]
+    [InlineData("8867-4", "heartrate", 72.0, "/min")]
+    [InlineData("9279-1", "resprate", 16.0, "/min")]
+    [InlineData("2708-6", "oxygensat", 97.0, "%")]
+    [InlineData("8310-5", "bodytemp", 37.0, "Cel")]
+    [InlineData("29463-7", "bodyweight", 79.832, "kg")]
+    public async Task Export_VitalSign_FollowsTheR4VitalSignsProfile(string loinc, string profile, double value, string ucum)
+    {
+        var bundle = await AllKindsAsync();
+
+        var observation = Observation(bundle, loinc);
+
+        Assert.Equal($"http://hl7.org/fhir/StructureDefinition/{profile}", (string?)observation["meta"]!["profile"]![0]);
+        Assert.Equal("final", (string?)observation["status"]);
+        Assert.Equal($"[{VitalSigns}]", Text(observation["category"]));
+        Assert.Equal(("http://loinc.org", loinc), ((string?)observation["code"]!["coding"]![0]!["system"], (string?)observation["code"]!["coding"]![0]!["code"]));
+        Assert.Equal($$"""{"value":{{value}},"unit":"{{ucum}}","system":"http://unitsofmeasure.org","code":"{{ucum}}"}""", Text(observation["valueQuantity"]));
+        Assert.Equal("2026-11-21T08:30:00Z", (string?)observation["effectiveDateTime"]);
+        AssertReferences(bundle, observation["subject"], "Patient", FhirIds.PatientIdSystem, Patient);
+        AssertReferences(bundle, observation["device"], "Device", FhirIds.DeviceIdSystem, Device);
+    }
+
+    [Fact]
+    public async Task Export_Spo2_CodedAsOxygenSaturationAndPulseOximetry()
+    {
+        var observation = Observation(await AllKindsAsync(), "2708-6");
+
+        Assert.Equal(["2708-6", "59408-5"], observation["code"]!["coding"]!.AsArray().Select(c => (string?)c!["code"]));
+    }
+
+    [Fact]
+    public async Task Export_BloodPressure_PanelWithSystolicAndDiastolicComponentsAndNoValue()
+    {
+        var observation = Observation(await AllKindsAsync(), "85354-9");
+
+        Assert.Equal("http://hl7.org/fhir/StructureDefinition/bp", (string?)observation["meta"]!["profile"]![0]);
+        Assert.Equal($"[{VitalSigns}]", Text(observation["category"]));
+        Assert.Null(observation["valueQuantity"]);
+        var components = observation["component"]!.AsArray();
+        Assert.Equal(["8480-6", "8462-4"], components.Select(c => (string?)c!["code"]!["coding"]![0]!["code"]));
+        Assert.Equal(
+            ["""{"value":121,"unit":"mm[Hg]","system":"http://unitsofmeasure.org","code":"mm[Hg]"}""", """{"value":79,"unit":"mm[Hg]","system":"http://unitsofmeasure.org","code":"mm[Hg]"}"""],
+            components.Select(c => Text(c!["valueQuantity"])));
+    }
+
+    [Fact]
+    public async Task Export_CgmGlucose_FollowsTheCgmSensorReadingProfileInMgPerDl()
+    {
+        var observation = Observation(await AllKindsAsync(), "99504-3");
+
+        Assert.Equal(FhirResources.CgmSensorReadingProfile, (string?)observation["meta"]!["profile"]![0]);
+        Assert.Equal("laboratory", (string?)observation["category"]![0]!["coding"]![0]!["code"]);
+        Assert.Equal("""{"value":99.088,"unit":"mg/dl","system":"http://unitsofmeasure.org","code":"mg/dL"}""", Text(observation["valueQuantity"]));
+        Assert.NotNull(observation["subject"]);
+        Assert.NotNull(observation["effectiveDateTime"]);
+    }
+
+    [Fact]
+    public async Task Export_MeterGlucose_CapillaryBloodLoinc()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(new TelemetryMessage(Device).Add(new JsonObject
+        {
+            ["kind"] = "glucose", ["value"] = 112, ["unit"] = "mg/dL", ["method"] = "meter", ["at"] = TelemetryMessage.Iso(T0),
+        }).Received());
+
+        var observation = Observation(await fixture.ExportAsync(), "41653-7");
+
+        Assert.Null(observation["meta"]);
+        Assert.Equal("""{"value":112,"unit":"mg/dL","system":"http://unitsofmeasure.org","code":"mg/dL"}""", Text(observation["valueQuantity"]));
+    }
+
+    [Fact]
+    public async Task Export_CodedAndSupplementReadings_ValuesAsConceptsAndBoolean()
+    {
+        var bundle = await AllKindsAsync();
+
+        Assert.Equal("sinus", (string?)Observation(bundle, "8884-9")["valueCodeableConcept"]!["coding"]![0]!["code"]);
+        Assert.Equal("A", (string?)Observation(bundle, Codes.Acvpu.Code)["valueCodeableConcept"]!["coding"]![0]!["code"]);
+        Assert.False((bool)Observation(bundle, Codes.OxygenSupplement.Code)["valueBoolean"]!);
+        Assert.Equal(55.0, (double)Observation(bundle, Codes.Battery.Code)["valueQuantity"]!["value"]!);
+        Assert.Equal("Cel", (string?)Observation(bundle, Codes.StorageTemperature.Code)["valueQuantity"]!["code"]);
+    }
+
+    [Fact]
+    public async Task Export_Inhaler_CompletedAdministrationOfPuffs()
+    {
+        var administration = Administration(await AllKindsAsync(), "salbutamol-100mcg");
+
+        Assert.Equal("completed", (string?)administration["status"]);
+        Assert.Equal("""{"value":2,"unit":"puff","system":"http://unitsofmeasure.org","code":"{puff}"}""", Text(administration["dosage"]!["dose"]));
+        Assert.Equal("2026-11-21T08:30:00Z", (string?)administration["effectiveDateTime"]);
+        Assert.NotNull(administration["device"]![0]!["reference"]);
+    }
+
+    [Theory]
+    [InlineData("taken", "completed", null)]
+    [InlineData("missed", "not-done", "Dose missed: not taken in its window")]
+    [InlineData("skipped", "not-done", "Dose skipped by the patient")]
+    [InlineData("dispensed", "in-progress", null)]
+    public async Task Export_DoseEvent_AdministrationStatusAndReason(string doseEvent, string status, string? reason)
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(new TelemetryMessage(Device).Add(new JsonObject
+        {
+            ["kind"] = "doseEvent", ["medicationId"] = "metformin-500mg", ["event"] = doseEvent,
+            ["scheduledFor"] = TelemetryMessage.Iso(T0.AddMinutes(-30)), ["at"] = TelemetryMessage.Iso(T0),
+        }).Received());
+
+        var administration = Administration(await fixture.ExportAsync(), "metformin-500mg");
+
+        Assert.Equal(status, (string?)administration["status"]);
+        Assert.Equal(reason, (string?)administration["statusReason"]?[0]!["text"]);
+        Assert.Contains("Scheduled for 2026-11-21T08:00:00Z.", administration["note"]!.AsArray().Select(n => (string?)n!["text"]));
+        Assert.Equal("metformin-500mg", (string?)administration["medicationCodeableConcept"]!["coding"]![0]!["code"]);
+    }
+
+    [Fact]
+    public async Task Export_News2_SurveyObservationWithTheTotal()
+    {
+        var bundle = await AllKindsAsync();
+
+        var score = Observation(bundle, Codes.News2.Code);
+
+        Assert.Equal("survey", (string?)score["category"]![0]!["coding"]![0]!["code"]);
+        Assert.Equal(0, (int)score["valueInteger"]!);
+    }
+
+    [Fact]
+    public async Task Export_AlertRaisedAndCleared_OneInactiveFlagSpanningTheEpisode()
+    {
+        var fixture = new FhirExportFixture();
+        var raised = Raised(T0);
+        await fixture.Timeline.AppendAsync("b", [TimelineRecords.From(raised), TimelineRecords.From(Cleared(raised, T0.AddMinutes(12)))]);
+
+        var flag = Assert.Single(Resources(await fixture.ExportAsync(), "Flag"));
+
+        Assert.Equal("inactive", (string?)flag["status"]);
+        Assert.Equal("""{"start":"2026-11-21T08:29:45Z","end":"2026-11-21T08:42:00Z"}""", Text(flag["period"]));
+        Assert.Equal("""{"coding":[{"system":"urn:iomt-cloud:alert-rule","code":"spo2-low","display":"SpO2 low"}],"text":"SpO2 low"}""", Text(flag["code"]));
+        Assert.Equal("PH", (string?)flag["extension"]![0]!["valueCodeableConcept"]!["coding"]![0]!["code"]);
+        Assert.Equal(FhirResources.FlagPriorityExtension, (string?)flag["extension"]![0]!["url"]);
+        Assert.Equal("clinical", (string?)flag["category"]![0]!["coding"]![0]!["code"]);
+        Assert.Equal(raised.AlertId, (string?)flag["identifier"]![0]!["value"]);
+    }
+
+    [Fact]
+    public async Task Export_AlertStillOpenAtTheEnd_ActiveFlagWithoutEnd()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.Timeline.AppendAsync("b", [TimelineRecords.From(Raised(T0))]);
+
+        var flag = Assert.Single(Resources(await fixture.ExportAsync(), "Flag"));
+
+        Assert.Equal(("active", null), ((string?)flag["status"], flag["period"]!["end"]));
+    }
+
+    [Fact]
+    public async Task Export_AlertRaisedBeforeTheRange_FlagFromItsClear()
+    {
+        var fixture = new FhirExportFixture();
+        var raised = Raised(T0.AddHours(-3));
+        await fixture.Timeline.AppendAsync("b", [TimelineRecords.From(raised), TimelineRecords.From(Cleared(raised, T0))]);
+
+        var flag = Assert.Single(Resources(await fixture.ExportAsync(), "Flag"));
+
+        Assert.Equal("inactive", (string?)flag["status"]);
+        Assert.Equal("""{"end":"2026-11-21T08:30:00Z"}""", Text(flag["period"]));
+        Assert.Equal("spo2-low", (string?)flag["code"]!["text"]);
+    }
+
+    internal static AlertRaised Raised(DateTimeOffset at)
+    {
+        var dedupKey = AlertIds.DedupKey(Patient, "spo2-low");
+        return new AlertRaised(AlertIds.For(dedupKey, at.AddSeconds(-15)), dedupKey, Patient, "spo2-low", "SpO2 low", AlertPriority.High,
+            AlertCategory.VitalSign, AlertDirection.Low, at, at.AddSeconds(-15), 87, null, "%", "rd_1");
+    }
+
+    internal static AlertCleared Cleared(AlertRaised raised, DateTimeOffset at) =>
+        new(raised.AlertId, raised.DedupKey, Patient, raised.RuleId, at, 95, null, "%", "rd_2");
+
+    private static JsonObject Administration(JsonObject bundle, string medicationId) =>
+        Resources(bundle, "MedicationAdministration").Single(a => (string?)a["medicationCodeableConcept"]!["text"] == medicationId);
+
+    private static async Task<JsonObject> AllKindsAsync()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(new ReceivedMessage(TestFixtures.Read("telemetry", "all-kinds.json"), Device, T0.AddSeconds(10), "0:1"));
+        return await fixture.ExportAsync();
+    }
+
+    private static void AssertReferences(JsonObject bundle, JsonNode? reference, string type, string system, string id)
+    {
+        var target = bundle["entry"]!.AsArray().Single(e => (string?)e!["fullUrl"] == (string?)reference!["reference"])!["resource"]!;
+        Assert.Equal(type, (string?)target["resourceType"]);
+        Assert.Equal($$"""[{"system":"{{system}}","value":"{{id}}"}]""", Text(target["identifier"]));
+        Assert.Equal($$"""{"system":"{{system}}","value":"{{id}}"}""", Text(reference!["identifier"]));
+    }
+}

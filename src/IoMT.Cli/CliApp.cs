@@ -2,12 +2,15 @@ using System.CommandLine;
 
 namespace IoMT.Cli;
 
-/// <summary>Where commands read and write, and what they use to reach the network and the clock.</summary>
-public sealed record CliEnvironment(TextReader Input, TextWriter Output, TextWriter Error, HttpMessageHandler? Http = null, TimeProvider? Time = null)
+/// <summary>Where commands read and write, and what they use to reach the network, the clock and environment variables.</summary>
+public sealed record CliEnvironment(
+    TextReader Input, TextWriter Output, TextWriter Error, HttpMessageHandler? Http = null, TimeProvider? Time = null, Func<string, string?>? Variables = null)
 {
     public static CliEnvironment Console => new(System.Console.In, System.Console.Out, System.Console.Error);
 
     public TimeProvider Clock => Time ?? TimeProvider.System;
+
+    public string? Variable(string name) => (Variables ?? Environment.GetEnvironmentVariable)(name);
 }
 
 /// <summary>The <c>iomt</c> command tree. Commands use only the given environment, so tests can run them in process.</summary>
@@ -24,6 +27,7 @@ public static class CliApp
             HealthCommand.Create(environment),
             ValidateCommand.Create(environment),
             News2Command.Create(environment),
+            FhirCommand.Create(environment),
         };
 
         var parseResult = root.Parse(args);

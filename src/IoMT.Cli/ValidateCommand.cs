@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using IoMT.Core.Devices;
@@ -21,21 +20,7 @@ internal static class ValidateCommand
         {
             Description = "JSON file with \"devices\" [{id, status}] and \"bindings\" [{deviceId, patientId, from, to}]. Without it, device and binding checks are skipped.",
         };
-        var receivedAt = new Option<DateTimeOffset?>("--received-at")
-        {
-            Description = "Receive time used for the time checks (ISO-8601 with offset). Default: now.",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Single().Value;
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) && HasOffset(text))
-                {
-                    return value;
-                }
-
-                result.AddError($"--received-at must be an ISO-8601 date-time with an offset, e.g. 2026-11-21T08:30:00Z; got '{text}'.");
-                return null;
-            },
-        };
+        var receivedAt = InstantOption.Create("--received-at", "Receive time used for the time checks. Default: now.");
 
         var command = new Command("validate", "Validate telemetry messages (JSONL) against contract v1 and report each one.") { file, contextFile, receivedAt };
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -134,8 +119,6 @@ internal static class ValidateCommand
             return false;
         }
     }
-
-    private static bool HasOffset(string text) => text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
 
     private sealed record LineReport(int Line, string Status, int Accepted, IReadOnlyList<RejectionReport> Rejected);
 

@@ -1,5 +1,10 @@
 using IoMT.Core;
+using IoMT.Core.Fhir;
 using IoMT.Core.Health;
+using IoMT.Core.Patients;
+using IoMT.Core.Timeline;
+using IoMT.Storage.Sqlite;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IoMT.Local;
@@ -12,23 +17,39 @@ public static partial class LocalHostExtensions
         var options = builder.Configuration.GetSection(LocalOptions.SectionName).Get<LocalOptions>() ?? new LocalOptions();
         var dataDirectory = new DataDirectory(Directory.CreateDirectory(options.ResolveDataDirectory()).FullName);
 
-        builder.Services.AddSingleton(dataDirectory);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHealthChecks().AddCheck<DataDirectoryHealthCheck>("data-directory");
+        var services = builder.Services;
+        services.AddSingleton(dataDirectory);
+        services.AddSingleton(TimeProvider.System);
+        services.AddHealthChecks().AddCheck<DataDirectoryHealthCheck>("data-directory");
+
+        services.AddSingleton(_ => new SqliteTimelineStore(Path.Combine(dataDirectory.Path, "timelines.db")));
+        services.AddSingleton<ITimelineStore>(sp => sp.GetRequiredService<SqliteTimelineStore>());
+        services.AddSingleton(_ => new SqliteDirectory(Path.Combine(dataDirectory.Path, "directory.db")));
+        services.AddSingleton<IPatientDirectory>(sp => sp.GetRequiredService<SqliteDirectory>());
+        services.AddSingleton<FhirExport>();
+        services.AddHostedService<AdminBootstrap>();
+
+        services.AddProblemDetails();
+        services.AddAuthentication(LocalTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, LocalTokenAuthenticationHandler>(LocalTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
         return builder;
     }
 
     public static WebApplication MapIoMTLocal(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGet("/healthz", WriteHealthAsync);
         app.MapGet("/api/health", WriteHealthAsync);
         app.MapGet("/", () => Results.Json(new
         {
             product = ProductInfo.Name,
             version = ProductInfo.Version,
-            status = "The local product is being assembled: only /healthz and /api/health are served so far.",
+            status = "The local product is being assembled: health (/healthz, /api/health) and the FHIR export (/api/patients/{id}/fhir) are served so far.",
         }));
+        app.MapManagementApi();
 
         var dataDirectory = app.Services.GetRequiredService<DataDirectory>();
         app.Lifetime.ApplicationStarted.Register(() => Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path));

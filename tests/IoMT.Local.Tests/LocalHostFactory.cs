@@ -3,10 +3,18 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace IoMT.Local.Tests;
 
-/// <summary>The local host in memory, with its own temporary data folder.</summary>
-public sealed class LocalHostFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The local host in memory, with its own temporary data folder (or another host's, to test a restart). Any type of the
+/// host's assembly names its entry point; LocalOptions avoids clashing with other assemblies' Program classes.
+/// </summary>
+public sealed class LocalHostFactory : WebApplicationFactory<LocalOptions>
 {
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "iomt-tests", Guid.NewGuid().ToString("N"));
+    private string? _dataDirectory;
+
+    /// <summary>The data folder of an earlier host: this host starts on its data and leaves the folder in place.</summary>
+    public string? ReuseDataDirectory { get; init; }
+
+    public string DataDirectory => ReuseDataDirectory ?? (_dataDirectory ??= Path.Combine(Path.GetTempPath(), "iomt-tests", Guid.NewGuid().ToString("N")));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -16,7 +24,7 @@ public sealed class LocalHostFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(DataDirectory))
+        if (disposing && ReuseDataDirectory is null && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

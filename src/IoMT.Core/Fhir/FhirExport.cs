@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using IoMT.Core.Access;
 using IoMT.Core.Api;
@@ -69,7 +70,9 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
         var audit = new AuditEntry(request.PatientId, now, caller.Id, AuditAction, $"{Rfc3339.Format(request.From)}/{Rfc3339.Format(request.To)}");
         await timelines.AppendAsync(audit.Id, [TimelineRecords.From(audit)], cancellationToken).ConfigureAwait(false);
 
-        await using var json = new Utf8JsonWriter(output);
+        // Through a pipe: serializing a resource flushes the JSON writer synchronously, which must not reach a socket.
+        var pipe = PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true));
+        await using var json = new Utf8JsonWriter(pipe);
         var bundle = new FhirBundleWriter(json, request.PatientId);
         bundle.WriteStart(now);
         var query = new TimelineQuery(request.PatientId, request.From, request.To, ExportedTypes, PageSize: TimelineQuery.MaxPageSize);
@@ -81,13 +84,20 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
                 bundle.Add(record);
             }
 
-            await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await FlushAsync(json, pipe, cancellationToken).ConfigureAwait(false);
             query = query with { ContinuationToken = page.ContinuationToken };
         }
         while (query.ContinuationToken is not null);
 
         bundle.WriteEnd();
-        await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushAsync(json, pipe, cancellationToken).ConfigureAwait(false);
+        await pipe.CompleteAsync().ConfigureAwait(false);
         return bundle.Counts;
+    }
+
+    private static async Task FlushAsync(Utf8JsonWriter json, PipeWriter pipe, CancellationToken cancellationToken)
+    {
+        json.Flush();
+        await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

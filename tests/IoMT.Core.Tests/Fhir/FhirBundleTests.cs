@@ -84,7 +84,10 @@ public class FhirBundleTests
         await fixture.IngestAsync(new ReceivedMessage(TestFixtures.Read("telemetry", "all-kinds.json"), Device, T0.AddSeconds(10), "0:1"));
         await fixture.IngestAsync(new TelemetryMessage(Device).Temperature(39.6).BloodPressure(182, 95).Add(new JsonObject
         {
-            ["kind"] = "doseEvent", ["medicationId"] = "metformin-500mg", ["event"] = "missed", ["at"] = TelemetryMessage.Iso(T0),
+            ["kind"] = "doseEvent",
+            ["medicationId"] = "metformin-500mg",
+            ["event"] = "missed",
+            ["at"] = TelemetryMessage.Iso(T0),
         }).Received());
         var raised = FhirResourcesTests.Raised(T0.AddMinutes(5));
         await fixture.Timeline.AppendAsync("b", [TimelineRecords.From(raised), TimelineRecords.From(FhirResourcesTests.Cleared(raised, T0.AddMinutes(9)))]);

@@ -76,7 +76,11 @@ public class FhirResourcesTests
         var fixture = new FhirExportFixture();
         await fixture.IngestAsync(new TelemetryMessage(Device).Add(new JsonObject
         {
-            ["kind"] = "glucose", ["value"] = 112, ["unit"] = "mg/dL", ["method"] = "meter", ["at"] = TelemetryMessage.Iso(T0),
+            ["kind"] = "glucose",
+            ["value"] = 112,
+            ["unit"] = "mg/dL",
+            ["method"] = "meter",
+            ["at"] = TelemetryMessage.Iso(T0),
         }).Received());
 
         var observation = Observation(await fixture.ExportAsync(), "41653-7");
@@ -118,8 +122,11 @@ public class FhirResourcesTests
         var fixture = new FhirExportFixture();
         await fixture.IngestAsync(new TelemetryMessage(Device).Add(new JsonObject
         {
-            ["kind"] = "doseEvent", ["medicationId"] = "metformin-500mg", ["event"] = doseEvent,
-            ["scheduledFor"] = TelemetryMessage.Iso(T0.AddMinutes(-30)), ["at"] = TelemetryMessage.Iso(T0),
+            ["kind"] = "doseEvent",
+            ["medicationId"] = "metformin-500mg",
+            ["event"] = doseEvent,
+            ["scheduledFor"] = TelemetryMessage.Iso(T0.AddMinutes(-30)),
+            ["at"] = TelemetryMessage.Iso(T0),
         }).Received());
 
         var administration = Administration(await fixture.ExportAsync(), "metformin-500mg");

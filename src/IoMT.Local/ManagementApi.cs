@@ -1,0 +1,36 @@
+using IoMT.Core.Access;
+using IoMT.Core.Fhir;
+
+namespace IoMT.Local;
+
+/// <summary>
+/// The management API, the same routes as the Azure Functions app. It is served under <c>/api</c>, as in Azure, and
+/// at the root too, so the routes also answer exactly as the documentation names them (e.g. <c>/patients/{id}/fhir</c>).
+/// Every route needs a signed-in caller; Core decides what the caller may see.
+/// </summary>
+internal static class ManagementApi
+{
+    public static void MapManagementApi(this IEndpointRouteBuilder app)
+    {
+        Map(app.MapGroup("/api"));
+        Map(app.MapGroup("").ExcludeFromDescription());
+    }
+
+    private static void Map(RouteGroupBuilder api)
+    {
+        api.RequireAuthorization();
+        api.MapGet("/patients/{id}/fhir", ExportFhirAsync);
+    }
+
+    /// <summary><c>GET /patients/{id}/fhir?from&amp;to</c>: the patient's timeline as a FHIR R4 Bundle, streamed.</summary>
+    private static async Task<IResult> ExportFhirAsync(
+        string id, string? from, string? to, HttpContext http, FhirExport export, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var caller = CallerClaims.FromPrincipal(http.User) ?? throw new InvalidOperationException("The API group requires a signed-in caller.");
+        var (request, error) = FhirExportRequest.Parse(id, from, to, time.GetUtcNow());
+        error ??= await export.AuthorizeAsync(caller, request!, cancellationToken).ConfigureAwait(false);
+        return error is not null
+            ? ApiProblems.ToResult(error)
+            : Results.Stream(async body => await export.WriteAsync(caller, request!, body, cancellationToken).ConfigureAwait(false), "application/fhir+json");
+    }
+}

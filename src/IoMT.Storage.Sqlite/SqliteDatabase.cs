@@ -51,7 +51,10 @@ public sealed class SqliteDatabase : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON;";
+        // A 64 MiB page cache, reads through mmap and a 64 MiB WAL between checkpoints: appending to a timeline of a
+        // million entries goes from 10,000 to 19,000 entries/s (docs/performance.md), because the random id index
+        // stays cached and pages written by several commits are checkpointed once.
+        pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 16384;";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -1,5 +1,7 @@
 using System.Reflection;
+using IoMT.Core.Access;
 using IoMT.Core.Alerts;
+using IoMT.Core.Api;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Validation;
 using IoMT.Testing;
@@ -32,5 +34,15 @@ public class DocumentationTests
         var doc = File.ReadAllText(RepositoryPaths.Combine("docs", "alerts.md"));
 
         Assert.All(DefaultAlertRules.All, rule => Assert.Contains($"| `{rule.Id}` | {rule.Title} |", doc, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ApiDoc_ExplainsEveryErrorCodeAndRole()
+    {
+        var doc = File.ReadAllText(RepositoryPaths.Combine("docs", "api.md"));
+        var codes = typeof(ApiError).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetValue(null)!);
+
+        Assert.All(codes, code => Assert.Contains($"| `{code}` |", doc, StringComparison.Ordinal));
+        Assert.All(Roles.All, role => Assert.Contains($"`{role.Name()}`", doc, StringComparison.Ordinal));
     }
 }

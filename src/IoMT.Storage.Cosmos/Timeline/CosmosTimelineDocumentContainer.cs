@@ -94,35 +94,59 @@ internal sealed class CosmosTimelineDocumentContainer(Container container) : ITi
         return definition;
     }
 
+    /// <summary>A transactional batch carries at most 100 operations and 2 MB; ours stay below both with room to spare.</summary>
+    internal const int MaxBatchOperations = 100;
+
+    internal const int MaxBatchBytes = 1_800_000;
+
+    /// <summary>Groups serialized items, in order, into as few transactional batches as the limits allow.</summary>
+    internal static List<List<byte[]>> PackIntoBatches(IEnumerable<byte[]> items)
+    {
+        var batches = new List<List<byte[]>>();
+        var bytes = 0;
+        foreach (var item in items)
+        {
+            if (batches.Count == 0 || batches[^1].Count == MaxBatchOperations || bytes + item.Length > MaxBatchBytes)
+            {
+                batches.Add([]);
+                bytes = 0;
+            }
+
+            batches[^1].Add(item);
+            bytes += item.Length;
+        }
+
+        return batches;
+    }
+
     private async Task WritePartitionAsync(string patientId, string month, List<TimelineDocument> documents, CancellationToken cancellationToken)
     {
         var partitionKey = new PartitionKeyBuilder().Add(patientId).Add(month).Build();
-        if (documents.Count == 1)
+        foreach (var items in PackIntoBatches(documents.Select(d => d.ToJson())))
         {
-            using var content = new MemoryStream(documents[0].ToJson());
-            using var response = await container.UpsertItemStreamAsync(content, partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            return;
-        }
-
-        var batch = container.CreateTransactionalBatch(partitionKey);
-        var streams = documents.Select(d => new MemoryStream(d.ToJson())).ToList();
-        try
-        {
-            foreach (var stream in streams)
+            if (items.Count == 1)
             {
-                batch.UpsertItemStream(stream);
+                using var content = new MemoryStream(items[0]);
+                using var response = await container.UpsertItemStreamAsync(content, partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                continue;
             }
 
-            using var result = await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            if (!result.IsSuccessStatusCode)
+            var batch = container.CreateTransactionalBatch(partitionKey);
+            var streams = items.Select(item => new MemoryStream(item)).ToList();
+            try
             {
-                throw new CosmosException($"Timeline batch for one partition failed: {result.ErrorMessage}", result.StatusCode, 0, result.ActivityId, result.RequestCharge);
+                streams.ForEach(stream => batch.UpsertItemStream(stream));
+                using var result = await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                if (!result.IsSuccessStatusCode)
+                {
+                    throw new CosmosException($"Timeline batch for one partition failed: {result.ErrorMessage}", result.StatusCode, 0, result.ActivityId, result.RequestCharge);
+                }
             }
-        }
-        finally
-        {
-            streams.ForEach(s => s.Dispose());
+            finally
+            {
+                streams.ForEach(s => s.Dispose());
+            }
         }
     }
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
+using System.Text;
 using IoMT.Core.Timeline;
 using Microsoft.Azure.Cosmos;
 
 namespace IoMT.Storage.Cosmos.Timeline;
 
 /// <summary>
-/// Timelines in Cosmos DB (docs/storage.md). An append writes one item per patient, month and retention, whose id
-/// derives from the batch's source position: a redelivered batch overwrites its own items; a batch redelivered with
+/// Timelines in Cosmos DB (docs/storage.md). An append writes one item per patient, month and retention (more when
+/// their entries exceed <see cref="MaxItemBytes"/>), whose id derives from the batch's source position: a redelivered batch overwrites its own items; a batch redelivered with
 /// other boundaries writes items that overlap earlier ones, and reads drop the repeats (the latest write of an id wins).
 /// Items expire by time to live, so <see cref="PurgeAsync"/> has nothing to do.
 /// </summary>
@@ -37,30 +38,68 @@ public sealed class CosmosTimelineStore : ITimelineStore
         var documents = new List<TimelineDocument>();
         foreach (var group in records.GroupBy(r => (r.PatientId, Month: TimelineDocument.MonthOf(r.At), Keep: _retention.For(r.Type))))
         {
-            var entries = group.ToList();
-            var maxAt = entries.Max(r => r.At);
-            var secondsLeft = (group.Key.Keep - (now - maxAt)).TotalSeconds;
-            if (secondsLeft < 1)
-            {
-                // Already older than its retention: storing it would only be deleted again.
-                continue;
-            }
-
             var keep = ((long)group.Key.Keep.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            documents.Add(new TimelineDocument(
-                DeterministicId.Create("tl_", batchKey, group.Key.PatientId, group.Key.Month, keep),
-                group.Key.PatientId,
-                group.Key.Month,
-                entries.Min(r => r.At),
-                maxAt,
-                written,
-                (int)Math.Min(int.MaxValue, Math.Ceiling(secondsLeft)),
-                [.. entries.Select(r => r.Code).Distinct(StringComparer.Ordinal)],
-                [.. entries.Select(r => (int)r.Type).Distinct()],
-                entries));
+            var part = 0;
+
+            // Ordered first, so a batch delivered again in another order is split the same way, into the same items.
+            foreach (var entries in SplitBySize(group.OrderBy(r => r.At).ThenBy(r => r.Id, StringComparer.Ordinal)))
+            {
+                var maxAt = entries[^1].At;
+                var secondsLeft = (group.Key.Keep - (now - maxAt)).TotalSeconds;
+                var id = DeterministicId.Create("tl_", batchKey, group.Key.PatientId, group.Key.Month, keep, (part++).ToString(CultureInfo.InvariantCulture));
+                if (secondsLeft < 1)
+                {
+                    // Already older than its retention: storing it would only be deleted again.
+                    continue;
+                }
+
+                documents.Add(new TimelineDocument(
+                    id,
+                    group.Key.PatientId,
+                    group.Key.Month,
+                    entries[0].At,
+                    maxAt,
+                    written,
+                    (int)Math.Min(int.MaxValue, Math.Ceiling(secondsLeft)),
+                    [.. entries.Select(r => r.Code).Distinct(StringComparer.Ordinal)],
+                    [.. entries.Select(r => (int)r.Type).Distinct()],
+                    entries));
+            }
         }
 
         return documents.Count == 0 ? Task.CompletedTask : _documents.UpsertAsync(documents, cancellationToken);
+    }
+
+    /// <summary>
+    /// Entries per item are capped at about this many bytes of JSON. Cosmos DB refuses items over 2 MB, and writes cost
+    /// the fewest request units per byte between 32 and 128 KB (docs/storage.md).
+    /// </summary>
+    public const int MaxItemBytes = 64 * 1024;
+
+    /// <summary>Consecutive runs of <paramref name="ordered"/> whose JSON stays within <see cref="MaxItemBytes"/>.</summary>
+    internal static IEnumerable<List<TimelineRecord>> SplitBySize(IEnumerable<TimelineRecord> ordered)
+    {
+        var part = new List<TimelineRecord>();
+        var bytes = 0;
+        foreach (var record in ordered)
+        {
+            // The entry's members and punctuation take about 150 bytes besides its strings.
+            var size = 150 + Encoding.UTF8.GetByteCount(record.Data) + record.Id.Length + record.Code.Length + (record.DeviceId?.Length ?? 0);
+            if (part.Count > 0 && bytes + size > MaxItemBytes)
+            {
+                yield return part;
+                part = [];
+                bytes = 0;
+            }
+
+            part.Add(record);
+            bytes += size;
+        }
+
+        if (part.Count > 0)
+        {
+            yield return part;
+        }
     }
 
     public async Task<TimelinePage> QueryAsync(TimelineQuery query, CancellationToken cancellationToken = default)

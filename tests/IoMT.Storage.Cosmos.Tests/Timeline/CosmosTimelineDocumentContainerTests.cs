@@ -58,4 +58,18 @@ public class CosmosTimelineDocumentContainerTests
         Assert.Equal((document.Id, document.Month, document.Written, document.TimeToLiveSeconds), (read.Id, read.Month, read.Written, read.TimeToLiveSeconds));
         Assert.Equal("2026-11-21T08:00:00.0000000Z", json.RootElement.GetProperty("minAt").GetString());
     }
+
+    [Fact]
+    public void PackIntoBatches_RespectsOperationAndSizeLimitsInOrder()
+    {
+        var small = Enumerable.Range(0, 250).Select(i => new byte[] { (byte)i }).ToList();
+        var large = Enumerable.Range(0, 5).Select(_ => new byte[700_000]).ToList();
+
+        var bySize = CosmosTimelineDocumentContainer.PackIntoBatches(large);
+        var byCount = CosmosTimelineDocumentContainer.PackIntoBatches(small);
+
+        Assert.Equal([2, 2, 1], bySize.Select(b => b.Count));
+        Assert.Equal([100, 100, 50], byCount.Select(b => b.Count));
+        Assert.Equal(small, byCount.SelectMany(b => b));
+    }
 }

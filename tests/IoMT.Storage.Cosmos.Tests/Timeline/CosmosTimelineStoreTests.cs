@@ -38,6 +38,20 @@ public class CosmosTimelineStoreTests : TimelineStoreContract
     }
 
     [Fact]
+    public async Task Append_OnePatientsEntriesBeyondTheItemSizeLimit_SplitIntoItemsThatFitAndAllReadable()
+    {
+        var data = $"{{\"payload\":\"{new string('x', 2000)}\"}}";
+        var records = Readings("p-1", 3000).Select(r => r with { Data = data }).ToList();
+
+        await Store.AppendAsync("0:7", records);
+        await Store.AppendAsync("0:7", [.. records.AsEnumerable().Reverse()]);
+
+        Assert.InRange(_container.Count, 90, 120);
+        Assert.All(_container.All, d => Assert.True(d.ToJson().Length <= CosmosTimelineStore.MaxItemBytes + 1024));
+        Assert.Equal(3000, (await AllAsync("p-1")).Count);
+    }
+
+    [Fact]
     public async Task Append_ItemsCarryTimeToLiveFromTheNewestEntry()
     {
         var now = DateTimeOffset.UtcNow;
@@ -58,5 +72,19 @@ public class CosmosTimelineStoreTests : TimelineStoreContract
         Assert.Equal(["2026-11", "2026-12", "2027-01"],
             CosmosTimelineStore.Months(new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 1, 1, 0, 0, 1, TimeSpan.Zero)));
         Assert.Equal(["2026-11"], CosmosTimelineStore.Months(T0, T0.AddHours(1)));
+    }
+
+    private async Task<List<TimelineRecord>> AllAsync(string patientId)
+    {
+        var all = new List<TimelineRecord>();
+        var query = new TimelineQuery(patientId, T0.AddDays(-1), T0.AddDays(1), PageSize: TimelineQuery.MaxPageSize);
+        do
+        {
+            var page = await Store.QueryAsync(query);
+            all.AddRange(page.Items);
+            query = query with { ContinuationToken = page.ContinuationToken };
+        }
+        while (query.ContinuationToken is not null);
+        return all;
     }
 }

@@ -10,6 +10,9 @@ namespace IoMT.Storage.Cosmos.Tests.Timeline;
 /// </summary>
 internal sealed class InMemoryTimelineDocumentContainer : ITimelineDocumentContainer
 {
+    /// <summary>Cosmos DB's maximum item size, 2 MB.</summary>
+    public const int MaxItemBytes = 2 * 1024 * 1024;
+
     private readonly Dictionary<(string PatientId, string Month, string Id), byte[]> _items = [];
 
     public int Count => _items.Count;
@@ -20,7 +23,13 @@ internal sealed class InMemoryTimelineDocumentContainer : ITimelineDocumentConta
     {
         foreach (var document in documents)
         {
-            _items[(document.PatientId, document.Month, document.Id)] = document.ToJson();
+            var json = document.ToJson();
+            if (json.Length > MaxItemBytes)
+            {
+                throw new InvalidOperationException($"413 Request Entity Too Large: item of {json.Length:N0} bytes (Cosmos DB allows {MaxItemBytes:N0}).");
+            }
+
+            _items[(document.PatientId, document.Month, document.Id)] = json;
         }
 
         return Task.CompletedTask;

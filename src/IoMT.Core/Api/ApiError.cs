@@ -10,12 +10,27 @@ public sealed record ApiError(int Status, string Code, string Detail, string? Fi
     public const string Unauthenticated = "auth.unauthenticated";
     public const string Forbidden = "auth.forbidden";
     public const string ParameterInvalid = "request.parameter-invalid";
+    public const string BodyInvalid = "request.body-invalid";
+    public const string Conflict = "request.conflict";
     public const string PatientNotFound = "patient.not-found";
+    public const string DeviceNotFound = "device.not-found";
+    public const string DeviceExists = "device.exists";
+    public const string DeviceDeleted = "device.deleted";
+    public const string BindingConflict = "binding.conflict";
+    public const string EnrollmentGroupNotFound = "enrollment-group.not-found";
+    public const string EnrollmentGroupExists = "enrollment-group.exists";
 
     public static ApiError Unauthorized() =>
         new(401, Unauthenticated, "Sign in: send 'Authorization: Bearer <token>'.");
 
     public static ApiError InvalidParameter(string field, string detail) => new(400, ParameterInvalid, detail, field);
+
+    /// <summary>A request body member at fault, named by its JSON pointer (e.g. <c>/kinds/1</c>).</summary>
+    public static ApiError InvalidBody(string pointer, string detail) => new(400, BodyInvalid, detail, pointer);
+
+    public static ApiError NoSuchDevice(string deviceId) => new(404, DeviceNotFound, $"No device '{deviceId}' among the devices you can see.");
+
+    public static ApiError Forbid(string detail) => new(403, Forbidden, detail);
 
     /// <summary>Also the answer for a patient the caller may not see, so that no one learns which patients exist.</summary>
     public static ApiError NoSuchPatient(string patientId) =>
@@ -28,6 +43,7 @@ public sealed record ApiError(int Status, string Code, string Detail, string? Fi
         401 => "Not signed in",
         403 => "Not allowed",
         404 => "Not found",
+        409 => "Conflict",
         _ => "Request failed",
     };
 }

@@ -6,8 +6,8 @@ namespace IoMT.Cli;
 
 /// <summary>
 /// <c>iomt fhir export --patient ID [--from T] [--to T] [--out FILE]</c>: downloads a patient's timeline as a FHIR R4
-/// Bundle. With --out the file appears only when the whole bundle arrived (written aside, checked, then renamed) and is
-/// readable by the current user only: it holds health data. Without --out the bundle goes to standard output.
+/// Bundle. With --out the file appears only when the whole bundle arrived (written aside, checked as a stream, then
+/// renamed) and is readable by the current user only: it holds health data. Without --out it goes to standard output.
 /// </summary>
 internal static class FhirCommand
 {
@@ -94,7 +94,7 @@ internal static class FhirCommand
             {
                 await body.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
                 stream.Position = 0;
-                counts = await CountResourcesAsync(stream, cancellationToken).ConfigureAwait(false);
+                counts = await BundleCounter.CountAsync(stream, cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(partial, file.FullName, overwrite: true);
@@ -104,19 +104,5 @@ internal static class FhirCommand
         {
             File.Delete(partial);
         }
-    }
-
-    private static async Task<Dictionary<string, int>> CountResourcesAsync(Stream bundle, CancellationToken cancellationToken)
-    {
-        using var document = await JsonDocument.ParseAsync(bundle, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
-        {
-            throw new JsonException("The API did not answer with a FHIR Bundle.");
-        }
-
-        return entries.EnumerateArray()
-            .Select(entry => entry.TryGetProperty("resource", out var resource) && resource.TryGetProperty("resourceType", out var type) ? type.GetString() ?? "?" : "?")
-            .GroupBy(type => type)
-            .ToDictionary(group => group.Key, group => group.Count(), StringComparer.Ordinal);
     }
 }

@@ -4,8 +4,10 @@ using IoMT.Storage.Sqlite;
 namespace IoMT.Local;
 
 /// <summary>
-/// First start: creates the <c>admin</c> user and writes an API token for it to <c>admin.token</c> in the data folder,
-/// readable by the current user only. The token never appears in logs; its path does.
+/// Makes sure the machine's owner can sign in: whenever <c>admin.token</c> is missing from the data folder (the first
+/// start, or after the file was deleted to get a new token), the host creates the <c>admin</c> user if needed, issues
+/// a new API token for it and writes it to that file, readable by the current user only. The file appears whole or
+/// not at all; the token never appears in logs, its path does.
 /// </summary>
 internal sealed partial class AdminBootstrap(SqliteDirectory directory, DataDirectory dataDirectory, TimeProvider time, ILogger<AdminBootstrap> logger)
     : IHostedService
@@ -15,34 +17,36 @@ internal sealed partial class AdminBootstrap(SqliteDirectory directory, DataDire
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (await directory.HasUsersAsync(cancellationToken).ConfigureAwait(false))
+        var path = Path.Combine(dataDirectory.Path, TokenFileName);
+        if (File.Exists(path))
         {
             return;
         }
 
         await directory.SaveUserAsync(new LocalUser(AdminUserId, [Role.Admin], []), cancellationToken).ConfigureAwait(false);
-        var token = await directory.IssueTokenAsync(AdminUserId, "first start", time.GetUtcNow(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var path = Path.Combine(dataDirectory.Path, TokenFileName);
-        File.Delete(path); // a leftover file would keep its old permissions
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var token = await directory.IssueTokenAsync(AdminUserId, "admin.token", time.GetUtcNow(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var partial = path + ".partial";
+        File.Delete(partial);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        await using (var file = new StreamWriter(path, options))
+        await using (var file = new StreamWriter(partial, options))
         {
             await file.WriteLineAsync(token).ConfigureAwait(false);
         }
 
-        Log.AdminCreated(logger, path);
+        File.Move(partial, path);
+        Log.TokenWritten(logger, path);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Created the admin user; its API token is in {TokenFile} (readable by you only). Keep it secret.")]
-        public static partial void AdminCreated(ILogger logger, string tokenFile);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Issued a new API token for the admin user in {TokenFile} (readable by you only). Keep it secret; delete the file and restart for a new one.")]
+        public static partial void TokenWritten(ILogger logger, string tokenFile);
     }
 }

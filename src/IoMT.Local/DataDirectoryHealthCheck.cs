@@ -21,5 +21,5 @@ internal sealed class DataDirectoryHealthCheck(DataDirectory dataDirectory) : IH
     }
 }
 
-/// <summary>The resolved, existing data folder of this host.</summary>
-internal sealed record DataDirectory(string Path);
+/// <summary>The resolved, existing data folder of this host, and whether other users can open it.</summary>
+internal sealed record DataDirectory(string Path, bool OpenToOthers = false);

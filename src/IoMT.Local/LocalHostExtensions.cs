@@ -15,7 +15,8 @@ public static partial class LocalHostExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Configuration.GetSection(LocalOptions.SectionName).Get<LocalOptions>() ?? new LocalOptions();
-        var dataDirectory = new DataDirectory(Directory.CreateDirectory(options.ResolveDataDirectory()).FullName);
+        var (path, openToOthers) = options.CreateDataDirectory();
+        var dataDirectory = new DataDirectory(path, openToOthers);
 
         var services = builder.Services;
         services.AddSingleton(dataDirectory);
@@ -52,7 +53,18 @@ public static partial class LocalHostExtensions
         app.MapManagementApi();
 
         var dataDirectory = app.Services.GetRequiredService<DataDirectory>();
-        app.Lifetime.ApplicationStarted.Register(() => Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path));
+
+        // Open (and migrate) the databases now: a file that cannot be opened stops the start, not the first request.
+        app.Services.GetRequiredService<SqliteTimelineStore>();
+        app.Services.GetRequiredService<SqliteDirectory>();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path);
+            if (dataDirectory.OpenToOthers)
+            {
+                Log.DataDirectoryOpen(app.Logger, dataDirectory.Path);
+            }
+        });
         return app;
     }
 
@@ -67,5 +79,8 @@ public static partial class LocalHostExtensions
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "IoMT.Cloud {Version} local host started; data in {DataDirectory}")]
         public static partial void Started(ILogger logger, string version, string dataDirectory);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Other users can open the data folder {DataDirectory}, which holds health data; restrict it (chmod 700) unless it is shared on purpose")]
+        public static partial void DataDirectoryOpen(ILogger logger, string dataDirectory);
     }
 }

@@ -8,6 +8,25 @@ public sealed class LocalOptions
     /// <summary>Folder holding all local data. Empty means the per-user application data folder.</summary>
     public string DataDirectory { get; set; } = "";
 
+    /// <summary>
+    /// The data folder, created if needed. On Unix a folder this creates is accessible to its owner only (it holds
+    /// health data); an existing folder keeps its permissions (it may be shared on purpose), and the host warns when
+    /// others can open it.
+    /// </summary>
+    public (string Path, bool OpenToOthers) CreateDataDirectory()
+    {
+        var path = ResolveDataDirectory();
+        if (OperatingSystem.IsWindows())
+        {
+            return (Directory.CreateDirectory(path).FullName, false);
+        }
+
+        const UnixFileMode OthersAndGroup = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        var directory = Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return (directory.FullName, (directory.UnixFileMode & OthersAndGroup) != 0);
+    }
+
     public string ResolveDataDirectory() =>
         string.IsNullOrWhiteSpace(DataDirectory)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "IoMT.Cloud")

@@ -4,8 +4,8 @@ using IoMT.Core.Fhir;
 namespace IoMT.Local;
 
 /// <summary>
-/// The management API, the same routes as the Azure Functions app. It is served under <c>/api</c>, as in Azure, and
-/// at the root too, so the routes also answer exactly as the documentation names them (e.g. <c>/patients/{id}/fhir</c>).
+/// The management API (docs/api.md). It is served under <c>/api</c>, the Azure Functions app's route prefix, and at
+/// the root too, so the routes also answer exactly as the documentation names them (e.g. <c>/patients/{id}/fhir</c>).
 /// Every route needs a signed-in caller; Core decides what the caller may see.
 /// </summary>
 internal static class ManagementApi

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using IoMT.Core.Access;
@@ -50,7 +49,7 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
                 ("$id", user.Id), ("$roles", string.Join(',', user.Roles.Select(r => r.Name()))), ("$manufacturer", user.Manufacturer));
             ReplaceCareTeams(connection, transaction, "user_care_teams", "user_id", user.Id, user.CareTeams);
             return 0;
-        }, cancellationToken);
+        }, cancellationToken: cancellationToken);
     }
 
     /// <summary>Creates or replaces a patient (their care teams included).</summary>
@@ -62,15 +61,7 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
             Execute(connection, transaction, "INSERT INTO patients (id) VALUES ($id) ON CONFLICT (id) DO NOTHING", ("$id", patient.Id));
             ReplaceCareTeams(connection, transaction, "patient_care_teams", "patient_id", patient.Id, patient.CareTeams);
             return 0;
-        }, cancellationToken);
-    }
-
-    public Task<bool> HasUsersAsync(CancellationToken cancellationToken = default)
-    {
-        using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM users)";
-        return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 1);
+        }, cancellationToken: cancellationToken);
     }
 
     public Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default)
@@ -103,7 +94,7 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
             Execute(connection, transaction, "INSERT INTO api_tokens (hash, user_id, label, created_at, expires_at) VALUES ($hash, $user, $label, $created, $expires)",
                 ("$hash", Hash(token)), ("$user", userId), ("$label", label), ("$created", now.UtcTicks), ("$expires", expiresAt?.UtcTicks));
             return 0;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
         return token;
     }
 
@@ -142,7 +133,7 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
     /// <summary>Revokes a token; false when it was not a live token.</summary>
     public Task<bool> RevokeTokenAsync(string token, CancellationToken cancellationToken = default) =>
         _database.WriteAsync((connection, transaction) =>
-            Execute(connection, transaction, "DELETE FROM api_tokens WHERE hash = $hash", ("$hash", Hash(token))) == 1, cancellationToken);
+            Execute(connection, transaction, "DELETE FROM api_tokens WHERE hash = $hash", ("$hash", Hash(token))) == 1, cancellationToken: cancellationToken);
 
     public void Dispose() => _database.Dispose();
 

@@ -86,7 +86,7 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
             }
 
             return records.Count;
-        }, cancellationToken);
+        }, durable: records.Any(r => !r.Type.IsRebuildable()), cancellationToken);
     }
 
     public Task<TimelinePage> QueryAsync(TimelineQuery query, CancellationToken cancellationToken = default)
@@ -190,7 +190,7 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
             }
 
             return deleted;
-        }, cancellationToken);
+        }, cancellationToken: cancellationToken);
     }
 
     public void Dispose() => _database.Dispose();

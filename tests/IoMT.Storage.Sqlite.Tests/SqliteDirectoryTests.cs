@@ -85,7 +85,6 @@ public sealed class SqliteDirectoryTests : IDisposable
         string token;
         using (var first = new SqliteDirectory(path))
         {
-            Assert.False(await first.HasUsersAsync());
             await first.SaveUserAsync(new LocalUser("admin", [Role.Admin], []));
             await first.SavePatientAsync(new PatientRecord("patient-1", ["ward-7"]));
             token = await first.IssueTokenAsync("admin", "setup", Now);
@@ -93,7 +92,6 @@ public sealed class SqliteDirectoryTests : IDisposable
 
         using var second = new SqliteDirectory(path);
 
-        Assert.True(await second.HasUsersAsync());
         Assert.NotNull(await second.FindAsync("patient-1"));
         Assert.Equal("admin", (await second.FindCallerAsync(token, Now))!.Id);
     }

@@ -68,6 +68,24 @@ public sealed class FhirBundleWriter
         }
     }
 
+    /// <summary>
+    /// Notes an alert entry from before the exported range, in time order: an episode raised earlier and not cleared
+    /// by the range's start was open during the range, so it gets a Flag too.
+    /// </summary>
+    public void AddEarlier(TimelineRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Type == TimelineEntryType.AlertRaised)
+        {
+            var raised = TimelineJson.Deserialize<AlertRaised>(record.Data);
+            _alerts[raised.AlertId] = (raised, null);
+        }
+        else if (record.Type == TimelineEntryType.AlertCleared)
+        {
+            _alerts.Remove(TimelineJson.Deserialize<AlertCleared>(record.Data).AlertId);
+        }
+    }
+
     /// <summary>Writes the alert Flags and the Devices seen, and closes the bundle.</summary>
     public void WriteEnd()
     {

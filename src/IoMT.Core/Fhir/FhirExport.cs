@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using IoMT.Core.Access;
 using IoMT.Core.Api;
@@ -24,8 +25,17 @@ public sealed record FhirExportRequest(string PatientId, DateTimeOffset From, Da
             return (null, ApiError.InvalidParameter("to", Rfc3339.Message("to")));
         }
 
-        var start = end - DefaultSpan;
-        if (from is not null && !TryParseInstant(from, out start))
+        DateTimeOffset start;
+        if (from is null)
+        {
+            if (end.UtcTicks - DateTimeOffset.MinValue.UtcTicks < DefaultSpan.Ticks)
+            {
+                return (null, ApiError.InvalidParameter("to", "'to' is too early to export the 24 hours before it."));
+            }
+
+            start = end - DefaultSpan;
+        }
+        else if (!TryParseInstant(from, out start))
         {
             return (null, ApiError.InvalidParameter("from", Rfc3339.Message("from")));
         }
@@ -47,6 +57,9 @@ public sealed record FhirExportRequest(string PatientId, DateTimeOffset From, Da
 public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patients, TimeProvider time)
 {
     public const string AuditAction = "fhir.export";
+
+    /// <summary>How far before the range to look for alert episodes still open when it starts.</summary>
+    public static readonly TimeSpan EpisodeLookback = TimeSpan.FromDays(90);
 
     /// <summary>The timeline entries that have a FHIR form.</summary>
     public static readonly IReadOnlyCollection<TimelineEntryType> ExportedTypes =
@@ -75,24 +88,44 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
         await using var json = new Utf8JsonWriter(pipe);
         var bundle = new FhirBundleWriter(json, request.PatientId);
         bundle.WriteStart(now);
-        var query = new TimelineQuery(request.PatientId, request.From, request.To, ExportedTypes, PageSize: TimelineQuery.MaxPageSize);
-        do
+        var lookbackStart = request.From.UtcTicks - DateTimeOffset.MinValue.UtcTicks > EpisodeLookback.Ticks ? request.From - EpisodeLookback : DateTimeOffset.MinValue;
+        var earlier = new TimelineQuery(request.PatientId, lookbackStart, request.From,
+            [TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared], PageSize: TimelineQuery.MaxPageSize);
+        await foreach (var record in ReadAllAsync(earlier, cancellationToken).ConfigureAwait(false))
         {
-            var page = await timelines.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (var record in page.Items)
-            {
-                bundle.Add(record);
-            }
-
-            await FlushAsync(json, pipe, cancellationToken).ConfigureAwait(false);
-            query = query with { ContinuationToken = page.ContinuationToken };
+            bundle.AddEarlier(record);
         }
-        while (query.ContinuationToken is not null);
+
+        var query = new TimelineQuery(request.PatientId, request.From, request.To, ExportedTypes, PageSize: TimelineQuery.MaxPageSize);
+        var written = 0;
+        await foreach (var record in ReadAllAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            bundle.Add(record);
+            if (++written % TimelineQuery.MaxPageSize == 0)
+            {
+                await FlushAsync(json, pipe, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         bundle.WriteEnd();
         await FlushAsync(json, pipe, cancellationToken).ConfigureAwait(false);
         await pipe.CompleteAsync().ConfigureAwait(false);
         return bundle.Counts;
+    }
+
+    private async IAsyncEnumerable<TimelineRecord> ReadAllAsync(TimelineQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        do
+        {
+            var page = await timelines.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page.Items)
+            {
+                yield return record;
+            }
+
+            query = query with { ContinuationToken = page.ContinuationToken };
+        }
+        while (query.ContinuationToken is not null);
     }
 
     private static async Task FlushAsync(Utf8JsonWriter json, PipeWriter pipe, CancellationToken cancellationToken)

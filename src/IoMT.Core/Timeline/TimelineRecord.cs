@@ -18,6 +18,18 @@ public enum TimelineEntryType
     Audit = 12,
 }
 
+public static class TimelineEntryTypes
+{
+    /// <summary>
+    /// Entries ingestion derives from messages (readings, NEWS2, quarantine, alert episodes): processing the ingestion
+    /// log again rebuilds them. Everything else (acknowledgements, notes, escalation steps, notifications, audit) is
+    /// recorded once and nothing can rebuild it, so stores commit it with full durability.
+    /// </summary>
+    public static bool IsRebuildable(this TimelineEntryType type) =>
+        type is TimelineEntryType.Reading or TimelineEntryType.News2 or TimelineEntryType.Quarantine
+            or TimelineEntryType.AlertRaised or TimelineEntryType.AlertCleared;
+}
+
 /// <summary>
 /// One entry of a patient's timeline as every store keeps it: a deterministic <see cref="Id"/> (the same fact always
 /// gets the same id, so writing it again changes nothing), the patient, the instant, the type, a <see cref="Code"/>

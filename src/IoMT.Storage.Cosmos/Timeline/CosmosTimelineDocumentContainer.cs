@@ -29,7 +29,7 @@ internal sealed class CosmosTimelineDocumentContainer(Container container) : ITi
         return properties;
     }
 
-    public static ReadOnlyCollection<string> IndexedPaths { get; } = new(["/patientId/?", "/month/?", "/minAt/?", "/maxAt/?", "/codes/[]/?"]);
+    public static ReadOnlyCollection<string> IndexedPaths { get; } = new(["/patientId/?", "/month/?", "/minAt/?", "/maxAt/?", "/codes/[]/?", "/types/[]/?"]);
 
     public async Task UpsertAsync(IReadOnlyList<TimelineDocument> documents, CancellationToken cancellationToken)
     {
@@ -82,6 +82,12 @@ internal sealed class CosmosTimelineDocumentContainer(Container container) : ITi
         {
             sql.Append(" AND ARRAY_CONTAINS(c.codes, @code)");
             parameters.Add(("@code", code));
+        }
+
+        if (query.Types is { Count: > 0 } types)
+        {
+            sql.Append(" AND (").AppendJoin(" OR ", types.Select((_, i) => $"ARRAY_CONTAINS(c.types, @type{i})")).Append(')');
+            parameters.AddRange(types.Select((type, i) => ($"@type{i}", (object)type)));
         }
 
         sql.Append(query.Order == DocumentOrder.MinAtAscending ? " ORDER BY c.minAt ASC" : " ORDER BY c.maxAt DESC");

@@ -76,16 +76,21 @@ public sealed class CosmosTimelineStore : ITimelineStore
     /// </summary>
     public const int MaxItemBytes = 64 * 1024;
 
-    /// <summary>Consecutive runs of <paramref name="ordered"/> whose JSON stays within <see cref="MaxItemBytes"/>.</summary>
+    /// <summary>
+    /// Consecutive runs of <paramref name="ordered"/> whose JSON stays within <see cref="MaxItemBytes"/>, as few as
+    /// possible and of about equal size (so the last is not a small remainder costing a write of its own).
+    /// </summary>
     internal static IEnumerable<List<TimelineRecord>> SplitBySize(IEnumerable<TimelineRecord> ordered)
     {
+        // The entry's members and punctuation take about 150 bytes besides its strings.
+        var sized = ordered.Select(r => (Record: r, Bytes: 150 + Encoding.UTF8.GetByteCount(r.Data) + r.Id.Length + r.Code.Length + (r.DeviceId?.Length ?? 0))).ToList();
+        var total = sized.Sum(s => (long)s.Bytes);
+        var target = total / Math.Max(1, (total + MaxItemBytes - 1) / MaxItemBytes);
         var part = new List<TimelineRecord>();
-        var bytes = 0;
-        foreach (var record in ordered)
+        long bytes = 0;
+        foreach (var (record, size) in sized)
         {
-            // The entry's members and punctuation take about 150 bytes besides its strings.
-            var size = 150 + Encoding.UTF8.GetByteCount(record.Data) + record.Id.Length + record.Code.Length + (record.DeviceId?.Length ?? 0);
-            if (part.Count > 0 && bytes + size > MaxItemBytes)
+            if (part.Count > 0 && (bytes + size > MaxItemBytes || bytes >= target))
             {
                 yield return part;
                 part = [];
@@ -109,7 +114,8 @@ public sealed class CosmosTimelineStore : ITimelineStore
         var lower = after is { } token ? Max(query.From, new DateTimeOffset(token.AtUtcTicks, TimeSpan.Zero)) : query.From;
         var code = query.Codes is { Count: 1 } codes ? codes.First() : null;
         var documents = _documents.QueryAsync(
-            new DocumentQuery(query.PatientId, Months(lower, query.To), lower, query.To, code, DocumentOrder.MinAtAscending), cancellationToken);
+            new DocumentQuery(query.PatientId, Months(lower, query.To), lower, query.To, code, DocumentOrder.MinAtAscending,
+                query.Types?.Select(t => (int)t).ToList()), cancellationToken);
 
         var latest = new LatestWrite();
         DateTimeOffset? boundary = null;

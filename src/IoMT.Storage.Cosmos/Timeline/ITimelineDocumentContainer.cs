@@ -11,7 +11,8 @@ internal enum DocumentOrder
 
 /// <summary>
 /// Which items to read: one patient's, optionally only in some months, only items whose entries may overlap a time
-/// interval (<see cref="MaxAtAtLeast"/>, <see cref="MinAtBefore"/>), and only items holding a code.
+/// interval (<see cref="MaxAtAtLeast"/>, <see cref="MinAtBefore"/>), only items holding a code, and only items
+/// holding entries of some types.
 /// </summary>
 internal sealed record DocumentQuery(
     string PatientId,
@@ -19,7 +20,8 @@ internal sealed record DocumentQuery(
     DateTimeOffset? MaxAtAtLeast,
     DateTimeOffset? MinAtBefore,
     string? Code,
-    DocumentOrder Order);
+    DocumentOrder Order,
+    IReadOnlyList<int>? Types = null);
 
 /// <summary>
 /// The few container operations the timeline store needs. Cosmos DB in production

@@ -100,6 +100,8 @@ public class FhirExportTests
     [InlineData(null, "2026-11-21", "to")]
     [InlineData("2026-11-21T10:00:00Z", "2026-11-21T10:00:00Z", "from")]
     [InlineData("2026-11-21T11:00:00Z", "2026-11-21T10:00:00Z", "from")]
+    [InlineData(null, "0001-01-01T00:00:00Z", "to")]
+    [InlineData("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "from")]
     public void Parse_BadRange_InvalidParameterNamingTheField(string? from, string? to, string field)
     {
         var (request, error) = FhirExportRequest.Parse(Patient, from, to, Now);

@@ -178,7 +178,7 @@ public class FhirResourcesTests
     }
 
     [Fact]
-    public async Task Export_AlertRaisedBeforeTheRange_FlagFromItsClear()
+    public async Task Export_AlertRaisedBeforeTheRangeClearedInIt_InactiveFlagWithTheWholeEpisode()
     {
         var fixture = new FhirExportFixture();
         var raised = Raised(T0.AddHours(-3));
@@ -187,6 +187,40 @@ public class FhirResourcesTests
         var flag = Assert.Single(Resources(await fixture.ExportAsync(), "Flag"));
 
         Assert.Equal("inactive", (string?)flag["status"]);
+        Assert.Equal("""{"start":"2026-11-21T05:29:45Z","end":"2026-11-21T08:30:00Z"}""", Text(flag["period"]));
+        Assert.Equal("PH", (string?)flag["extension"]![0]!["valueCodeableConcept"]!["coding"]![0]!["code"]);
+    }
+
+    [Fact]
+    public async Task Export_AlertOpenAcrossTheWholeRange_ActiveFlag()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.Timeline.AppendAsync("b", [TimelineRecords.From(Raised(T0.AddDays(-3)))]);
+
+        var flag = Assert.Single(Resources(await fixture.ExportAsync(), "Flag"));
+
+        Assert.Equal(("active", null), ((string?)flag["status"], flag["period"]!["end"]));
+    }
+
+    [Fact]
+    public async Task Export_AlertEndedBeforeTheRange_NoFlag()
+    {
+        var fixture = new FhirExportFixture();
+        var raised = Raised(T0.AddHours(-5));
+        await fixture.Timeline.AppendAsync("b", [TimelineRecords.From(raised), TimelineRecords.From(Cleared(raised, T0.AddHours(-2)))]);
+
+        Assert.Empty(Resources(await fixture.ExportAsync(), "Flag"));
+    }
+
+    [Fact]
+    public async Task Export_AlertRaisedBeyondTheLookback_FlagFromItsClearAlone()
+    {
+        var fixture = new FhirExportFixture();
+        var raised = Raised(T0 - FhirExport.EpisodeLookback - TimeSpan.FromDays(1));
+        await fixture.Timeline.AppendAsync("b", [TimelineRecords.From(raised), TimelineRecords.From(Cleared(raised, T0))]);
+
+        var flag = Assert.Single(Resources(await fixture.ExportAsync(), "Flag"));
+
         Assert.Equal("""{"end":"2026-11-21T08:30:00Z"}""", Text(flag["period"]));
         Assert.Equal("spo2-low", (string?)flag["code"]!["text"]);
     }

@@ -71,6 +71,16 @@ public class TimelineRecordsTests
         Assert.Equal(TimelineRecords.From(Ingest(body)), TimelineRecords.From(Ingest(body)));
     }
 
+    [Fact]
+    public void IsRebuildable_WhatIngestionDerives_YesWhatPeopleDo_No()
+    {
+        var rebuildable = Enum.GetValues<TimelineEntryType>().Where(t => t.IsRebuildable());
+
+        Assert.Equal(
+            [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.Quarantine, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared],
+            rebuildable);
+    }
+
     private static IngestionResult Ingest(byte[] body)
     {
         var context = new InMemoryIngestionContext().AddDevice(Device).AddBinding(new DeviceBinding(Device, "patient-1", T0.AddDays(-1), null));

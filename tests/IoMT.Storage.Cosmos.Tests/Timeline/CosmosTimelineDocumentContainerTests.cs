@@ -11,15 +11,15 @@ public class CosmosTimelineDocumentContainerTests
     [Fact]
     public void ToSql_AllFilters_ParameterizedAndFilteredByPatientFirst()
     {
-        var query = new DocumentQuery("p-1", ["2026-11"], T0, T0.AddHours(1), "spo2", DocumentOrder.MinAtAscending);
+        var query = new DocumentQuery("p-1", ["2026-11"], T0, T0.AddHours(1), "spo2", DocumentOrder.MinAtAscending, [3, 4]);
 
         var sql = CosmosTimelineDocumentContainer.ToSql(query);
 
         Assert.Equal(
-            "SELECT * FROM c WHERE c.patientId = @patient AND c.docType = @docType AND ARRAY_CONTAINS(@months, c.month) AND c.maxAt >= @maxAtAtLeast AND c.minAt < @minAtBefore AND ARRAY_CONTAINS(c.codes, @code) ORDER BY c.minAt ASC",
+            "SELECT * FROM c WHERE c.patientId = @patient AND c.docType = @docType AND ARRAY_CONTAINS(@months, c.month) AND c.maxAt >= @maxAtAtLeast AND c.minAt < @minAtBefore AND ARRAY_CONTAINS(c.codes, @code) AND (ARRAY_CONTAINS(c.types, @type0) OR ARRAY_CONTAINS(c.types, @type1)) ORDER BY c.minAt ASC",
             sql.QueryText);
         Assert.Equal(
-            ["@patient", "@docType", "@months", "@maxAtAtLeast", "@minAtBefore", "@code"],
+            ["@patient", "@docType", "@months", "@maxAtAtLeast", "@minAtBefore", "@code", "@type0", "@type1"],
             sql.GetQueryParameters().Select(p => p.Name));
         Assert.Contains(sql.GetQueryParameters(), p => p.Name == "@maxAtAtLeast" && (string)p.Value == "2026-11-21T08:00:00.0000000Z");
     }
@@ -39,7 +39,7 @@ public class CosmosTimelineDocumentContainerTests
 
         Assert.Equal(["/patientId", "/month"], definition.PartitionKeyPaths);
         Assert.Equal(-1, definition.DefaultTimeToLive);
-        Assert.Equal(["/patientId/?", "/month/?", "/minAt/?", "/maxAt/?", "/codes/[]/?"], definition.IndexingPolicy.IncludedPaths.Select(p => p.Path));
+        Assert.Equal(["/patientId/?", "/month/?", "/minAt/?", "/maxAt/?", "/codes/[]/?", "/types/[]/?"], definition.IndexingPolicy.IncludedPaths.Select(p => p.Path));
         Assert.Equal(["/*"], definition.IndexingPolicy.ExcludedPaths.Select(p => p.Path));
     }
 

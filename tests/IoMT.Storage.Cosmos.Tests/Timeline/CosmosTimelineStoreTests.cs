@@ -1,3 +1,5 @@
+using IoMT.Core.Devices;
+using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
 using IoMT.Storage.Cosmos.Timeline;
 using IoMT.Testing;
@@ -49,6 +51,25 @@ public class CosmosTimelineStoreTests : TimelineStoreContract
         Assert.InRange(_container.Count, 90, 120);
         Assert.All(_container.All, d => Assert.True(d.ToJson().Length <= CosmosTimelineStore.MaxItemBytes + 1024));
         Assert.Equal(3000, (await AllAsync("p-1")).Count);
+    }
+
+    [Fact]
+    public async Task Append_OnePatientsMonitorBatch_TwoItemsOfAboutEqualSizeUnder64KB()
+    {
+        // 100 messages of heart rate, SpO2 and battery from one patient's monitor: one Event Hubs batch (docs/storage.md).
+        var context = new InMemoryIngestionContext().AddDevice("monitor-1").AddBinding(new DeviceBinding("monitor-1", "p-1", T0.AddDays(-1), null));
+        var messages = Enumerable.Range(0, 100).Select(i => new TelemetryMessage("monitor-1", $"m-{i}")
+            .HeartRate(70, T0.AddSeconds(i)).Spo2(96, T0.AddSeconds(i)).Quantity("battery", 80, "%", T0.AddSeconds(i))
+            .Received(T0.AddSeconds(i + 1), $"0:{i}")).ToArray();
+        var records = TimelineRecords.From(new IngestionPipeline().Process(messages, context)).Where(r => r.Type == TimelineEntryType.Reading).ToList();
+
+        await Store.AppendAsync("0:0", records);
+
+        var sizes = _container.All.Select(d => d.ToJson().Length).Order().ToList();
+        Assert.Equal(300, _container.All.Sum(d => d.Entries.Count));
+        Assert.Equal(2, sizes.Count);
+        Assert.All(sizes, size => Assert.InRange(size, 50_000, 64 * 1024));
+        Assert.InRange(sizes[1] - sizes[0], 0, 2_000);
     }
 
     [Fact]

@@ -42,7 +42,8 @@ internal sealed class InMemoryTimelineDocumentContainer : ITimelineDocumentConta
                 && (query.Months is null || query.Months.Contains(d.Month))
                 && (query.MaxAtAtLeast is not { } maxAt || string.CompareOrdinal(TimelineDocument.SortableTime(d.MaxAt), TimelineDocument.SortableTime(maxAt)) >= 0)
                 && (query.MinAtBefore is not { } minAt || string.CompareOrdinal(TimelineDocument.SortableTime(d.MinAt), TimelineDocument.SortableTime(minAt)) < 0)
-                && (query.Code is null || d.Codes.Contains(query.Code)));
+                && (query.Code is null || d.Codes.Contains(query.Code))
+                && (query.Types is null || query.Types.Count == 0 || query.Types.Any(d.Types.Contains)));
         var ordered = query.Order == DocumentOrder.MinAtAscending
             ? matching.OrderBy(d => TimelineDocument.SortableTime(d.MinAt), StringComparer.Ordinal)
             : matching.OrderByDescending(d => TimelineDocument.SortableTime(d.MaxAt), StringComparer.Ordinal);

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace IoMT.Local.Tests;
+
+public class DataDirectoryTests
+{
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void FirstStart_FolderAndDatabasesReadableByTheOwnerOnly()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Unix permissions.");
+        using var factory = new LocalHostFactory();
+        using var client = factory.CreateClient();
+
+        Assert.Equal(OwnerReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(factory.DataDirectory));
+        Assert.All(new[] { "timelines.db", "directory.db", "admin.token" },
+            name => Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(Path.Combine(factory.DataDirectory, name))));
+    }
+
+    [Fact]
+    public async Task Restart_AfterTheTokenFileWasDeleted_NewWorkingAdminToken()
+    {
+        using var first = new LocalHostFactory();
+        first.CreateClient().Dispose();
+        var path = Path.Combine(first.DataDirectory, "admin.token");
+        var oldToken = File.ReadAllText(path).Trim();
+        File.Delete(path);
+        File.WriteAllText(path + ".partial", "left over from a crash");
+
+        using var second = new LocalHostFactory { ReuseDataDirectory = first.DataDirectory };
+        using var client = second.CreateClient();
+        var newToken = File.ReadAllText(path).Trim();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/patients/nobody/fhir", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", newToken);
+        using var response = await client.SendAsync(request);
+
+        Assert.NotEqual(oldToken, newToken);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.False(File.Exists(path + ".partial"));
+    }
+}

@@ -7,6 +7,7 @@ namespace IoMT.Core.Alerts;
 /// </summary>
 public record struct RuleState(DateTimeOffset LastAt, DateTimeOffset? PendingSince, DateTimeOffset? EpisodeStart, DateTimeOffset? LastClearedAt = null)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public readonly bool IsActive => EpisodeStart.HasValue;
 }
 

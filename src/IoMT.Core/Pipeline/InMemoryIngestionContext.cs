@@ -14,6 +14,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     private readonly Dictionary<string, DeviceEntry> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PatientProfile> _profiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PatientState> _states = new(StringComparer.Ordinal);
+    private readonly List<(string, string, string)> _newlySeen = [];
 
     // The pipeline asks several questions about one device, and about one patient, in a row: answer them from one lookup.
     private DeviceEntry? _last;
@@ -54,6 +55,25 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         Device(binding.DeviceId).Bindings.Add(binding);
         return this;
     }
+
+    /// <summary>Remembers that a device sent <paramref name="messageId"/> at <paramref name="sourcePosition"/> (loaded from a host's store).</summary>
+    public InMemoryIngestionContext AddSeen(string deviceId, string messageId, string sourcePosition)
+    {
+        Device(deviceId).Seen[messageId] = sourcePosition;
+        return this;
+    }
+
+    /// <summary>A patient's state as a host stored it after an earlier batch.</summary>
+    public InMemoryIngestionContext AddState(PatientState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _states[state.PatientId] = state;
+        _lastPatient = null;
+        return this;
+    }
+
+    /// <summary>Message ids seen for the first time by this context (not loaded with <see cref="AddSeen"/>): what a host saves.</summary>
+    public IReadOnlyList<(string DeviceId, string MessageId, string SourcePosition)> NewlySeen => _newlySeen;
 
     public InMemoryIngestionContext SetProfile(PatientProfile profile)
     {
@@ -98,6 +118,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         }
 
         firstPosition = sourcePosition;
+        _newlySeen.Add((deviceId, messageId, sourcePosition));
         return false;
     }
 

@@ -1,0 +1,43 @@
+using IoMT.Core.Devices;
+using IoMT.Core.Pipeline;
+using IoMT.Core.Timeline;
+using IoMT.Testing;
+
+namespace IoMT.Core.Tests.Pipeline;
+
+public class PatientStateJsonTests
+{
+    private const string Device = "monitor-1";
+    private static readonly DateTimeOffset T0 = TelemetryMessage.DefaultTime;
+
+    [Fact]
+    public void RoundTrip_StateAfterAlertsAndCgm_ContinuesExactlyAsTheOriginal()
+    {
+        var original = Context();
+        var pipeline = new IngestionPipeline();
+        pipeline.Process([.. FirstBatch()], original);
+        var json = PatientStateJson.Serialize(original.States["patient-1"]);
+        var restored = Context().AddState(PatientStateJson.Deserialize(json));
+
+        Assert.Equal(json, PatientStateJson.Serialize(restored.States["patient-1"]));
+        Assert.Contains("\"episodeStart\"", json, StringComparison.Ordinal);
+        Assert.Equal(
+            TimelineRecords.From(pipeline.Process([.. SecondBatch()], original)),
+            TimelineRecords.From(pipeline.Process([.. SecondBatch()], restored)));
+    }
+
+    private static InMemoryIngestionContext Context() =>
+        new InMemoryIngestionContext().AddDevice(Device).AddBinding(new DeviceBinding(Device, "patient-1", T0.AddDays(-1), null));
+
+    // SpO2 low long enough to raise an alert, a falling CGM, a fever: rule states, glucose points and NEWS2 parameters.
+    private static IEnumerable<ReceivedMessage> FirstBatch() =>
+        Enumerable.Range(0, 10).Select(i => new TelemetryMessage(Device, $"a-{i}")
+            .Spo2(85, T0.AddSeconds(i * 10)).Temperature(39.2, T0.AddSeconds(i * 10)).Glucose(120 - (i * 4), T0.AddMinutes(i))
+            .Received(T0.AddMinutes(i).AddSeconds(5), $"0:{i}"));
+
+    // Recovery: the open episodes clear, the CGM trend continues from the stored points.
+    private static IEnumerable<ReceivedMessage> SecondBatch() =>
+        Enumerable.Range(10, 10).Select(i => new TelemetryMessage(Device, $"b-{i}")
+            .Spo2(97, T0.AddMinutes(i)).Temperature(37, T0.AddMinutes(i)).Glucose(80 - i, T0.AddMinutes(i))
+            .Received(T0.AddMinutes(i).AddSeconds(5), $"0:{i}"));
+}

@@ -1,0 +1,100 @@
+using IoMT.Core.Alerts;
+using IoMT.Core.Devices;
+using IoMT.Core.Timeline;
+using IoMT.Core.Validation;
+
+namespace IoMT.Core.Pipeline;
+
+/// <summary>What ingestion remembers between batches: patient states and the message ids each device sent.</summary>
+public interface IIngestionStateStore
+{
+    Task<IReadOnlyList<PatientState>> LoadStatesAsync(IEnumerable<string> patientIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Where each of these (device, message id) pairs was first seen, for those seen before.</summary>
+    Task<IReadOnlyList<(string DeviceId, string MessageId, string SourcePosition)>> LoadSeenAsync(
+        IEnumerable<(string DeviceId, string MessageId)> keys, CancellationToken cancellationToken = default);
+
+    Task SaveAsync(
+        IReadOnlyList<PatientState> states, IReadOnlyList<(string DeviceId, string MessageId, string SourcePosition)> seen, DateTimeOffset now,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>Where ingestion hands alert and adherence events to the workflows; idempotent by event id.</summary>
+public interface IWorkflowEventSink
+{
+    Task PublishAsync(IReadOnlyList<WorkflowEvent> events, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What one batch did.</summary>
+public sealed record BatchOutcome(int Messages, int Readings, int Quarantined, int Duplicates, int Events);
+
+/// <summary>
+/// One batch through the host contract of docs/ingestion.md, the same for every host: load the context (devices and
+/// their bindings, patient states, message ids seen), run the pipeline, write the timeline, signal the workflows, save
+/// the states and sightings, mark the devices seen. The host checkpoints its source afterwards; a failure before that
+/// makes the source deliver the batch again, and every step is idempotent.
+/// </summary>
+public sealed class BatchIngestion(IDeviceRegistry devices, ITimelineStore timelines, IIngestionStateStore state, IWorkflowEventSink events, TimeProvider time)
+{
+    private readonly IngestionPipeline _pipeline = new();
+
+    public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return new BatchOutcome(0, 0, 0, 0, 0);
+        }
+
+        var context = await LoadContextAsync(batch, cancellationToken).ConfigureAwait(false);
+        var result = _pipeline.Process(batch, context);
+
+        await timelines.AppendAsync(batch[0].SourcePosition, TimelineRecords.From(result), cancellationToken).ConfigureAwait(false);
+        if (result.Events.Count > 0)
+        {
+            await events.PublishAsync(result.Events, cancellationToken).ConfigureAwait(false);
+        }
+
+        var touched = result.TouchedPatients.Select(id => context.States[id]).ToList();
+        await state.SaveAsync(touched, context.NewlySeen, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var lastSeen = batch.Where(m => m.AuthenticatedDeviceId is not null)
+            .GroupBy(m => m.AuthenticatedDeviceId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(m => m.ReceivedAt), StringComparer.Ordinal);
+        await devices.MarkSeenAsync(lastSeen, cancellationToken).ConfigureAwait(false);
+
+        return new BatchOutcome(batch.Count, result.Readings.Count, result.Quarantine.Count,
+            result.Outcomes.Count(o => o.Status == MessageStatus.Duplicate), result.Events.Count);
+    }
+
+    private async Task<InMemoryIngestionContext> LoadContextAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken cancellationToken)
+    {
+        var context = new InMemoryIngestionContext();
+        var deviceIds = batch.Select(m => m.AuthenticatedDeviceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var registered = await devices.FindManyAsync(deviceIds, cancellationToken).ConfigureAwait(false);
+        foreach (var device in registered.Where(d => !d.IsDeleted))
+        {
+            context.AddDevice(device.Id, device.Status);
+            foreach (var binding in device.Bindings)
+            {
+                context.AddBinding(binding);
+            }
+        }
+
+        var patients = registered.SelectMany(d => d.Bindings).Select(b => b.PatientId).Distinct(StringComparer.Ordinal);
+        foreach (var patient in await state.LoadStatesAsync(patients, cancellationToken).ConfigureAwait(false))
+        {
+            context.AddState(patient);
+        }
+
+        var keys = batch.Where(m => m.AuthenticatedDeviceId is not null)
+            .Select(m => (DeviceId: m.AuthenticatedDeviceId!, MessageId: MessageIds.TryRead(m.Body.Span)))
+            .Where(k => k.MessageId is not null)
+            .Select(k => (k.DeviceId, k.MessageId!));
+        foreach (var (deviceId, messageId, position) in await state.LoadSeenAsync(keys, cancellationToken).ConfigureAwait(false))
+        {
+            context.AddSeen(deviceId, messageId, position);
+        }
+
+        return context;
+    }
+}

@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Threading.Channels;
+using IoMT.Core.Pipeline;
+using Microsoft.Data.Sqlite;
+
+namespace IoMT.Storage.Sqlite;
+
+/// <summary>A message as the gateway accepted it, at its position in the log.</summary>
+public sealed record LoggedMessage(long Sequence, int Partition, string DeviceId, string? MessageId, DateTimeOffset ReceivedAt, byte[] Body)
+{
+    /// <summary>Where the message is in the log: <c>{partition}:{sequence}</c>, the same on every redelivery.</summary>
+    public string SourcePosition => string.Create(CultureInfo.InvariantCulture, $"{Partition}:{Sequence}");
+}
+
+/// <summary>
+/// The local ingestion log, IoMT.Local's Event Hubs: the gateway appends each accepted message (fully durable: the
+/// message survives power loss before the device hears the answer), partitioned by device; the processor reads each
+/// partition in order, saves what ingestion remembers between batches (patient states, message ids seen; the
+/// <see cref="IIngestionStateStore"/>), then checkpoints. Appends that arrive together share one commit (group commit),
+/// so many devices cost one fsync.
+/// </summary>
+public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
+{
+    public const int Partitions = 4;
+    private const int MaxGroup = 500;
+
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, """
+            CREATE TABLE messages (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                partition INTEGER NOT NULL,
+                device_id TEXT NOT NULL,
+                message_id TEXT,
+                received_at INTEGER NOT NULL,
+                body BLOB NOT NULL);
+            CREATE INDEX messages_partition ON messages (partition, seq);
+            CREATE TABLE checkpoints (partition INTEGER NOT NULL PRIMARY KEY, seq INTEGER NOT NULL);
+            CREATE TABLE seen_messages (
+                device_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                position TEXT NOT NULL,
+                seen_at INTEGER NOT NULL,
+                PRIMARY KEY (device_id, message_id)) WITHOUT ROWID;
+            CREATE TABLE patient_states (patient_id TEXT NOT NULL PRIMARY KEY, data TEXT NOT NULL);
+            """),
+    ];
+
+    private readonly SqliteDatabase _database;
+    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _appended = new(0, 1);
+    private readonly Task _writer;
+
+    public SqliteIngestionLog(string path)
+    {
+        _database = new SqliteDatabase(path, Migrations, SqliteDurability.Full);
+        _writer = Task.Run(WriteAppendsAsync);
+    }
+
+    /// <summary>The partition of a device: a stable hash (FNV-1a) of its id, so a device's messages stay in order.</summary>
+    public static int PartitionOf(string deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        var hash = 2166136261u;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(deviceId))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % Partitions);
+    }
+
+    /// <summary>Appends a message; completes once it is durably stored.</summary>
+    public async Task<LoggedMessage> AppendAsync(string deviceId, string? messageId, DateTimeOffset receivedAt, byte[] body, CancellationToken cancellationToken = default)
+    {
+        var pending = new PendingAppend(deviceId, messageId, receivedAt, body);
+        await _appends.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        return await pending.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until something is appended, or <paramref name="timeout"/> passes.</summary>
+    public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) => _appended.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>Up to <paramref name="max"/> messages of a partition after its checkpoint, in order.</summary>
+    public Task<IReadOnlyList<LoggedMessage>> ReadAsync(int partition, int max, CancellationToken cancellationToken = default)
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seq, partition, device_id, message_id, received_at, body FROM messages
+            WHERE partition = $partition AND seq > COALESCE((SELECT seq FROM checkpoints WHERE partition = $partition), 0)
+            ORDER BY seq LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$partition", partition);
+        command.Parameters.AddWithValue("$max", max);
+        using var reader = command.ExecuteReader();
+        var messages = new List<LoggedMessage>();
+        while (reader.Read())
+        {
+            messages.Add(new LoggedMessage(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero), (byte[])reader[5]));
+        }
+
+        return Task.FromResult<IReadOnlyList<LoggedMessage>>(messages);
+    }
+
+    /// <summary>Messages appended and not yet processed, over all partitions.</summary>
+    public long Backlog()
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM messages m WHERE m.seq > COALESCE((SELECT seq FROM checkpoints c WHERE c.partition = m.partition), 0)";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public Task<IReadOnlyList<PatientState>> LoadStatesAsync(IEnumerable<string> patientIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patientIds);
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM patient_states WHERE patient_id = $id";
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var states = new List<PatientState>();
+        foreach (var patientId in patientIds.Distinct(StringComparer.Ordinal))
+        {
+            id.Value = patientId;
+            if (command.ExecuteScalar() is string json)
+            {
+                states.Add(PatientStateJson.Deserialize(json));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<PatientState>>(states);
+    }
+
+    public Task<IReadOnlyList<(string DeviceId, string MessageId, string SourcePosition)>> LoadSeenAsync(
+        IEnumerable<(string DeviceId, string MessageId)> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position FROM seen_messages WHERE device_id = $device AND message_id = $message";
+        var device = command.Parameters.Add("$device", SqliteType.Text);
+        var message = command.Parameters.Add("$message", SqliteType.Text);
+        var seen = new List<(string, string, string)>();
+        foreach (var key in keys.Distinct())
+        {
+            (device.Value, message.Value) = key;
+            if (command.ExecuteScalar() is string position)
+            {
+                seen.Add((key.DeviceId, key.MessageId, position));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<(string, string, string)>>(seen);
+    }
+
+    public Task SaveAsync(
+        IReadOnlyList<PatientState> states, IReadOnlyList<(string DeviceId, string MessageId, string SourcePosition)> seen, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(seen);
+        return states.Count == 0 && seen.Count == 0 ? Task.CompletedTask : _database.WriteAsync((connection, transaction) =>
+        {
+            using var state = Command(connection, transaction, "INSERT INTO patient_states (patient_id, data) VALUES ($id, $data) ON CONFLICT (patient_id) DO UPDATE SET data = excluded.data");
+            foreach (var patient in states)
+            {
+                state.Parameters["$id"].Value = patient.PatientId;
+                state.Parameters["$data"].Value = PatientStateJson.Serialize(patient);
+                state.ExecuteNonQuery();
+            }
+
+            using var sighting = Command(connection, transaction, "INSERT INTO seen_messages (device_id, message_id, position, seen_at) VALUES ($device, $message, $position, $at) ON CONFLICT DO NOTHING");
+            foreach (var (deviceId, messageId, position) in seen)
+            {
+                (sighting.Parameters["$device"].Value, sighting.Parameters["$message"].Value, sighting.Parameters["$position"].Value) = (deviceId, messageId, position);
+                sighting.Parameters["$at"].Value = now.UtcTicks;
+                sighting.ExecuteNonQuery();
+            }
+
+            return 0;
+        }, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Records that a partition is processed through <paramref name="throughSequence"/> (never moves back).</summary>
+    public Task CheckpointAsync(int partition, long throughSequence, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync((connection, transaction) =>
+        {
+            using var checkpoint = Command(connection, transaction, "INSERT INTO checkpoints (partition, seq) VALUES ($partition, $seq) ON CONFLICT (partition) DO UPDATE SET seq = MAX(seq, excluded.seq)");
+            checkpoint.Parameters["$partition"].Value = partition;
+            checkpoint.Parameters["$seq"].Value = throughSequence;
+            return checkpoint.ExecuteNonQuery();
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>Deletes processed messages, and message-id sightings, older than <paramref name="before"/>; returns the messages deleted.</summary>
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync((connection, transaction) =>
+        {
+            using var messages = Command(connection, transaction, """
+                DELETE FROM messages WHERE received_at < $before
+                AND seq <= COALESCE((SELECT seq FROM checkpoints c WHERE c.partition = messages.partition), 0)
+                """);
+            messages.Parameters["$before"].Value = before.UtcTicks;
+            var deleted = messages.ExecuteNonQuery();
+            using var seen = Command(connection, transaction, "DELETE FROM seen_messages WHERE seen_at < $before");
+            seen.Parameters["$before"].Value = before.UtcTicks;
+            seen.ExecuteNonQuery();
+            return deleted;
+        }, cancellationToken: cancellationToken);
+
+    public void Dispose()
+    {
+        _appends.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
+        _appended.Dispose();
+        _database.Dispose();
+    }
+
+    private async Task WriteAppendsAsync()
+    {
+        var group = new List<PendingAppend>(MaxGroup);
+        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (group.Count < MaxGroup && _appends.Reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+            }
+
+            try
+            {
+                var stored = await _database.WriteAsync((connection, transaction) =>
+                {
+                    using var insert = Command(connection, transaction, """
+                        INSERT INTO messages (partition, device_id, message_id, received_at, body) VALUES ($partition, $device, $message, $at, $body)
+                        RETURNING seq
+                        """);
+                    return group.Select(p =>
+                    {
+                        var partition = PartitionOf(p.DeviceId);
+                        insert.Parameters["$partition"].Value = partition;
+                        insert.Parameters["$device"].Value = p.DeviceId;
+                        insert.Parameters["$message"].Value = (object?)p.MessageId ?? DBNull.Value;
+                        insert.Parameters["$at"].Value = p.ReceivedAt.UtcTicks;
+                        insert.Parameters["$body"].Value = p.Body;
+                        return new LoggedMessage((long)insert.ExecuteScalar()!, partition, p.DeviceId, p.MessageId, p.ReceivedAt, p.Body);
+                    }).ToList();
+                }).ConfigureAwait(false);
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Stored.TrySetResult(stored[i]);
+                }
+
+                if (_appended.CurrentCount == 0)
+                {
+                    try
+                    {
+                        _appended.Release();
+                    }
+                    catch (SemaphoreFullException)
+                    {
+                        // Another commit woke the processor already.
+                    }
+                }
+            }
+            catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
+            {
+                // Nothing of the group was stored: every sender hears it and the device retries.
+                group.ForEach(p => p.Stored.TrySetException(e));
+            }
+
+            group.Clear();
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (System.Text.RegularExpressions.Match name in System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-z]+"))
+        {
+            if (!command.Parameters.Contains(name.Value))
+            {
+                command.Parameters.Add(new SqliteParameter(name.Value, null));
+            }
+        }
+
+        return command;
+    }
+
+    private sealed record PendingAppend(string DeviceId, string? MessageId, DateTimeOffset ReceivedAt, byte[] Body)
+    {
+        public TaskCompletionSource<LoggedMessage> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,7 +1,9 @@
 using IoMT.Core;
+using IoMT.Core.Devices;
 using IoMT.Core.Fhir;
 using IoMT.Core.Health;
 using IoMT.Core.Patients;
+using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
 using IoMT.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
@@ -28,7 +30,18 @@ public static partial class LocalHostExtensions
         services.AddSingleton(_ => new SqliteDirectory(Path.Combine(dataDirectory.Path, "directory.db")));
         services.AddSingleton<IPatientDirectory>(sp => sp.GetRequiredService<SqliteDirectory>());
         services.AddSingleton<FhirExport>();
+        services.AddSingleton(_ => new SqliteDeviceRegistry(Path.Combine(dataDirectory.Path, "devices.db")));
+        services.AddSingleton<IDeviceRegistry>(sp => sp.GetRequiredService<SqliteDeviceRegistry>());
+        services.AddSingleton(_ => new SqliteIngestionLog(Path.Combine(dataDirectory.Path, "ingestion.db")));
+        services.AddSingleton<IIngestionStateStore>(sp => sp.GetRequiredService<SqliteIngestionLog>());
+        services.AddSingleton<IWorkflowEventSink, TimelineOnlyWorkflowEvents>();
+        services.AddSingleton<BatchIngestion>();
+        services.AddSingleton<DeviceService>();
+        services.AddSingleton<DeviceGateway>();
+        services.AddSingleton<DpsOperations>();
         services.AddHostedService<AdminBootstrap>();
+        services.AddHostedService<IngestionProcessor>();
+        services.AddOptions<LocalOptions>().Bind(builder.Configuration.GetSection(LocalOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddProblemDetails();
         services.AddAuthentication(LocalTokenAuthenticationHandler.SchemeName)
@@ -48,15 +61,18 @@ public static partial class LocalHostExtensions
         {
             product = ProductInfo.Name,
             version = ProductInfo.Version,
-            status = "The local product is being assembled: health (/healthz, /api/health) and the FHIR export (/api/patients/{id}/fhir) are served so far.",
+            status = "The local product is being assembled: the device gateway, ingestion, the device and FHIR API and health are served so far (docs/api.md).",
         }));
         app.MapManagementApi();
+        app.MapDeviceGateway();
 
         var dataDirectory = app.Services.GetRequiredService<DataDirectory>();
 
         // Open (and migrate) the databases now: a file that cannot be opened stops the start, not the first request.
         app.Services.GetRequiredService<SqliteTimelineStore>();
         app.Services.GetRequiredService<SqliteDirectory>();
+        app.Services.GetRequiredService<SqliteDeviceRegistry>().IdScope();
+        app.Services.GetRequiredService<SqliteIngestionLog>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path);

@@ -9,6 +9,16 @@ public sealed class LocalOptions
     public string DataDirectory { get; set; } = "";
 
     /// <summary>
+    /// The host name devices put in their tokens and connection strings (IoT Hub's <c>HostName</c>). Empty means the
+    /// host and port they call, e.g. <c>127.0.0.1:5080</c>.
+    /// </summary>
+    public string GatewayHostName { get; set; } = "";
+
+    /// <summary>How long processed messages stay in the ingestion log (to rebuild what a power cut lost), in days.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 3650)]
+    public int IngestionLogRetentionDays { get; set; } = 30;
+
+    /// <summary>
     /// The data folder, created if needed. On Unix a folder this creates is accessible to its owner only (it holds
     /// health data); an existing folder keeps its permissions (it may be shared on purpose), and the host warns when
     /// others can open it.

@@ -1,4 +1,5 @@
 using IoMT.Core.Access;
+using IoMT.Core.Api;
 using IoMT.Core.Fhir;
 
 namespace IoMT.Local;
@@ -6,9 +7,9 @@ namespace IoMT.Local;
 /// <summary>
 /// The management API (docs/api.md). It is served under <c>/api</c>, the Azure Functions app's route prefix, and at
 /// the root too, so the routes also answer exactly as the documentation names them (e.g. <c>/patients/{id}/fhir</c>).
-/// Every route needs a signed-in caller; Core decides what the caller may see.
+/// Every route needs a signed-in caller; Core decides what the caller may see and do.
 /// </summary>
-internal static class ManagementApi
+internal static partial class ManagementApi
 {
     public static void MapManagementApi(this IEndpointRouteBuilder app)
     {
@@ -20,17 +21,25 @@ internal static class ManagementApi
     {
         api.RequireAuthorization();
         api.MapGet("/patients/{id}/fhir", ExportFhirAsync);
+        MapDevices(api);
     }
 
     /// <summary><c>GET /patients/{id}/fhir?from&amp;to</c>: the patient's timeline as a FHIR R4 Bundle, streamed.</summary>
     private static async Task<IResult> ExportFhirAsync(
         string id, string? from, string? to, HttpContext http, FhirExport export, TimeProvider time, CancellationToken cancellationToken)
     {
-        var caller = CallerClaims.FromPrincipal(http.User) ?? throw new InvalidOperationException("The API group requires a signed-in caller.");
+        var caller = Caller(http);
         var (request, error) = FhirExportRequest.Parse(id, from, to, time.GetUtcNow());
         error ??= await export.AuthorizeAsync(caller, request!, cancellationToken).ConfigureAwait(false);
         return error is not null
             ? ApiProblems.ToResult(error)
             : Results.Stream(async body => await export.WriteAsync(caller, request!, body, cancellationToken).ConfigureAwait(false), "application/fhir+json");
     }
+
+    private static Caller Caller(HttpContext http) =>
+        CallerClaims.FromPrincipal(http.User) ?? throw new InvalidOperationException("The API group requires a signed-in caller.");
+
+    /// <summary>A service result as an HTTP answer: the value as JSON (with <paramref name="status"/>), or problem details.</summary>
+    private static IResult Answer<T>(ApiResult<T> result, int status = StatusCodes.Status200OK) =>
+        result.IsSuccess ? Results.Json(result.Value, ApiJson.Options, statusCode: status) : ApiProblems.ToResult(result.Error!);
 }

@@ -81,18 +81,19 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
     /// <summary>Waits until something is appended, or <paramref name="timeout"/> passes.</summary>
     public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) => _appended.WaitAsync(timeout, cancellationToken);
 
-    /// <summary>Up to <paramref name="max"/> messages of a partition after its checkpoint, in order.</summary>
-    public Task<IReadOnlyList<LoggedMessage>> ReadAsync(int partition, int max, CancellationToken cancellationToken = default)
+    /// <summary>Up to <paramref name="max"/> messages of a partition after its checkpoint (or after <paramref name="after"/>), in order.</summary>
+    public Task<IReadOnlyList<LoggedMessage>> ReadAsync(int partition, int max, long? after = null, CancellationToken cancellationToken = default)
     {
         using var connection = _database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT seq, partition, device_id, message_id, received_at, body FROM messages
-            WHERE partition = $partition AND seq > COALESCE((SELECT seq FROM checkpoints WHERE partition = $partition), 0)
+            WHERE partition = $partition AND seq > COALESCE($after, (SELECT seq FROM checkpoints WHERE partition = $partition), 0)
             ORDER BY seq LIMIT $max
             """;
         command.Parameters.AddWithValue("$partition", partition);
         command.Parameters.AddWithValue("$max", max);
+        command.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
         using var reader = command.ExecuteReader();
         var messages = new List<LoggedMessage>();
         while (reader.Read())

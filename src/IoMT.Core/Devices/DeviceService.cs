@@ -157,7 +157,7 @@ public sealed partial class DeviceService(IDeviceRegistry registry, IPatientDire
             return (device with { DeletedAt = now, Status = DeviceStatus.Disabled, Bindings = bindings }, null);
         }, cancellationToken);
 
-    public async Task<ApiResult<DeviceView>> BindAsync(Caller caller, string deviceId, string? patientId, DateTimeOffset? at, CancellationToken cancellationToken = default)
+    public async Task<ApiResult<DeviceView>> BindPatientAsync(Caller caller, string deviceId, string? patientId, DateTimeOffset? at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (patientId is null)
@@ -177,7 +177,7 @@ public sealed partial class DeviceService(IDeviceRegistry registry, IPatientDire
         }, cancellationToken, detail: patientId).ConfigureAwait(false);
     }
 
-    public Task<ApiResult<DeviceView>> UnbindAsync(Caller caller, string deviceId, DateTimeOffset? at, CancellationToken cancellationToken = default) =>
+    public Task<ApiResult<DeviceView>> UnbindPatientAsync(Caller caller, string deviceId, DateTimeOffset? at, CancellationToken cancellationToken = default) =>
         ChangeAsync(caller, deviceId, manage: false, "unbound", device =>
         {
             var changed = BindingChanges.Unbind(device.Bindings, at ?? time.GetUtcNow());

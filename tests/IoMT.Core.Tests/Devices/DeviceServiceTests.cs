@@ -66,7 +66,7 @@ public class DeviceServiceTests
     {
         var fixture = new DeviceFixture();
         await fixture.RegisterAsync();
-        await fixture.Service.BindAsync(Ward7Nurse, "oximeter-0042", "patient-1", T0);
+        await fixture.Service.BindPatientAsync(Ward7Nurse, "oximeter-0042", "patient-1", T0);
 
         var mine = (await fixture.Service.ListAsync(Ward7Nurse, new DeviceFilter(PatientId: "patient-1"))).Value!;
         var everything = (await fixture.Service.ListAsync(Ward7Nurse, new DeviceFilter())).Error!;
@@ -121,7 +121,7 @@ public class DeviceServiceTests
     {
         var fixture = new DeviceFixture();
         await fixture.RegisterAsync();
-        await fixture.Service.BindAsync(Ward7Nurse, "oximeter-0042", "patient-1", T0);
+        await fixture.Service.BindPatientAsync(Ward7Nurse, "oximeter-0042", "patient-1", T0);
         fixture.Clock.Advance(TimeSpan.FromDays(3));
 
         var deleted = (await fixture.Service.DeleteAsync(Acme, "oximeter-0042")).Value!;
@@ -140,9 +140,9 @@ public class DeviceServiceTests
         var fixture = new DeviceFixture();
         await fixture.RegisterAsync();
 
-        var bound = (await fixture.Service.BindAsync(Ward7Nurse, "oximeter-0042", "patient-1", T0)).Value!;
-        var taken = (await fixture.Service.BindAsync(Ward9Nurse, "oximeter-0042", "patient-2", T0.AddHours(1))).Error!;
-        var unknownPatient = (await fixture.Service.BindAsync(Ward7Nurse, "oximeter-0042", "patient-2", T0.AddHours(1))).Error!;
+        var bound = (await fixture.Service.BindPatientAsync(Ward7Nurse, "oximeter-0042", "patient-1", T0)).Value!;
+        var taken = (await fixture.Service.BindPatientAsync(Ward9Nurse, "oximeter-0042", "patient-2", T0.AddHours(1))).Error!;
+        var unknownPatient = (await fixture.Service.BindPatientAsync(Ward7Nurse, "oximeter-0042", "patient-2", T0.AddHours(1))).Error!;
 
         Assert.Equal("patient-1", bound.PatientId);
         Assert.Equal(403, taken.Status);
@@ -155,7 +155,7 @@ public class DeviceServiceTests
         var fixture = new DeviceFixture();
         await fixture.RegisterAsync();
 
-        Assert.Equal(403, (await fixture.Service.BindAsync(Acme, "oximeter-0042", "patient-1", T0)).Error!.Status);
+        Assert.Equal(403, (await fixture.Service.BindPatientAsync(Acme, "oximeter-0042", "patient-1", T0)).Error!.Status);
     }
 
     [Fact]
@@ -164,9 +164,9 @@ public class DeviceServiceTests
         var fixture = new DeviceFixture();
         await fixture.RegisterAsync();
 
-        await fixture.Service.BindAsync(Admin, "oximeter-0042", "patient-1", T0);
-        await fixture.Service.BindAsync(Admin, "oximeter-0042", "patient-2", T0.AddHours(6));
-        var unbound = (await fixture.Service.UnbindAsync(Admin, "oximeter-0042", T0.AddHours(9))).Value!;
+        await fixture.Service.BindPatientAsync(Admin, "oximeter-0042", "patient-1", T0);
+        await fixture.Service.BindPatientAsync(Admin, "oximeter-0042", "patient-2", T0.AddHours(6));
+        var unbound = (await fixture.Service.UnbindPatientAsync(Admin, "oximeter-0042", T0.AddHours(9))).Value!;
 
         var bindings = (await fixture.Registry.FindAsync("oximeter-0042"))!.Bindings;
         Assert.Equal("patient-1", BindingHistory.PatientAt(bindings, T0.AddHours(5)));
@@ -181,8 +181,8 @@ public class DeviceServiceTests
     {
         var fixture = new DeviceFixture();
         await fixture.RegisterAsync();
-        await fixture.Service.BindAsync(Admin, "oximeter-0042", "patient-2", T0);
-        await fixture.Service.BindAsync(Admin, "oximeter-0042", "patient-1", T0.AddHours(1));
+        await fixture.Service.BindPatientAsync(Admin, "oximeter-0042", "patient-2", T0);
+        await fixture.Service.BindPatientAsync(Admin, "oximeter-0042", "patient-1", T0.AddHours(1));
 
         var nurse = (await fixture.Service.GetAsync(Ward7Nurse, "oximeter-0042")).Value!;
         var maker = (await fixture.Service.GetAsync(Acme, "oximeter-0042")).Value!;

@@ -1,0 +1,101 @@
+using IoMT.Core.Pipeline;
+using IoMT.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace IoMT.Local;
+
+/// <summary>
+/// Reads the ingestion log partition by partition, in order, runs each batch through <see cref="BatchIngestion"/> and
+/// checkpoints it. A batch that fails is retried (with a growing pause) without moving the checkpoint, so nothing the
+/// gateway accepted is skipped; processed messages older than the retention are purged once an hour.
+/// </summary>
+internal sealed partial class IngestionProcessor(
+    SqliteIngestionLog log, BatchIngestion ingestion, TimeProvider time, IOptions<LocalOptions> options, ILogger<IngestionProcessor> logger)
+    : BackgroundService
+{
+    public const int BatchSize = 200;
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+    private DateTimeOffset _nextPurge;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var processed = 0;
+                for (var partition = 0; partition < SqliteIngestionLog.Partitions; partition++)
+                {
+                    processed += await ProcessPartitionAsync(partition, stoppingToken).ConfigureAwait(false);
+                }
+
+                failures = 0;
+                await PurgeWhenDueAsync(stoppingToken).ConfigureAwait(false);
+                if (processed == 0)
+                {
+                    await log.WaitForAppendAsync(Idle, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                failures++;
+                Log.BatchFailed(logger, e, failures);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures))), time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<int> ProcessPartitionAsync(int partition, CancellationToken cancellationToken)
+    {
+        var batch = await log.ReadAsync(partition, BatchSize, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var outcome = await ingestion.ProcessAsync(
+            [.. batch.Select(m => new ReceivedMessage(m.Body, m.DeviceId, m.ReceivedAt, m.SourcePosition))], cancellationToken).ConfigureAwait(false);
+        await log.CheckpointAsync(partition, batch[^1].Sequence, cancellationToken).ConfigureAwait(false);
+        Log.BatchProcessed(logger, partition, outcome.Messages, outcome.Readings, outcome.Quarantined, outcome.Duplicates);
+        return batch.Count;
+    }
+
+    private async Task PurgeWhenDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextPurge)
+        {
+            return;
+        }
+
+        _nextPurge = now.AddHours(1);
+        var purged = await log.PurgeAsync(now.AddDays(-options.Value.IngestionLogRetentionDays), cancellationToken).ConfigureAwait(false);
+        if (purged > 0)
+        {
+            Log.Purged(logger, purged);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition}: {Messages} messages, {Readings} readings, {Quarantined} quarantined, {Duplicates} duplicates")]
+        public static partial void BatchProcessed(ILogger logger, int partition, int messages, int readings, int quarantined, int duplicates);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Processing a batch failed ({Failures} in a row); it will be retried, nothing is skipped")]
+        public static partial void BatchFailed(ILogger logger, Exception exception, int failures);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Messages} processed messages past the ingestion log's retention")]
+        public static partial void Purged(ILogger logger, int messages);
+    }
+}
+
+/// <summary>Until the workflow engine runs locally, alert events are kept on the timeline only.</summary>
+internal sealed class TimelineOnlyWorkflowEvents : IWorkflowEventSink
+{
+    public Task PublishAsync(IReadOnlyList<Core.Alerts.WorkflowEvent> events, CancellationToken cancellationToken = default) => Task.CompletedTask;
+}

@@ -59,6 +59,8 @@ public static class TimelineLoad
     {
         public Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default) =>
             Task.FromResult<PatientRecord?>(new PatientRecord(patientId, []));
+
+        public Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
     /// <summary>Counts what is written and keeps nothing.</summary>

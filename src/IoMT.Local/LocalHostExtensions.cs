@@ -37,6 +37,7 @@ public static partial class LocalHostExtensions
         services.AddSingleton<IWorkflowEventSink, TimelineOnlyWorkflowEvents>();
         services.AddSingleton<BatchIngestion>();
         services.AddSingleton<DeviceService>();
+        services.AddSingleton<PatientService>();
         services.AddSingleton<DeviceGateway>();
         services.AddSingleton<DpsOperations>();
         services.AddHostedService<AdminBootstrap>();

@@ -1,6 +1,7 @@
 using IoMT.Core.Access;
 using IoMT.Core.Api;
 using IoMT.Core.Fhir;
+using IoMT.Core.Patients;
 
 namespace IoMT.Local;
 
@@ -21,6 +22,13 @@ internal static partial class ManagementApi
     {
         api.RequireAuthorization();
         api.MapGet("/patients/{id}/fhir", ExportFhirAsync);
+        api.MapPut("/patients/{id}", async (string id, HttpContext http, PatientService patients, CancellationToken ct) =>
+        {
+            var body = await ApiJson.ReadAsync<PatientRequest>(http.Request, ct).ConfigureAwait(false);
+            return body.IsSuccess ? Answer(await patients.SaveAsync(Caller(http), id, body.Value!, ct).ConfigureAwait(false)) : Answer(body);
+        });
+        api.MapGet("/patients/{id}", async (string id, HttpContext http, PatientService patients, CancellationToken ct) =>
+            Answer(await patients.GetAsync(Caller(http), id, ct).ConfigureAwait(false)));
         MapDevices(api);
     }
 

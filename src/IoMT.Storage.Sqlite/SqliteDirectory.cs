@@ -53,7 +53,7 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
     }
 
     /// <summary>Creates or replaces a patient (their care teams included).</summary>
-    public Task SavePatientAsync(PatientRecord patient, CancellationToken cancellationToken = default)
+    public Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patient);
         return _database.WriteAsync((connection, transaction) =>

@@ -129,7 +129,7 @@ public sealed class FhirCommandTests : IDisposable
 
     private async Task SeedAsync()
     {
-        await _host.Services.GetRequiredService<SqliteDirectory>().SavePatientAsync(new PatientRecord("patient-1", ["ward-7"]));
+        await _host.Services.GetRequiredService<SqliteDirectory>().SaveAsync(new PatientRecord("patient-1", ["ward-7"]));
         var context = new InMemoryIngestionContext().AddDevice("oximeter-0042")
             .AddBinding(new DeviceBinding("oximeter-0042", "patient-1", TelemetryMessage.DefaultTime.AddDays(-1), null));
         var result = new IngestionPipeline().Process([new TelemetryMessage().HeartRate(72).Spo2(97).Temperature(37.2).Received()], context);

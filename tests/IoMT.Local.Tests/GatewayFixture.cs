@@ -21,7 +21,7 @@ public sealed class GatewayFixture : IDisposable
         Factory = new LocalHostFactory();
         Client = Factory.CreateClient();
         var directory = Factory.Services.GetRequiredService<SqliteDirectory>();
-        directory.SavePatientAsync(new PatientRecord("patient-1", ["ward-7"])).GetAwaiter().GetResult();
+        directory.SaveAsync(new PatientRecord("patient-1", ["ward-7"])).GetAwaiter().GetResult();
         MakerToken = Token(directory, new LocalUser("acme", [Role.DeviceMaker], [], "Acme Medical"));
         NurseToken = Token(directory, new LocalUser("nurse-7", [Role.Nurse], ["ward-7"]));
     }

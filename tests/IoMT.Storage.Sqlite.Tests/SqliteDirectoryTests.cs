@@ -17,7 +17,7 @@ public sealed class SqliteDirectoryTests : IDisposable
     [Fact]
     public async Task FindAsync_SavedPatient_WithCareTeams()
     {
-        await _store.SavePatientAsync(new PatientRecord("patient-1", ["ward-7", "copd-clinic"]));
+        await _store.SaveAsync(new PatientRecord("patient-1", ["ward-7", "copd-clinic"]));
 
         var patient = await _store.FindAsync("patient-1");
 
@@ -28,9 +28,9 @@ public sealed class SqliteDirectoryTests : IDisposable
     [Fact]
     public async Task SavePatientAsync_Again_ReplacesCareTeams()
     {
-        await _store.SavePatientAsync(new PatientRecord("patient-1", ["ward-7"]));
+        await _store.SaveAsync(new PatientRecord("patient-1", ["ward-7"]));
 
-        await _store.SavePatientAsync(new PatientRecord("patient-1", ["ward-9"]));
+        await _store.SaveAsync(new PatientRecord("patient-1", ["ward-9"]));
 
         Assert.Equal(["ward-9"], (await _store.FindAsync("patient-1"))!.CareTeams);
     }
@@ -86,7 +86,7 @@ public sealed class SqliteDirectoryTests : IDisposable
         using (var first = new SqliteDirectory(path))
         {
             await first.SaveUserAsync(new LocalUser("admin", [Role.Admin], []));
-            await first.SavePatientAsync(new PatientRecord("patient-1", ["ward-7"]));
+            await first.SaveAsync(new PatientRecord("patient-1", ["ward-7"]));
             token = await first.IssueTokenAsync("admin", "setup", Now);
         }
 

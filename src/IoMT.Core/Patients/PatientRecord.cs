@@ -7,4 +7,7 @@ public sealed record PatientRecord(string Id, IReadOnlyList<string> CareTeams);
 public interface IPatientDirectory
 {
     Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the patient, or replaces their care teams.</summary>
+    Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default);
 }

@@ -20,7 +20,9 @@ internal sealed class DeviceFixture
 
     public ManualClock Clock { get; } = new(T0);
 
-    public DeviceService Service => new(Registry, new Patients(), Clock);
+    public InMemoryPatientDirectory Patients { get; } = new(new PatientRecord("patient-1", ["ward-7"]), new PatientRecord("patient-2", ["ward-9"]));
+
+    public DeviceService Service => new(Registry, Patients, Clock);
 
     public DeviceGateway Gateway => new(Registry, Clock);
 
@@ -39,17 +41,5 @@ internal sealed class DeviceFixture
         var registered = await Service.RegisterAsync(Acme, Oximeter(id));
         Assert.True(registered.IsSuccess, registered.Error?.Detail);
         return (await Registry.FindAsync(id))!;
-    }
-
-    private sealed class Patients : IPatientDirectory
-    {
-        private static readonly Dictionary<string, PatientRecord> All = new()
-        {
-            ["patient-1"] = new("patient-1", ["ward-7"]),
-            ["patient-2"] = new("patient-2", ["ward-9"]),
-        };
-
-        public Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default) =>
-            Task.FromResult(All.GetValueOrDefault(patientId));
     }
 }

@@ -21,11 +21,11 @@ internal sealed class FhirExportFixture
 
     public InMemoryTimelineStore Timeline { get; } = new();
 
-    public Dictionary<string, PatientRecord> Patients { get; } = new() { [Patient] = new(Patient, ["ward-7"]) };
+    public InMemoryPatientDirectory Patients { get; } = new(new PatientRecord(Patient, ["ward-7"]));
 
     public ManualClock Clock { get; } = new(T0.AddDays(1));
 
-    public FhirExport Export => new(Timeline, new Directory(Patients), Clock);
+    public FhirExport Export => new(Timeline, Patients, Clock);
 
     /// <summary>Runs <paramref name="messages"/> through the pipeline, as the device bound to the patient, and stores the records.</summary>
     public async Task IngestAsync(params ReceivedMessage[] messages)
@@ -49,10 +49,4 @@ internal sealed class FhirExportFixture
         Resources(bundle, "Observation").Single(o => (string?)o["code"]!["coding"]![0]!["code"] == code);
 
     public static string Text(JsonNode? node) => node?.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) ?? "null";
-
-    private sealed class Directory(Dictionary<string, PatientRecord> patients) : IPatientDirectory
-    {
-        public Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default) =>
-            Task.FromResult(patients.GetValueOrDefault(patientId));
-    }
 }

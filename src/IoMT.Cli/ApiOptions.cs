@@ -8,9 +8,9 @@ internal static class ApiOptions
 {
     public const string TokenVariable = "IOMT_TOKEN";
 
-    public static Option<Uri> Api() => new("--api")
+    public static Option<Uri> Api(string name = "--api", string description = "Base URL of the IoMT.Cloud API (the local host or the Azure Functions app).") => new(name)
     {
-        Description = "Base URL of the IoMT.Cloud API (the local host or the Azure Functions app).",
+        Description = description,
         DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
         CustomParser = result =>
         {
@@ -20,7 +20,7 @@ internal static class ApiOptions
                 return uri;
             }
 
-            result.AddError($"--api must be an absolute http(s) URL, got '{text}'.");
+            result.AddError($"{name} must be an absolute http(s) URL, got '{text}'.");
             return null;
         },
     };
@@ -73,6 +73,33 @@ internal static class ApiOptions
         }
 
         return 1;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with a management API client for the parsed <c>--api</c> and token: a missing
+    /// token is a usage error (2), an unreachable API a failure (1).
+    /// </summary>
+    public static async Task<int> WithClientAsync(
+        ParseResult parseResult, Option<Uri> api, Option<string> token, CliEnvironment environment, Func<IoMT.Client.ManagementClient, Task<int>> action,
+        Uri? apiUri = null)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        ArgumentNullException.ThrowIfNull(action);
+        if (ResolveToken(parseResult, token, environment) is not { } bearer)
+        {
+            return CliApp.UsageError;
+        }
+
+        using var http = CreateClient(apiUri ?? parseResult.GetRequiredValue(api), environment.Http, bearer, TimeSpan.FromMinutes(5));
+        try
+        {
+            return await action(new IoMT.Client.ManagementClient(http)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            await environment.Error.WriteLineAsync($"Cannot reach the API at {http.BaseAddress}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
 
     private sealed record Problem(string? Code, string? Detail, string? Field);

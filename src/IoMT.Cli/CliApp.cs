@@ -28,6 +28,8 @@ public static class CliApp
             ValidateCommand.Create(environment),
             News2Command.Create(environment),
             FhirCommand.Create(environment),
+            DevicesCommand.Create(environment),
+            SimulateCommand.Create(environment),
         };
 
         var parseResult = root.Parse(args);

@@ -78,31 +78,11 @@ internal static class FhirCommand
     }
 
     /// <summary>Writes beside the target, checks the bundle is whole, then renames; returns resources per type.</summary>
-    private static async Task<Dictionary<string, int>> SaveAsync(Stream body, FileInfo file, CancellationToken cancellationToken)
-    {
-        var partial = Path.Combine(file.DirectoryName ?? ".", $".{file.Name}.{Guid.NewGuid():N}.partial");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite };
-        if (!OperatingSystem.IsWindows())
+    private static Task<Dictionary<string, int>> SaveAsync(Stream body, FileInfo file, CancellationToken cancellationToken) =>
+        OwnerOnlyFile.WriteAsync(file, async stream =>
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            Dictionary<string, int> counts;
-            await using (var stream = new FileStream(partial, options))
-            {
-                await body.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
-                stream.Position = 0;
-                counts = await BundleCounter.CountAsync(stream, cancellationToken).ConfigureAwait(false);
-            }
-
-            File.Move(partial, file.FullName, overwrite: true);
-            return counts;
-        }
-        finally
-        {
-            File.Delete(partial);
-        }
-    }
+            await body.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            stream.Position = 0;
+            return await BundleCounter.CountAsync(stream, cancellationToken).ConfigureAwait(false);
+        });
 }

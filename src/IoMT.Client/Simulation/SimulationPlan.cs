@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using IoMT.Core.Validation;
+
+namespace IoMT.Client.Simulation;
+
+/// <summary>What to simulate: how many patients, which scenarios (assigned in turn), the cycle and the seed.</summary>
+public sealed record SimulationOptions(int Patients, IReadOnlyList<string> Scenarios, TimeSpan Cycle, int Seed = 1)
+{
+    public const string CareTeam = "sim-ward";
+}
+
+/// <summary>The virtual patients and their devices, named so that a plan made again finds the same devices.</summary>
+public sealed record SimulationPlan(IReadOnlyList<VirtualPatient> Patients, IReadOnlyList<SimulatedDevice> Devices)
+{
+    public static SimulationPlan Create(SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var patients = new List<VirtualPatient>();
+        var devices = new List<SimulatedDevice>();
+        for (var i = 0; i < options.Patients; i++)
+        {
+            var scenario = options.Scenarios[i % options.Scenarios.Count];
+            var patient = new VirtualPatient(PatientId(i), scenario, options.Seed + i, options.Cycle);
+            patients.Add(patient);
+            foreach (var role in Roles(scenario))
+            {
+                devices.Add(new SimulatedDevice(DeviceId(patient.PatientId, role), role, patient));
+            }
+        }
+
+        return new SimulationPlan(patients, devices);
+    }
+
+    public static string PatientId(int index) => string.Create(CultureInfo.InvariantCulture, $"sim-patient-{index + 1:D3}");
+
+    public static string DeviceId(string patientId, DeviceRole role) => $"{patientId}-{role.ToString().ToLowerInvariant()}";
+
+    /// <summary>Every patient has a bedside monitor; scenarios add the device they are about.</summary>
+    public static IReadOnlyList<DeviceRole> Roles(string scenario) => scenario switch
+    {
+        Simulation.Scenarios.Hypoglycemia => [DeviceRole.Monitor, DeviceRole.Cgm],
+        Simulation.Scenarios.AfibEpisode => [DeviceRole.Monitor, DeviceRole.Ecg],
+        Simulation.Scenarios.MissedDoses => [DeviceRole.Monitor, DeviceRole.Dispenser],
+        Simulation.Scenarios.RescueInhalerOveruse => [DeviceRole.Monitor, DeviceRole.Inhaler],
+        Simulation.Scenarios.FridgeExcursion => [DeviceRole.Monitor, DeviceRole.Fridge],
+        _ => [DeviceRole.Monitor],
+    };
+
+    /// <summary>A telemetry contract v1 message.</summary>
+    public static string Message(string deviceId, string messageId, DateTimeOffset sentAt, IEnumerable<JsonObject> readings) =>
+        new JsonObject
+        {
+            ["schema"] = "iomt.telemetry/1",
+            ["messageId"] = messageId,
+            ["deviceId"] = deviceId,
+            ["sentAt"] = Rfc3339.Format(sentAt),
+            ["readings"] = new JsonArray([.. readings]),
+        }.ToJsonString();
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using IoMT.Core.Devices;
+
+namespace IoMT.Client.Simulation;
+
+/// <summary>
+/// Makes a plan real through the management API (an admin's token): creates its patients in the simulator's care
+/// team, registers their devices (or lets them register through DPS), binds each device to its patient and fetches
+/// the keys. Running it again finds everything in place and changes nothing.
+/// </summary>
+public sealed class SimulationProvisioner(ManagementClient api)
+{
+    public const string EnrollmentGroup = "sim-devices";
+
+    public async Task<IReadOnlyList<(SimulatedDevice Device, DeviceConnection Connection)>> ProvisionAsync(
+        SimulationPlan plan, string hostName, DpsDeviceClient? dps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        foreach (var patient in plan.Patients)
+        {
+            Require(await api.PutAsync($"api/patients/{patient.PatientId}", new { careTeams = new[] { SimulationOptions.CareTeam } }, cancellationToken).ConfigureAwait(false));
+        }
+
+        var keys = dps is null
+            ? await RegisterAsync(plan, cancellationToken).ConfigureAwait(false)
+            : await RegisterThroughDpsAsync(plan, dps, cancellationToken).ConfigureAwait(false);
+
+        foreach (var device in plan.Devices)
+        {
+            Require(await api.PostAsync($"api/devices/{Uri.EscapeDataString(device.DeviceId)}/bind", new { patientId = device.Patient.PatientId }, cancellationToken).ConfigureAwait(false));
+        }
+
+        return [.. plan.Devices.Select(d => (d, new DeviceConnection(d.DeviceId, hostName, keys[d.DeviceId])))];
+    }
+
+    private async Task<Dictionary<string, string>> RegisterAsync(SimulationPlan plan, CancellationToken cancellationToken)
+    {
+        var rows = plan.Devices.Select(d => new { id = d.DeviceId, manufacturer = SimulatedDevice.Manufacturer, model = d.Model, kinds = d.Kinds }).ToList();
+        foreach (var chunk in rows.Chunk(DeviceImport.MaxRows))
+        {
+            var summary = Require(await api.PostAsync("api/devices/import", chunk, cancellationToken).ConfigureAwait(false));
+            if ((int)summary["invalid"]! > 0)
+            {
+                throw new InvalidOperationException($"The API refused simulated devices: {summary["rows"]!.ToJsonString()}");
+            }
+        }
+
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in plan.Devices.Select(d => d.DeviceId).Chunk(DeviceImport.MaxRows))
+        {
+            foreach (var credentials in Require(await api.PostAsync("api/devices/credentials", new { deviceIds = chunk }, cancellationToken).ConfigureAwait(false)).AsArray())
+            {
+                keys[(string)credentials!["deviceId"]!] = (string)credentials["primaryKey"]!;
+            }
+        }
+
+        return keys;
+    }
+
+    private async Task<Dictionary<string, string>> RegisterThroughDpsAsync(SimulationPlan plan, DpsDeviceClient dps, CancellationToken cancellationToken)
+    {
+        var kinds = plan.Devices.SelectMany(d => d.Kinds).Distinct().ToArray();
+        var created = await api.PostAsync("api/enrollment-groups",
+            new { id = EnrollmentGroup, manufacturer = SimulatedDevice.Manufacturer, model = "Simulated device", kinds }, cancellationToken).ConfigureAwait(false);
+        if (!created.IsSuccess && created.Code != "enrollment-group.exists")
+        {
+            Require(created);
+        }
+
+        var group = Require(await api.GetAsync($"api/enrollment-groups/{EnrollmentGroup}/credentials", cancellationToken).ConfigureAwait(false));
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var device in plan.Devices)
+        {
+            var key = DpsKeys.DeriveDeviceKey((string)group["primaryKey"]!, device.DeviceId);
+            await dps.RegisterAsync((string)group["idScope"]!, device.DeviceId, key, cancellationToken).ConfigureAwait(false);
+            keys[device.DeviceId] = key;
+        }
+
+        return keys;
+    }
+
+    private static JsonNode Require(ApiResponse response) =>
+        response.IsSuccess && response.Body is not null ? response.Body : throw new InvalidOperationException($"The API refused: {response.Describe()}");
+}

@@ -16,4 +16,8 @@ public sealed class CosmosOptions
 
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "TimelineContainer may hold letters, digits, '-' and '_' only.")]
     public string TimelineContainer { get; set; } = "timeline";
+
+    /// <summary>Devices, their history, enrollment groups and patients.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "DirectoryContainer may hold letters, digits, '-' and '_' only.")]
+    public string DirectoryContainer { get; set; } = "directory";
 }

@@ -1,5 +1,7 @@
 using Azure.Core;
+using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
+using IoMT.Storage.Cosmos.Directory;
 using IoMT.Storage.Cosmos.Timeline;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +16,8 @@ public static class CosmosServiceCollectionExtensions
     /// <summary>
     /// Registers a singleton <see cref="CosmosClient"/> authenticated with the <see cref="TokenCredential"/> the host
     /// registered (a managed identity in Azure), its options (section <see cref="CosmosOptions.SectionName"/>, validated
-    /// at start), the Cosmos timeline store and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
+    /// at start), the timeline store, the device registry (<see cref="CosmosDeviceRegistry"/>, which the host may wrap),
+    /// the patient directory and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddCosmosStorage(this IServiceCollection services)
     {
@@ -33,6 +36,17 @@ public static class CosmosServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
             var container = provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.TimelineContainer);
             return new CosmosTimelineStore(container, provider.GetRequiredService<TimeProvider>());
+        });
+
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return new CosmosDeviceRegistry(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.DirectoryContainer));
+        });
+        services.AddSingleton<IPatientDirectory>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return new CosmosPatientDirectory(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.DirectoryContainer));
         });
 
         services.AddHealthChecks().AddCheck<CosmosHealthCheck>(HealthCheckName);

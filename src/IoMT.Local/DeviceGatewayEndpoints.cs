@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IoMT.Api;
 using IoMT.Core.Api;
 using IoMT.Core.Devices;
 using IoMT.Core.Validation;
@@ -22,13 +23,6 @@ internal static class DeviceGatewayEndpoints
         app.MapPost("/devices/{deviceId}/messages/events", SendEventAsync).ExcludeFromDescription();
         app.MapPut("/{idScope}/registrations/{registrationId}/register", RegisterAsync).ExcludeFromDescription();
         app.MapGet("/{idScope}/registrations/{registrationId}/operations/{operationId}", OperationAsync).ExcludeFromDescription();
-    }
-
-    /// <summary>The endpoints devices are told about: the configured host name, or the one the caller used.</summary>
-    public static GatewayEndpoints Endpoints(HttpRequest request, LocalOptions options, SqliteDeviceRegistry registry)
-    {
-        var host = string.IsNullOrEmpty(options.GatewayHostName) ? request.Host.Value ?? "localhost" : options.GatewayHostName;
-        return new GatewayEndpoints(host, registry.IdScope(), host);
     }
 
     /// <summary>
@@ -62,10 +56,10 @@ internal static class DeviceGatewayEndpoints
     }
 
     private static async Task<IResult> RegisterAsync(
-        string idScope, string registrationId, HttpRequest request, DeviceGateway gateway, SqliteDeviceRegistry registry, DpsOperations operations,
-        IOptions<LocalOptions> options, CancellationToken cancellationToken)
+        string idScope, string registrationId, HttpRequest request, DeviceGateway gateway, IGatewayEndpoints endpoints, DpsOperations operations,
+        CancellationToken cancellationToken)
     {
-        var result = await gateway.RegisterAsync(idScope, registrationId, request.Headers.Authorization, Endpoints(request, options.Value, registry), cancellationToken)
+        var result = await gateway.RegisterAsync(idScope, registrationId, request.Headers.Authorization, endpoints.Resolve(request), cancellationToken)
             .ConfigureAwait(false);
         if (!result.IsSuccess)
         {
@@ -77,11 +71,11 @@ internal static class DeviceGatewayEndpoints
     }
 
     private static async Task<IResult> OperationAsync(
-        string idScope, string registrationId, string operationId, HttpRequest request, DeviceGateway gateway, SqliteDeviceRegistry registry,
-        DpsOperations operations, IOptions<LocalOptions> options, CancellationToken cancellationToken)
+        string idScope, string registrationId, string operationId, HttpRequest request, DeviceGateway gateway, IGatewayEndpoints endpoints,
+        DpsOperations operations, CancellationToken cancellationToken)
     {
         // Polling needs the same credential as registering: answer only the device itself.
-        var again = await gateway.RegisterAsync(idScope, registrationId, request.Headers.Authorization, Endpoints(request, options.Value, registry), cancellationToken)
+        var again = await gateway.RegisterAsync(idScope, registrationId, request.Headers.Authorization, endpoints.Resolve(request), cancellationToken)
             .ConfigureAwait(false);
         if (!again.IsSuccess)
         {

@@ -1,3 +1,4 @@
+using IoMT.Api;
 using IoMT.Core;
 using IoMT.Core.Devices;
 using IoMT.Core.Fhir;
@@ -40,6 +41,7 @@ public static partial class LocalHostExtensions
         services.AddSingleton<PatientService>();
         services.AddSingleton<DeviceGateway>();
         services.AddSingleton<DpsOperations>();
+        services.AddSingleton<IGatewayEndpoints, LocalGatewayEndpoints>();
         services.AddHostedService<AdminBootstrap>();
         services.AddHostedService<IngestionProcessor>();
         services.AddOptions<LocalOptions>().Bind(builder.Configuration.GetSection(LocalOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();

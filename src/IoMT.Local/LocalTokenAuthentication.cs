@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using IoMT.Api;
 using IoMT.Core.Access;
 using IoMT.Core.Api;
 using IoMT.Storage.Sqlite;

@@ -1,9 +1,9 @@
 using IoMT.Core.Api;
 
-namespace IoMT.Local;
+namespace IoMT.Api;
 
 /// <summary>An <see cref="ApiError"/> as RFC 7807 problem details, with its <c>code</c> and <c>field</c> as extensions.</summary>
-internal static class ApiProblems
+public static class ApiProblems
 {
     public static IResult ToResult(ApiError error)
     {

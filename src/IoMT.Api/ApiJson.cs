@@ -1,10 +1,10 @@
 using System.Text.Json;
 using IoMT.Core.Api;
 
-namespace IoMT.Local;
+namespace IoMT.Api;
 
 /// <summary>Reads a JSON request body, or says where it is malformed (as a JSON pointer) instead of failing.</summary>
-internal static class ApiJson
+public static class ApiJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 

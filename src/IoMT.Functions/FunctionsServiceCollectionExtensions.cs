@@ -1,7 +1,14 @@
 using Azure.Core;
 using Azure.Identity;
+using IoMT.Api;
+using IoMT.Core.Devices;
+using IoMT.Core.Fhir;
+using IoMT.Core.Patients;
+using IoMT.Functions.Devices;
 using IoMT.Storage.Cosmos;
+using IoMT.Storage.Cosmos.Directory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace IoMT.Functions;
 
@@ -14,6 +21,22 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.AddSingleton(TimeProvider.System);
         services.AddCosmosStorage();
+
+        services.AddOptions<EntraAccessOptions>().BindConfiguration(EntraAccessOptions.SectionName);
+        services.AddOptions<AzureDeviceOptions>().BindConfiguration(AzureDeviceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(provider => Microsoft.Azure.Devices.RegistryManager.Create(
+            provider.GetRequiredService<IOptions<AzureDeviceOptions>>().Value.IoTHubHostName, provider.GetRequiredService<TokenCredential>()));
+        services.AddSingleton(provider => new DpsEnrollmentGroups(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            provider.GetRequiredService<TokenCredential>(),
+            provider.GetRequiredService<IOptions<AzureDeviceOptions>>().Value));
+        services.AddSingleton<IDeviceRegistry>(provider => new AzureDeviceRegistry(
+            provider.GetRequiredService<CosmosDeviceRegistry>(), provider.GetRequiredService<Microsoft.Azure.Devices.RegistryManager>(), provider.GetRequiredService<DpsEnrollmentGroups>()));
+        services.AddSingleton<IGatewayEndpoints, AzureGatewayEndpoints>();
+        services.AddSingleton<DeviceService>();
+        services.AddSingleton<DeviceGateway>();
+        services.AddSingleton<PatientService>();
+        services.AddSingleton<FhirExport>();
         return services;
     }
 }

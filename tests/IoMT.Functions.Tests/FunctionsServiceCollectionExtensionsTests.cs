@@ -1,3 +1,4 @@
+using IoMT.Functions.Devices;
 using IoMT.Storage.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,19 @@ public class FunctionsServiceCollectionExtensionsTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CosmosOptions>>().Value);
 
         Assert.Contains(nameof(CosmosOptions.AccountEndpoint), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddIoMTFunctions_MissingDeviceSettings_FailValidationNamingEachSetting()
+    {
+        using var provider = Build(new() { ["Devices:IoTHubHostName"] = "iomt-hub.azure-devices.net" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AzureDeviceOptions>>().Value);
+
+        Assert.DoesNotContain(nameof(AzureDeviceOptions.IoTHubHostName), error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(AzureDeviceOptions.DpsIdScope), error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(AzureDeviceOptions.DpsServiceHostName), error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(AzureDeviceOptions.AllocationWebhookUrl), error.Message, StringComparison.Ordinal);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -89,6 +89,24 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
             return Unauthorized("The token is not signed with a key of an enabled enrollment group.");
         }
 
+        return await AssignAsync(group, registrationId, endpoints, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The assignment of a device that proved it holds <paramref name="group"/>'s derived key (checked above locally, by
+    /// DPS in Azure): its identity, created with the derived keys on first registration, on this host's hub.
+    /// </summary>
+    public async Task<ApiResult<DpsRegistration>> AssignAsync(
+        EnrollmentGroup group, string registrationId, GatewayEndpoints endpoints, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (!DeviceIds.IsValid(registrationId))
+        {
+            return new ApiError(400, ApiError.ParameterInvalid, "The registration id is not a valid device id.", "registrationId");
+        }
+
+        var now = time.GetUtcNow();
         var device = new DeviceRecord
         {
             Id = registrationId,

@@ -1,0 +1,127 @@
+using IoMT.Api;
+using IoMT.Core.Access;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace IoMT.Functions.Api;
+
+/// <summary>
+/// The management API (docs/api.md): one HTTP function per route of <see cref="ManagementRoutes"/>, running the same
+/// handler as IoMT.Local. The caller is the Entra sign-in App Service Authentication vouches for (its
+/// <c>X-MS-CLIENT-PRINCIPAL</c> header, which App Service sets only for signed-in callers and strips from requests);
+/// without one, the handlers answer 401.
+/// </summary>
+public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access)
+{
+    private static readonly Dictionary<string, ManagementRoute> Routes = ManagementRoutes.All.ToDictionary(r => r.Name, StringComparer.Ordinal);
+
+    [Function(nameof(ExportPatientFhir))]
+    public Task<IActionResult> ExportPatientFhir(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}/fhir")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(ExportPatientFhir), id);
+
+    [Function(nameof(SavePatient))]
+    public Task<IActionResult> SavePatient(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "patients/{id}")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(SavePatient), id);
+
+    [Function(nameof(GetPatient))]
+    public Task<IActionResult> GetPatient(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetPatient), id);
+
+    [Function(nameof(RegisterDevice))]
+    public Task<IActionResult> RegisterDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices")] HttpRequest request) =>
+        RunAsync(request, nameof(RegisterDevice));
+
+    [Function(nameof(ImportDevices))]
+    public Task<IActionResult> ImportDevices(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/import")] HttpRequest request) =>
+        RunAsync(request, nameof(ImportDevices));
+
+    [Function(nameof(ExportDeviceCredentials))]
+    public Task<IActionResult> ExportDeviceCredentials(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/credentials")] HttpRequest request) =>
+        RunAsync(request, nameof(ExportDeviceCredentials));
+
+    [Function(nameof(ListDevices))]
+    public Task<IActionResult> ListDevices(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices")] HttpRequest request) =>
+        RunAsync(request, nameof(ListDevices));
+
+    [Function(nameof(GetDevice))]
+    public Task<IActionResult> GetDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{id}")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetDevice), id);
+
+    [Function(nameof(GetDeviceHistory))]
+    public Task<IActionResult> GetDeviceHistory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{id}/history")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetDeviceHistory), id);
+
+    [Function(nameof(DisableDevice))]
+    public Task<IActionResult> DisableDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{id}/disable")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(DisableDevice), id);
+
+    [Function(nameof(EnableDevice))]
+    public Task<IActionResult> EnableDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{id}/enable")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(EnableDevice), id);
+
+    [Function(nameof(RotateDeviceKeys))]
+    public Task<IActionResult> RotateDeviceKeys(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{id}/rotate-keys")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(RotateDeviceKeys), id);
+
+    [Function(nameof(DeleteDevice))]
+    public Task<IActionResult> DeleteDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "devices/{id}")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(DeleteDevice), id);
+
+    [Function(nameof(BindDevice))]
+    public Task<IActionResult> BindDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{id}/bind")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(BindDevice), id);
+
+    [Function(nameof(UnbindDevice))]
+    public Task<IActionResult> UnbindDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{id}/unbind")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(UnbindDevice), id);
+
+    [Function(nameof(GetDeviceCredentials))]
+    public Task<IActionResult> GetDeviceCredentials(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{id}/credentials")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetDeviceCredentials), id);
+
+    [Function(nameof(CreateEnrollmentGroup))]
+    public Task<IActionResult> CreateEnrollmentGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enrollment-groups")] HttpRequest request) =>
+        RunAsync(request, nameof(CreateEnrollmentGroup));
+
+    [Function(nameof(ListEnrollmentGroups))]
+    public Task<IActionResult> ListEnrollmentGroups(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enrollment-groups")] HttpRequest request) =>
+        RunAsync(request, nameof(ListEnrollmentGroups));
+
+    [Function(nameof(GetEnrollmentGroupCredentials))]
+    public Task<IActionResult> GetEnrollmentGroupCredentials(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enrollment-groups/{id}/credentials")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetEnrollmentGroupCredentials), id);
+
+    private async Task<IActionResult> RunAsync(HttpRequest request, string name, string? id = null)
+    {
+        var http = request.HttpContext;
+        var caller = AppServicePrincipal.ToCaller(request.Headers[AppServicePrincipal.Header], access.Value);
+        http.User = caller is null ? new() : CallerClaims.ToPrincipal(caller, "AppServiceAuthentication");
+        if (id is not null)
+        {
+            request.RouteValues["id"] = id;
+        }
+
+        return new ResultAction(await Routes[name].Handle(http).ConfigureAwait(false));
+    }
+}

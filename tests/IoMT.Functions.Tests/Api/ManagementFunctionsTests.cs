@@ -1,0 +1,132 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using IoMT.Api;
+using IoMT.Core.Devices;
+using IoMT.Core.Patients;
+using IoMT.Functions.Api;
+using IoMT.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IoMT.Functions.Tests.Api;
+
+public class ManagementFunctionsTests
+{
+    private const string Oid = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+    private static readonly EntraAccessOptions Access = new()
+    {
+        CareTeamGroups = new(StringComparer.OrdinalIgnoreCase) { ["11111111-1111-1111-1111-111111111111"] = "ward-7" },
+    };
+
+    private readonly ServiceProvider _services = new ServiceCollection()
+        .AddLogging()
+        .AddSingleton(TimeProvider.System)
+        .AddSingleton<IPatientDirectory>(new InMemoryPatientDirectory(new PatientRecord("patient-1", ["ward-7"]), new PatientRecord("patient-2", ["ward-9"])))
+        .AddSingleton<IDeviceRegistry, InMemoryDeviceRegistry>()
+        .AddSingleton<PatientService>()
+        .AddSingleton<DeviceService>()
+        .BuildServiceProvider();
+
+    [Fact]
+    public void EveryManagementRoute_HasOneFunctionWithTheSameNameMethodAndRoute()
+    {
+        var functions = typeof(ManagementFunctions).GetMethods()
+            .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null)
+            .Select(m =>
+            {
+                var trigger = m.GetParameters()[0].GetCustomAttribute<HttpTriggerAttribute>()!;
+                var takesId = m.GetParameters().Any(p => p.Name == "id" && p.ParameterType == typeof(string));
+                return (m.GetCustomAttribute<FunctionAttribute>()!.Name, Method: Assert.Single(trigger.Methods!).ToUpperInvariant(), trigger.Route, trigger.AuthLevel, takesId);
+            })
+            .OrderBy(f => f.Name, StringComparer.Ordinal)
+            .ToList();
+
+        var routes = ManagementRoutes.All
+            .Select(r => (r.Name, r.Method, Route: (string?)r.Template, AuthLevel: AuthorizationLevel.Anonymous, takesId: r.Template.Contains("{id}", StringComparison.Ordinal)))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(routes, functions);
+    }
+
+    [Fact]
+    public async Task NoAppServicePrincipal_401WithTheCode()
+    {
+        var (status, body) = await RunAsync(Request(null), (f, r) => f.GetPatient(r, "patient-1"));
+
+        Assert.Equal(401, status);
+        Assert.Equal("auth.unauthenticated", (string?)body["code"]);
+    }
+
+    [Fact]
+    public async Task NurseOfTheCareTeam_ReadsThePatientNamedByTheRoute()
+    {
+        var nurse = Principal(("roles", "nurse"), ("groups", "11111111-1111-1111-1111-111111111111"));
+
+        var (status, body) = await RunAsync(Request(nurse), (f, r) => f.GetPatient(r, "patient-1"));
+
+        Assert.Equal(200, status);
+        Assert.Equal("patient-1", (string?)body["id"]);
+    }
+
+    [Fact]
+    public async Task NurseOfAnotherCareTeam_Refused()
+    {
+        var nurse = Principal(("roles", "nurse"), ("groups", "11111111-1111-1111-1111-111111111111"));
+
+        var (status, body) = await RunAsync(Request(nurse), (f, r) => f.GetPatient(r, "patient-2"));
+
+        Assert.InRange(status, 403, 404);
+        Assert.NotEqual("patient-2", (string?)body["id"]);
+    }
+
+    [Fact]
+    public async Task AdminRegistersADevice_BodyAndAnswerAsLocally()
+    {
+        var admin = Principal(("roles", "admin"));
+        var request = Request(admin, """{"id":"oximeter-1","manufacturer":"Acme Medical","model":"PulseOx 2","kinds":["spo2"]}""");
+
+        var (status, body) = await RunAsync(request, (f, r) => f.RegisterDevice(r));
+
+        Assert.Equal(201, status);
+        Assert.Equal("oximeter-1", (string?)body["id"]);
+    }
+
+    private static string Principal(params (string Type, string Value)[] claims)
+    {
+        var all = claims.Prepend((Oid, "00000000-0000-0000-0000-00000000000a"));
+        var json = new JsonObject
+        {
+            ["auth_typ"] = "aad",
+            ["claims"] = new JsonArray([.. all.Select(c => (JsonNode)new JsonObject { ["typ"] = c.Item1, ["val"] = c.Item2 })]),
+            ["role_typ"] = "roles",
+        };
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes(json.ToJsonString()));
+    }
+
+    private HttpRequest Request(string? principal, string? body = null)
+    {
+        var http = new DefaultHttpContext { RequestServices = _services };
+        if (principal is not null)
+        {
+            http.Request.Headers[AppServicePrincipal.Header] = principal;
+        }
+
+        if (body is not null)
+        {
+            http.Request.ContentType = "application/json";
+            http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        }
+
+        return http.Request;
+    }
+
+    private static async Task<(int Status, JsonObject Body)> RunAsync(HttpRequest request, Func<ManagementFunctions, HttpRequest, Task<IActionResult>> invoke)
+    {
+        return await ActionResults.ExecuteAsync(await invoke(new ManagementFunctions(Options.Create(Access)), request), request.HttpContext);
+    }
+}

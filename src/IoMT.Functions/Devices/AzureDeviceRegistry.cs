@@ -56,7 +56,7 @@ public sealed class AzureDeviceRegistry(IDeviceRegistry directory, RegistryManag
             var failed = (result.Errors ?? []).Where(e => e.ErrorCode != ErrorCode.DeviceAlreadyExists).ToList();
             if (failed.Count > 0)
             {
-                throw new IotHubException($"IoT Hub refused {failed.Count} device identities, e.g. '{failed[0].DeviceId}': {failed[0].ErrorCode} {failed[0].ErrorStatus}");
+                throw Refused("device identities", failed);
             }
 
             if (replace.Count > 0)
@@ -146,9 +146,12 @@ public sealed class AzureDeviceRegistry(IDeviceRegistry directory, RegistryManag
         var result = await operation.ConfigureAwait(false);
         if (result.Errors is { Length: > 0 } errors)
         {
-            throw new IotHubException($"IoT Hub refused {errors.Length} device updates, e.g. '{errors[0].DeviceId}': {errors[0].ErrorCode} {errors[0].ErrorStatus}");
+            throw Refused("device updates", errors);
         }
     }
+
+    private static IotHubException Refused(string what, IReadOnlyList<DeviceRegistryOperationError> errors) =>
+        new($"IoT Hub refused {errors.Count} {what}, e.g. '{errors[0].DeviceId}': {errors[0].ErrorCode} {errors[0].ErrorStatus}");
 
     /// <summary>The hub's view of a device: its id, status and credentials (nothing clinical).</summary>
     public static HubDevice ToHub(DeviceRecord device)

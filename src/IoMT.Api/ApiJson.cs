@@ -6,7 +6,11 @@ namespace IoMT.Api;
 /// <summary>Reads a JSON request body, or says where it is malformed (as a JSON pointer) instead of failing.</summary>
 public static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    /// <summary>Web defaults (camelCase), enums as camelCase names (<c>"acknowledged"</c>, not 1).</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
     public static async Task<ApiResult<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class

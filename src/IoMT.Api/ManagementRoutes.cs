@@ -43,6 +43,12 @@ public static partial class ManagementRoutes
         new("POST", "enrollment-groups", "CreateEnrollmentGroup", CreateGroupAsync),
         new("GET", "enrollment-groups", "ListEnrollmentGroups", ListGroupsAsync),
         new("GET", "enrollment-groups/{id}/credentials", "GetEnrollmentGroupCredentials", GroupCredentialsAsync),
+        new("GET", "alerts", "ListAlerts", ListAlertsAsync),
+        new("GET", "alerts/{id}", "GetAlert", GetAlertAsync),
+        new("POST", "alerts/{id}/acknowledge", "AcknowledgeAlert", AcknowledgeAlertAsync),
+        new("POST", "alerts/{id}/resolve", "ResolveAlert", ResolveAlertAsync),
+        new("POST", "alerts/{id}/snooze", "SnoozeAlert", SnoozeAlertAsync),
+        new("POST", "alerts/{id}/notes", "AddAlertNote", AddAlertNoteAsync),
     ];
 
     /// <summary>Runs <paramref name="action"/> for the signed-in caller, or answers 401.</summary>

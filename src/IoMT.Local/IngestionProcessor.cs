@@ -93,9 +93,3 @@ internal sealed partial class IngestionProcessor(
         public static partial void Purged(ILogger logger, int messages);
     }
 }
-
-/// <summary>Until the workflow engine runs locally, alert events are kept on the timeline only.</summary>
-internal sealed class TimelineOnlyWorkflowEvents : IWorkflowEventSink
-{
-    public Task PublishAsync(IReadOnlyList<Core.Alerts.WorkflowEvent> events, CancellationToken cancellationToken = default) => Task.CompletedTask;
-}

@@ -1,11 +1,15 @@
 using IoMT.Api;
 using IoMT.Core;
 using IoMT.Core.Devices;
+using IoMT.Core.Escalation;
 using IoMT.Core.Fhir;
 using IoMT.Core.Health;
 using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
+using IoMT.Core.Workflows;
+using IoMT.Local.Workflows;
+using IoMT.Notifications;
 using IoMT.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -35,7 +39,19 @@ public static partial class LocalHostExtensions
         services.AddSingleton<IDeviceRegistry>(sp => sp.GetRequiredService<SqliteDeviceRegistry>());
         services.AddSingleton(_ => new SqliteIngestionLog(Path.Combine(dataDirectory.Path, "ingestion.db")));
         services.AddSingleton<IIngestionStateStore>(sp => sp.GetRequiredService<SqliteIngestionLog>());
-        services.AddSingleton<IWorkflowEventSink, TimelineOnlyWorkflowEvents>();
+        services.AddSingleton(_ => new SqliteWorkflowStore(Path.Combine(dataDirectory.Path, "workflows.db")));
+        services.AddSingleton<WorkflowSignal>();
+        services.AddSingleton<LocalWorkflowEngine>();
+        services.AddSingleton<IWorkflowEventSink>(sp => sp.GetRequiredService<LocalWorkflowEngine>());
+        services.AddSingleton<IAlertWorkflows>(sp => sp.GetRequiredService<LocalWorkflowEngine>());
+        services.AddSingleton<AlertService>();
+        services.AddSingleton<WorkflowEffectRunner>();
+        services.AddSingleton<LiveFeed>();
+        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<LiveFeed>());
+        services.AddIoMTNotifications(builder.Configuration);
+        services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.SectionName))
+            .Validate(o => !o.Errors().Any(), "Workflows:Policies are invalid").ValidateOnStart();
+        services.AddHostedService<WorkflowRunner>();
         services.AddSingleton<BatchIngestion>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<PatientService>();
@@ -67,6 +83,7 @@ public static partial class LocalHostExtensions
             status = "The local product is being assembled: the device gateway, ingestion, the device and FHIR API and health are served so far (docs/api.md).",
         }));
         app.MapManagementApi();
+        app.MapLiveFeed();
         app.MapDeviceGateway();
 
         var dataDirectory = app.Services.GetRequiredService<DataDirectory>();
@@ -76,6 +93,7 @@ public static partial class LocalHostExtensions
         app.Services.GetRequiredService<SqliteDirectory>();
         app.Services.GetRequiredService<SqliteDeviceRegistry>().IdScope();
         app.Services.GetRequiredService<SqliteIngestionLog>();
+        app.Services.GetRequiredService<SqliteWorkflowStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path);

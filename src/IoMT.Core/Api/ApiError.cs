@@ -19,6 +19,8 @@ public sealed record ApiError(int Status, string Code, string Detail, string? Fi
     public const string BindingConflict = "binding.conflict";
     public const string EnrollmentGroupNotFound = "enrollment-group.not-found";
     public const string EnrollmentGroupExists = "enrollment-group.exists";
+    public const string AlertNotFound = "alert.not-found";
+    public const string AlertResolved = "alert.resolved";
 
     public static ApiError Unauthorized() =>
         new(401, Unauthenticated, "Sign in: send 'Authorization: Bearer <token>'.");
@@ -35,6 +37,9 @@ public sealed record ApiError(int Status, string Code, string Detail, string? Fi
     /// <summary>Also the answer for a patient the caller may not see, so that no one learns which patients exist.</summary>
     public static ApiError NoSuchPatient(string patientId) =>
         new(404, PatientNotFound, $"No patient '{patientId}' among the patients you can see.");
+
+    /// <summary>Also the answer for an alert of a patient the caller may not see.</summary>
+    public static ApiError NoSuchAlert(string alertId) => new(404, AlertNotFound, $"No alert '{alertId}' among the alerts you can see.");
 
     /// <summary>The problem details title: a short summary of the status.</summary>
     public string Title => Status switch

@@ -112,6 +112,36 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enrollment-groups/{id}/credentials")] HttpRequest request, string id) =>
         RunAsync(request, nameof(GetEnrollmentGroupCredentials), id);
 
+    [Function(nameof(ListAlerts))]
+    public Task<IActionResult> ListAlerts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts")] HttpRequest request) =>
+        RunAsync(request, nameof(ListAlerts));
+
+    [Function(nameof(GetAlert))]
+    public Task<IActionResult> GetAlert(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/{id}")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetAlert), id);
+
+    [Function(nameof(AcknowledgeAlert))]
+    public Task<IActionResult> AcknowledgeAlert(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/acknowledge")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(AcknowledgeAlert), id);
+
+    [Function(nameof(ResolveAlert))]
+    public Task<IActionResult> ResolveAlert(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/resolve")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(ResolveAlert), id);
+
+    [Function(nameof(SnoozeAlert))]
+    public Task<IActionResult> SnoozeAlert(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/snooze")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(SnoozeAlert), id);
+
+    [Function(nameof(AddAlertNote))]
+    public Task<IActionResult> AddAlertNote(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/notes")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(AddAlertNote), id);
+
     private async Task<IActionResult> RunAsync(HttpRequest request, string name, string? id = null)
     {
         var http = request.HttpContext;

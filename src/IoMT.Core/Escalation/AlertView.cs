@@ -1,0 +1,65 @@
+using IoMT.Core.Alerts;
+
+namespace IoMT.Core.Escalation;
+
+/// <summary>An alert as the inbox shows it: what was raised, where its escalation stands, who acted on it.</summary>
+public sealed record AlertView(
+    string AlertId,
+    string PatientId,
+    string RuleId,
+    string Title,
+    AlertPriority Priority,
+    AlertCategory Category,
+    AlertDirection Direction,
+    AlertStatus Status,
+    DateTimeOffset RaisedAt,
+    double? Value,
+    string Unit,
+    string PolicyId,
+    int PolicyVersion,
+    int Level,
+    int Pass,
+    bool Exhausted,
+    bool ConditionCleared,
+    DateTimeOffset? NextStepAt,
+    string? AcknowledgedBy,
+    DateTimeOffset? AcknowledgedAt,
+    string? ResolvedBy,
+    DateTimeOffset? ResolvedAt,
+    DateTimeOffset? SnoozedUntil)
+{
+    public static AlertView From(EscalationState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var alert = state.Alert;
+        return new AlertView(alert.AlertId, alert.PatientId, alert.RuleId, alert.Title, alert.Priority, alert.Category, alert.Direction, state.Status,
+            alert.At, alert.Value, alert.Unit, state.Policy.Id, state.Policy.Version, state.Level + 1, state.Pass + 1, state.Exhausted,
+            state.ConditionCleared, state.Timer?.Due, state.AcknowledgedBy, state.AcknowledgedAt, state.ResolvedBy, state.ResolvedAt,
+            state.SnoozedUntil);
+    }
+}
+
+/// <summary>Which alerts to list: by status (none: all but resolved), priority and patients; in any order (stores sort).</summary>
+public sealed record AlertFilter(IReadOnlyCollection<AlertStatus>? Statuses = null, AlertPriority? Priority = null, IReadOnlyCollection<string>? PatientIds = null)
+{
+    public static IReadOnlyCollection<AlertStatus> Open { get; } = [AlertStatus.Triggered, AlertStatus.Acknowledged, AlertStatus.Snoozed];
+
+    public bool Matches(AlertView alert) =>
+        alert is not null && (Statuses ?? Open).Contains(alert.Status) && (Priority is null || Priority == alert.Priority)
+        && (PatientIds is null || PatientIds.Contains(alert.PatientId));
+}
+
+/// <summary>
+/// The alerts' escalations as a host runs them: read the alerts, and hand people's actions to an alert's escalation.
+/// The local engine applies an action at once; Durable Functions queue it as an external event to the alert's instance.
+/// </summary>
+public interface IAlertWorkflows
+{
+    Task<AlertView?> FindAsync(string alertId, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="limit"/> alerts matching <paramref name="filter"/>, highest priority first, then oldest first.</summary>
+    Task<IReadOnlyList<AlertView>> ListAsync(AlertFilter filter, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Delivers an action to the alert's escalation: what it did, or <see cref="DecisionOutcome.Applied"/> once queued where it runs later.</summary>
+    Task<DecisionOutcome> SendAsync(string alertId, EscalationInput input, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,27 @@
+using IoMT.Core.Escalation;
+using IoMT.Core.Workflows;
+
+namespace IoMT.Local.Workflows;
+
+/// <summary>
+/// Escalation policies and follow-up channels (section <c>Workflows</c>). No policies configured means
+/// <see cref="DefaultEscalationPolicies"/>. Editing them affects new alerts only: an alert keeps the policy it started with.
+/// </summary>
+public sealed class WorkflowOptions
+{
+    public const string SectionName = "Workflows";
+
+    public List<EscalationPolicy> Policies { get; set; } = [];
+
+    public List<string> PatientFollowUpChannels { get; set; } = [DefaultEscalationPolicies.ConsoleChannel];
+
+    public List<string> CaregiverFollowUpChannels { get; set; } = [DefaultEscalationPolicies.ConsoleChannel];
+
+    public List<string> CoordinatorFollowUpChannels { get; set; } = [DefaultEscalationPolicies.ConsoleChannel];
+
+    public FollowUpChannels FollowUps => new(PatientFollowUpChannels, CaregiverFollowUpChannels, CoordinatorFollowUpChannels);
+
+    /// <summary>Every policy error as <c>Workflows:Policies:{i}{pointer}: message</c>.</summary>
+    public IEnumerable<string> Errors() =>
+        Policies.SelectMany((policy, i) => EscalationPolicies.Validate(policy).Select(e => $"{SectionName}:Policies:{i}{e.Field}: {e.Message}"));
+}

@@ -1,0 +1,90 @@
+using IoMT.Core.Notifications;
+using IoMT.Core.Timeline;
+using IoMT.Core.Workflows;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace IoMT.Notifications;
+
+/// <summary>
+/// Delivers a notification through each of its channels, retrying transient failures with exponential backoff and
+/// jitter (Polly), and writes each channel's outcome (delivered, failed, not configured) on the patient's timeline
+/// under an id derived from the notification's key and the channel, so redelivery records it once. A failed
+/// delivery does not stop the escalation: the next level still follows.
+/// </summary>
+public sealed partial class NotificationDispatcher(
+    IEnumerable<INotificationChannel> channels, ITimelineStore timelines, IOptionsMonitor<NotificationOptions> options, TimeProvider time,
+    ILogger<NotificationDispatcher> logger) : INotifier
+{
+    private readonly INotificationChannel[] _channels = [.. channels];
+
+    public async Task NotifyAsync(Notification notification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var records = new List<TimelineRecord>();
+        foreach (var name in notification.Channels.Distinct(StringComparer.Ordinal))
+        {
+            var outcome = await DeliverAsync(name, notification, cancellationToken).ConfigureAwait(false);
+            records.Add(WorkflowEffects.DeliveryRecord(notification.PatientId, outcome));
+        }
+
+        await timelines.AppendAsync(notification.Key, records, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DeliveryOutcome> DeliverAsync(string name, Notification notification, CancellationToken cancellationToken)
+    {
+        var channel = _channels.FirstOrDefault(c => c.Serves(name));
+        if (channel is null)
+        {
+            Log.NotConfigured(logger, name);
+            return Outcome(name, notification, DeliveryStatus.NotConfigured, 0, $"No channel '{name}' is configured.");
+        }
+
+        var attempts = 0;
+        try
+        {
+            await Pipeline().ExecuteAsync(async token =>
+            {
+                attempts++;
+                await channel.SendAsync(name, notification, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            return Outcome(name, notification, DeliveryStatus.Delivered, attempts, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or PermanentDeliveryException or TimeoutRejectedException)
+        {
+            Log.Failed(logger, name, attempts, e.Message);
+            return Outcome(name, notification, DeliveryStatus.Failed, attempts, e.Message);
+        }
+    }
+
+    private ResiliencePipeline Pipeline()
+    {
+        var settings = options.CurrentValue;
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>(),
+                MaxRetryAttempts = settings.MaxAttempts - 1,
+                Delay = settings.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddTimeout(settings.AttemptTimeout)
+            .Build();
+    }
+
+    private DeliveryOutcome Outcome(string channel, Notification notification, DeliveryStatus status, int attempts, string? error) =>
+        new(notification.Key, notification.Subject, notification.Kind, channel, notification.Recipients, status, attempts, time.GetUtcNow(), error);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Notification channel {Channel} is not configured; the delivery is recorded as not configured")]
+        public static partial void NotConfigured(ILogger logger, string channel);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Delivery through {Channel} failed after {Attempts} attempt(s): {Reason}")]
+        public static partial void Failed(ILogger logger, string channel, int attempts, string reason);
+    }
+}

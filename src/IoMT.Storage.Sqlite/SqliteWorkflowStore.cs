@@ -1,0 +1,331 @@
+using IoMT.Core.Adherence;
+using IoMT.Core.Escalation;
+using IoMT.Core.Workflows;
+using Microsoft.Data.Sqlite;
+
+namespace IoMT.Storage.Sqlite;
+
+/// <summary>An effect waiting in the outbox, with the attempts made so far.</summary>
+public sealed record PendingEffect(long Sequence, WorkflowEffect Effect, int Attempts);
+
+/// <summary>
+/// The local workflow engine's state in one SQLite file: each alert's escalation (its state, its pending timer),
+/// active snoozes, medication schedules and each medication's adherence state (with its next wake-up), and the outbox
+/// of effects still to run. A decision's new state, timer and effects commit together (<see cref="WriteAsync{T}"/>),
+/// fully durable: an acknowledged alert or a pending escalation survives power loss.
+/// </summary>
+public sealed class SqliteWorkflowStore : IDisposable
+{
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, """
+            CREATE TABLE escalations (
+                alert_id TEXT NOT NULL PRIMARY KEY,
+                patient_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                raised_at INTEGER NOT NULL,
+                timer_due INTEGER,
+                state TEXT NOT NULL);
+            CREATE INDEX escalations_timer ON escalations (timer_due) WHERE timer_due IS NOT NULL;
+            CREATE INDEX escalations_inbox ON escalations (status, priority, raised_at);
+            CREATE INDEX escalations_patient ON escalations (patient_id, raised_at);
+            CREATE TABLE snoozes (id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, until INTEGER NOT NULL, scope TEXT NOT NULL);
+            CREATE INDEX snoozes_patient ON snoozes (patient_id, until);
+            CREATE TABLE schedules (
+                patient_id TEXT NOT NULL, medication_id TEXT NOT NULL, schedule TEXT NOT NULL,
+                PRIMARY KEY (patient_id, medication_id)) WITHOUT ROWID;
+            CREATE TABLE adherence (
+                patient_id TEXT NOT NULL, medication_id TEXT NOT NULL, wake_at INTEGER, state TEXT NOT NULL,
+                PRIMARY KEY (patient_id, medication_id)) WITHOUT ROWID;
+            CREATE INDEX adherence_wake ON adherence (wake_at) WHERE wake_at IS NOT NULL;
+            CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                key TEXT NOT NULL UNIQUE,
+                effect TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt INTEGER NOT NULL);
+            CREATE INDEX outbox_next ON outbox (next_attempt);
+            """),
+    ];
+
+    private readonly SqliteDatabase _database;
+
+    public SqliteWorkflowStore(string path)
+    {
+        _database = new SqliteDatabase(path, Migrations, SqliteDurability.Full);
+    }
+
+    /// <summary>Runs a decision's reads and writes in one transaction, the only writer, committed durably.</summary>
+    public Task<T> WriteAsync<T>(Func<WorkflowWriter, T> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return _database.WriteAsync((connection, transaction) => work(new WorkflowWriter(connection, transaction)), durable: true, cancellationToken);
+    }
+
+    public EscalationState? FindEscalation(string alertId)
+    {
+        using var connection = _database.OpenConnection();
+        return new WorkflowWriter(connection, null).FindEscalation(alertId);
+    }
+
+    /// <summary>Alerts matching <paramref name="filter"/>, highest priority first, then oldest first.</summary>
+    public IReadOnlyList<EscalationState> ListEscalations(AlertFilter filter, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        var statuses = (filter.Statuses ?? AlertFilter.Open).Select((s, i) => (Name: $"$s{i}", Value: s.ToString())).ToList();
+        var patients = (filter.PatientIds ?? []).Select((p, i) => (Name: $"$p{i}", Value: p)).ToList();
+        command.CommandText = "SELECT state FROM escalations WHERE status IN (" + string.Join(", ", statuses.Select(s => s.Name)) + ")"
+            + (filter.Priority is null ? "" : " AND priority = $priority")
+            + (filter.PatientIds is null ? "" : " AND patient_id IN (" + string.Join(", ", patients.Select(p => p.Name).DefaultIfEmpty("NULL")) + ")")
+            + " ORDER BY priority DESC, raised_at, alert_id LIMIT $limit";
+        foreach (var (name, value) in statuses.Concat(patients))
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.Parameters.AddWithValue("$priority", (int)(filter.Priority ?? 0));
+        command.Parameters.AddWithValue("$limit", limit);
+        return ReadStates(command);
+    }
+
+    /// <summary>Alerts whose timer is due at <paramref name="now"/>, earliest first.</summary>
+    public IReadOnlyList<string> DueEscalations(DateTimeOffset now, int limit)
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT alert_id FROM escalations WHERE timer_due <= $now ORDER BY timer_due LIMIT $limit";
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var due = new List<string>();
+        while (reader.Read())
+        {
+            due.Add(reader.GetString(0));
+        }
+
+        return due;
+    }
+
+    /// <summary>Medications (as <c>patient</c>, <c>medication</c>) whose adherence wake-up is due.</summary>
+    public IReadOnlyList<(string PatientId, string MedicationId)> DueAdherence(DateTimeOffset now, int limit)
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT patient_id, medication_id FROM adherence WHERE wake_at <= $now ORDER BY wake_at LIMIT $limit";
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var due = new List<(string, string)>();
+        while (reader.Read())
+        {
+            due.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return due;
+    }
+
+    /// <summary>When the next timer, wake-up or effect retry falls due; null when nothing waits.</summary>
+    public DateTimeOffset? NextDue()
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT MIN(due) FROM (
+                SELECT MIN(timer_due) AS due FROM escalations UNION ALL
+                SELECT MIN(wake_at) FROM adherence UNION ALL
+                SELECT MIN(next_attempt) FROM outbox)
+            """;
+        return command.ExecuteScalar() is long ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    }
+
+    /// <summary>Effects due to run (first attempts and retries whose pause is over), oldest first.</summary>
+    public IReadOnlyList<PendingEffect> PendingEffects(DateTimeOffset now, int limit)
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, effect, attempts FROM outbox WHERE next_attempt <= $now ORDER BY seq LIMIT $limit";
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var pending = new List<PendingEffect>();
+        while (reader.Read())
+        {
+            pending.Add(new PendingEffect(reader.GetInt64(0), WorkflowJson.Deserialize<WorkflowEffect>(reader.GetString(1)), reader.GetInt32(2)));
+        }
+
+        return pending;
+    }
+
+    public Task CompleteEffectAsync(long sequence, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync((connection, transaction) => WorkflowWriter.Execute(connection, transaction, "DELETE FROM outbox WHERE seq = $seq", ("$seq", sequence)),
+            durable: true, cancellationToken);
+
+    public Task RetryEffectAsync(long sequence, DateTimeOffset nextAttempt, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync((connection, transaction) => WorkflowWriter.Execute(connection, transaction,
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt = $next WHERE seq = $seq", ("$seq", sequence), ("$next", nextAttempt.UtcTicks)),
+            durable: true, cancellationToken);
+
+    public IReadOnlyList<MedicationSchedule> Schedules(string patientId)
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT schedule FROM schedules WHERE patient_id = $patient ORDER BY medication_id";
+        command.Parameters.AddWithValue("$patient", patientId);
+        using var reader = command.ExecuteReader();
+        var schedules = new List<MedicationSchedule>();
+        while (reader.Read())
+        {
+            schedules.Add(WorkflowJson.Deserialize<MedicationSchedule>(reader.GetString(0)));
+        }
+
+        return schedules;
+    }
+
+    public AdherenceState? FindAdherence(string patientId, string medicationId)
+    {
+        using var connection = _database.OpenConnection();
+        return new WorkflowWriter(connection, null).FindAdherence(patientId, medicationId);
+    }
+
+    public void Dispose() => _database.Dispose();
+
+    private static List<EscalationState> ReadStates(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var states = new List<EscalationState>();
+        while (reader.Read())
+        {
+            states.Add(WorkflowJson.Deserialize<EscalationState>(reader.GetString(0)));
+        }
+
+        return states;
+    }
+}
+
+/// <summary>The reads and writes of one decision, inside the store's transaction.</summary>
+public sealed class WorkflowWriter
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction? _transaction;
+
+    internal WorkflowWriter(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    public EscalationState? FindEscalation(string alertId) =>
+        ReadJson<EscalationState>("SELECT state FROM escalations WHERE alert_id = $id", ("$id", alertId));
+
+    public void SaveEscalation(EscalationState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var alert = state.Alert;
+        Execute("""
+            INSERT INTO escalations (alert_id, patient_id, status, priority, raised_at, timer_due, state)
+            VALUES ($id, $patient, $status, $priority, $raised, $due, $state)
+            ON CONFLICT (alert_id) DO UPDATE SET status = excluded.status, timer_due = excluded.timer_due, state = excluded.state
+            """,
+            ("$id", alert.AlertId), ("$patient", alert.PatientId), ("$status", state.Status.ToString()), ("$priority", (int)alert.Priority),
+            ("$raised", alert.At.UtcTicks), ("$due", state.Timer?.Due.UtcTicks), ("$state", WorkflowJson.Serialize(state)));
+    }
+
+    /// <summary>Snoozes of the patient still running at <paramref name="now"/>.</summary>
+    public IReadOnlyList<SnoozeScope> ActiveSnoozes(string patientId, DateTimeOffset now)
+    {
+        using var command = Command("SELECT scope FROM snoozes WHERE patient_id = $patient AND until > $now", ("$patient", patientId), ("$now", now.UtcTicks));
+        using var reader = command.ExecuteReader();
+        var scopes = new List<SnoozeScope>();
+        while (reader.Read())
+        {
+            scopes.Add(WorkflowJson.Deserialize<SnoozeScope>(reader.GetString(0)));
+        }
+
+        return scopes;
+    }
+
+    /// <summary>Keeps a snooze scope (and forgets the patient's ended ones).</summary>
+    public void AddSnooze(SnoozeScope scope, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        Execute("DELETE FROM snoozes WHERE patient_id = $patient AND until <= $now", ("$patient", scope.PatientId), ("$now", now.UtcTicks));
+        Execute("INSERT INTO snoozes (patient_id, until, scope) VALUES ($patient, $until, $scope)",
+            ("$patient", scope.PatientId), ("$until", scope.Until.UtcTicks), ("$scope", WorkflowJson.Serialize(scope)));
+    }
+
+    public MedicationSchedule? FindSchedule(string patientId, string medicationId) =>
+        ReadJson<MedicationSchedule>("SELECT schedule FROM schedules WHERE patient_id = $patient AND medication_id = $medication",
+            ("$patient", patientId), ("$medication", medicationId));
+
+    public void SaveSchedule(MedicationSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        Execute("""
+            INSERT INTO schedules (patient_id, medication_id, schedule) VALUES ($patient, $medication, $schedule)
+            ON CONFLICT (patient_id, medication_id) DO UPDATE SET schedule = excluded.schedule
+            """, ("$patient", schedule.PatientId), ("$medication", schedule.MedicationId), ("$schedule", WorkflowJson.Serialize(schedule)));
+    }
+
+    public AdherenceState? FindAdherence(string patientId, string medicationId) =>
+        ReadJson<AdherenceState>("SELECT state FROM adherence WHERE patient_id = $patient AND medication_id = $medication",
+            ("$patient", patientId), ("$medication", medicationId));
+
+    public void SaveAdherence(AdherenceState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Execute("""
+            INSERT INTO adherence (patient_id, medication_id, wake_at, state) VALUES ($patient, $medication, $wake, $state)
+            ON CONFLICT (patient_id, medication_id) DO UPDATE SET wake_at = excluded.wake_at, state = excluded.state
+            """, ("$patient", state.Schedule.PatientId), ("$medication", state.Schedule.MedicationId), ("$wake", state.WakeAt?.UtcTicks),
+            ("$state", WorkflowJson.Serialize(state)));
+    }
+
+    /// <summary>Queues effects to run now; an effect already queued under the same key is not queued twice.</summary>
+    public void Enqueue(IEnumerable<WorkflowEffect> effects, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(effects);
+        foreach (var effect in effects)
+        {
+            Execute("INSERT INTO outbox (key, effect, next_attempt) VALUES ($key, $effect, $now) ON CONFLICT (key) DO NOTHING",
+                ("$key", effect.Key), ("$effect", WorkflowJson.Serialize(effect)), ("$now", now.UtcTicks));
+        }
+    }
+
+    internal static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    private int Execute(string sql, params (string Name, object? Value)[] parameters) => Execute(_connection, _transaction, sql, parameters);
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private T? ReadJson<T>(string sql, params (string Name, object? Value)[] parameters)
+        where T : class
+    {
+        using var command = Command(sql, parameters);
+        return command.ExecuteScalar() is string json ? WorkflowJson.Deserialize<T>(json) : null;
+    }
+}

@@ -1,0 +1,211 @@
+using IoMT.Core.Adherence;
+using IoMT.Core.Alerts;
+using IoMT.Core.Escalation;
+using IoMT.Core.Notifications;
+using IoMT.Core.Telemetry;
+using IoMT.Core.Timeline;
+using IoMT.Core.Workflows;
+using IoMT.Testing;
+
+namespace IoMT.Local.Tests.Workflows;
+
+public sealed class LocalWorkflowEngineTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 7, 0, 0, TimeSpan.Zero);
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "iomt-tests", Guid.NewGuid().ToString("N"), "workflows.db");
+    private readonly ManualClock _clock = new(T0);
+    private readonly InMemoryTimelineStore _timeline = new();
+    private readonly RecordingNotifier _notifier = new();
+
+    [Fact]
+    public async Task Restart_EscalationPendingDuringDowntime_NextLevelFiresOnceOnStart()
+    {
+        var alert = WorkflowHarness.Raised(T0);
+        using (var host = Host())
+        {
+            await host.Engine.PublishAsync([alert]);
+            await host.RunAsync();
+        }
+
+        // Down from T0 to T0 + 7 min; level 2 was due at T0 + 2 min (the urgent policy).
+        _clock.Advance(TimeSpan.FromMinutes(7));
+        using (var restarted = Host())
+        {
+            await restarted.RunAsync();
+            await restarted.RunAsync();
+        }
+
+        var levels = Triggered();
+        Assert.Equal(["role:nurse", "role:care-coordinator"], levels.Select(n => n.Recipients.Single()));
+        Assert.Equal(T0 + TimeSpan.FromMinutes(7), levels[1].At);
+        Assert.Equal(levels.Count, levels.Select(n => n.Key).Distinct().Count());
+        Assert.Equal(2, Steps(alert.AlertId).Count(s => s.Action == "level-notified"));
+    }
+
+    [Fact]
+    public async Task Crash_AfterDecisionBeforeEffects_EffectsRunOnceAfterRestart()
+    {
+        var alert = WorkflowHarness.Raised(T0);
+        using (var host = Host())
+        {
+            await host.Engine.PublishAsync([alert]);
+        }
+
+        using (var restarted = Host())
+        {
+            await restarted.RunAsync();
+            await restarted.RunAsync();
+        }
+
+        Assert.Single(Triggered());
+        Assert.Single(Steps(alert.AlertId), s => s.Action == "level-notified");
+    }
+
+    [Fact]
+    public async Task Acknowledge_StopsEscalation_ResolveEndsIt_LaterTimersFireNothing()
+    {
+        using var host = Host();
+        var alert = WorkflowHarness.Raised(T0);
+        await host.Engine.PublishAsync([alert]);
+        await host.RunAsync();
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var acknowledged = await host.Engine.SendAsync(alert.AlertId, new AcknowledgeAlert("nurse-7", _clock.GetUtcNow()));
+        _clock.Advance(TimeSpan.FromMinutes(20));
+        await host.RunAsync();
+        var resolved = await host.Engine.SendAsync(alert.AlertId, new ResolveAlert("nurse-7", _clock.GetUtcNow()));
+        var again = await host.Engine.SendAsync(alert.AlertId, new AcknowledgeAlert("nurse-7", _clock.GetUtcNow()));
+        _clock.Advance(TimeSpan.FromHours(3));
+        await host.RunAsync();
+
+        Assert.Equal((DecisionOutcome.Applied, DecisionOutcome.Applied, DecisionOutcome.AlreadyResolved), (acknowledged, resolved, again));
+        Assert.Equal([NotificationKind.AlertTriggered, NotificationKind.AlertAcknowledged, NotificationKind.AlertResolved], _notifier.Sent.Select(n => n.Kind));
+        Assert.Equal(AlertStatus.Resolved, (await host.Engine.FindAsync(alert.AlertId))!.Status);
+        Assert.Null(host.Store.NextDue());
+    }
+
+    [Fact]
+    public async Task Publish_SameAlertTwice_OneEscalation()
+    {
+        using var host = Host();
+        var alert = WorkflowHarness.Raised(T0);
+        await host.Engine.PublishAsync([alert]);
+        await host.Engine.PublishAsync([alert, alert]);
+        await host.RunAsync();
+
+        Assert.Single(_notifier.Sent);
+        Assert.Single(await host.Engine.ListAsync(new AlertFilter(), 10));
+    }
+
+    [Fact]
+    public async Task ConditionCleared_AutoResolves_AndTellsThoseNotified()
+    {
+        using var host = Host();
+        var alert = WorkflowHarness.Raised(T0);
+        await host.Engine.PublishAsync([alert]);
+        await host.Engine.PublishAsync([new AlertCleared(alert.AlertId, alert.DedupKey, alert.PatientId, alert.RuleId, T0.AddMinutes(1), 96, null, "%", "rd_2")]);
+        await host.RunAsync();
+
+        var view = await host.Engine.FindAsync(alert.AlertId);
+        Assert.Equal((AlertStatus.Resolved, true, "system"), (view!.Status, view.ConditionCleared, view.ResolvedBy));
+        Assert.Equal([NotificationKind.AlertTriggered, NotificationKind.AlertResolved], _notifier.Sent.Select(n => n.Kind));
+    }
+
+    [Fact]
+    public async Task SnoozeByDirection_SilencesNewAlertsThatWay_OnlyUntilItEnds()
+    {
+        using var host = Host();
+        var low = WorkflowHarness.Raised(T0);
+        await host.Engine.PublishAsync([low]);
+        await host.Engine.SendAsync(low.AlertId, new SnoozeAlert("nurse-7", T0, T0.AddMinutes(30), SnoozeReach.Direction));
+        var lowAgain = WorkflowHarness.Raised(T0.AddMinutes(5), ruleId: "spo2-low-2");
+        var high = WorkflowHarness.Raised(T0.AddMinutes(5), direction: AlertDirection.High, ruleId: "hr-high");
+        await host.Engine.PublishAsync([lowAgain, high]);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await host.RunAsync();
+
+        Assert.Equal(AlertStatus.Snoozed, (await host.Engine.FindAsync(lowAgain.AlertId))!.Status);
+        Assert.Equal(AlertStatus.Triggered, (await host.Engine.FindAsync(high.AlertId))!.Status);
+        Assert.Equal([low.AlertId, high.AlertId], Triggered().Select(n => n.Subject));
+
+        _clock.Advance(TimeSpan.FromMinutes(26));
+        await host.RunAsync();
+        Assert.Contains(Triggered(), n => n.Subject == lowAgain.AlertId);
+    }
+
+    [Fact]
+    public async Task EffectFails_RetriedAfterAPause_RecordedOnce()
+    {
+        using var host = Host();
+        _notifier.FailNext = 1;
+        await host.Engine.PublishAsync([WorkflowHarness.Raised(T0)]);
+        await host.RunAsync();
+        await host.RunAsync();
+        var beforePause = _notifier.Sent.Count;
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        await host.RunAsync();
+
+        Assert.Equal(0, beforePause);
+        Assert.Single(_notifier.Sent);
+    }
+
+    [Fact]
+    public async Task Adherence_MissedDose_RemindsPatient_ThenTakenLateIsRecorded()
+    {
+        using var host = Host();
+        await host.Engine.SaveScheduleAsync(new MedicationSchedule
+        {
+            PatientId = "patient-1",
+            MedicationId = "metformin",
+            TimesOfDay = [new TimeOnly(8, 0)],
+            EffectiveFrom = T0,
+        });
+        _clock.Advance(TimeSpan.FromMinutes(125));
+        await host.RunAsync();
+        await host.Engine.PublishAsync([new DoseReported("patient-1", _clock.GetUtcNow(), "metformin", DoseEventType.Taken, null, "rd_dose")]);
+        await host.RunAsync();
+
+        var reminder = Assert.Single(_notifier.Sent);
+        Assert.Equal((NotificationKind.DoseMissed, "patient:patient-1"), (reminder.Kind, reminder.Recipients.Single()));
+        var dose = Assert.Single(_timeline.All, r => r.Type == TimelineEntryType.Adherence);
+        Assert.Equal(DoseStatus.TakenLate, WorkflowJson.Deserialize<DoseOutcome>(dose.Data).Status);
+    }
+
+    [Fact]
+    public async Task RescueInhalerOveruse_StartsAnEscalation()
+    {
+        using var host = Host();
+        await host.Engine.SaveScheduleAsync(new MedicationSchedule
+        {
+            PatientId = "patient-1",
+            MedicationId = "salbutamol",
+            Kind = MedicationKind.RescueInhaler,
+            RescuePuffLimit = 4,
+            EffectiveFrom = T0,
+        });
+        await host.Engine.PublishAsync([.. Enumerable.Range(0, 3).Select(i => new InhalerActuated("patient-1", T0.AddMinutes(i), "salbutamol", 2, $"rd_puff{i}"))]);
+        await host.RunAsync();
+
+        var alert = Assert.Single(await host.Engine.ListAsync(new AlertFilter(), 10));
+        Assert.Equal((AdherenceDecider.OveruseRuleId, AlertCategory.Adherence), (alert.RuleId, alert.Category));
+        Assert.Contains(_timeline.All, r => r.Type == TimelineEntryType.AlertRaised && r.Code == AdherenceDecider.OveruseRuleId);
+        Assert.Single(Triggered());
+    }
+
+    public void Dispose()
+    {
+        var directory = Path.GetDirectoryName(_path)!;
+        if (Directory.Exists(directory))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private WorkflowHarness Host() => new(_path, _clock, _timeline, _notifier);
+
+    private List<Notification> Triggered() => [.. _notifier.Sent.Where(n => n.Kind == NotificationKind.AlertTriggered)];
+
+    private List<AlertStep> Steps(string alertId) =>
+        [.. _timeline.All.Where(r => r.Code == alertId && r.Type == TimelineEntryType.Escalation).Select(r => WorkflowJson.Deserialize<AlertStep>(r.Data))];
+}

@@ -115,7 +115,7 @@ public sealed class GatewayFixture : IDisposable
         Factory.Dispose();
     }
 
-    private static string Token(SqliteDirectory directory, LocalUser user)
+    public static string Token(SqliteDirectory directory, LocalUser user)
     {
         directory.SaveUserAsync(user).GetAwaiter().GetResult();
         return directory.IssueTokenAsync(user.Id, "test", DateTimeOffset.UtcNow).GetAwaiter().GetResult();

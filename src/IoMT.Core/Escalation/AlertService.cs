@@ -1,6 +1,6 @@
 using IoMT.Core.Access;
-using IoMT.Core.Api;
 using IoMT.Core.Alerts;
+using IoMT.Core.Api;
 using IoMT.Core.Notifications;
 using IoMT.Core.Patients;
 using IoMT.Core.Timeline;

@@ -63,145 +63,65 @@ public sealed class SqliteWorkflowStore : IDisposable
         return _database.WriteAsync((connection, transaction) => work(new WorkflowWriter(connection, transaction)), durable: true, cancellationToken);
     }
 
-    public EscalationState? FindEscalation(string alertId)
-    {
-        using var connection = _database.OpenConnection();
-        return new WorkflowWriter(connection, null).FindEscalation(alertId);
-    }
+    public EscalationState? FindEscalation(string alertId) => Read(reader => reader.FindEscalation(alertId));
 
     /// <summary>Alerts matching <paramref name="filter"/>, highest priority first, then oldest first.</summary>
     public IReadOnlyList<EscalationState> ListEscalations(AlertFilter filter, int limit)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        var statuses = (filter.Statuses ?? AlertFilter.Open).Select((s, i) => (Name: $"$s{i}", Value: s.ToString())).ToList();
-        var patients = (filter.PatientIds ?? []).Select((p, i) => (Name: $"$p{i}", Value: p)).ToList();
-        command.CommandText = "SELECT state FROM escalations WHERE status IN (" + string.Join(", ", statuses.Select(s => s.Name)) + ")"
+        var statuses = (filter.Statuses ?? AlertFilter.Open).Select((s, i) => (Name: $"$s{i}", Value: (object?)s.ToString())).ToList();
+        var patients = (filter.PatientIds ?? []).Select((p, i) => (Name: $"$p{i}", Value: (object?)p)).ToList();
+        var sql = "SELECT state FROM escalations WHERE status IN (" + string.Join(", ", statuses.Select(s => s.Name)) + ")"
             + (filter.Priority is null ? "" : " AND priority = $priority")
             + (filter.PatientIds is null ? "" : " AND patient_id IN (" + string.Join(", ", patients.Select(p => p.Name).DefaultIfEmpty("NULL")) + ")")
             + " ORDER BY priority DESC, raised_at, alert_id LIMIT $limit";
-        foreach (var (name, value) in statuses.Concat(patients))
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.Parameters.AddWithValue("$priority", (int)(filter.Priority ?? 0));
-        command.Parameters.AddWithValue("$limit", limit);
-        return ReadStates(command);
+        return Read(reader => reader.Query(sql, r => WorkflowJson.Deserialize<EscalationState>(r.GetString(0)),
+            [.. statuses, .. patients, ("$priority", (int)(filter.Priority ?? 0)), ("$limit", limit)]));
     }
 
     /// <summary>Alerts whose timer is due at <paramref name="now"/>, earliest first.</summary>
-    public IReadOnlyList<string> DueEscalations(DateTimeOffset now, int limit)
-    {
-        using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT alert_id FROM escalations WHERE timer_due <= $now ORDER BY timer_due LIMIT $limit";
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
-        var due = new List<string>();
-        while (reader.Read())
-        {
-            due.Add(reader.GetString(0));
-        }
-
-        return due;
-    }
+    public IReadOnlyList<string> DueEscalations(DateTimeOffset now, int limit) =>
+        Read(reader => reader.Query("SELECT alert_id FROM escalations WHERE timer_due <= $now ORDER BY timer_due LIMIT $limit",
+            r => r.GetString(0), ("$now", now.UtcTicks), ("$limit", limit)));
 
     /// <summary>Medications (as <c>patient</c>, <c>medication</c>) whose adherence wake-up is due.</summary>
-    public IReadOnlyList<(string PatientId, string MedicationId)> DueAdherence(DateTimeOffset now, int limit)
-    {
-        using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT patient_id, medication_id FROM adherence WHERE wake_at <= $now ORDER BY wake_at LIMIT $limit";
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
-        var due = new List<(string, string)>();
-        while (reader.Read())
-        {
-            due.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return due;
-    }
+    public IReadOnlyList<(string PatientId, string MedicationId)> DueAdherence(DateTimeOffset now, int limit) =>
+        Read(reader => reader.Query("SELECT patient_id, medication_id FROM adherence WHERE wake_at <= $now ORDER BY wake_at LIMIT $limit",
+            r => (r.GetString(0), r.GetString(1)), ("$now", now.UtcTicks), ("$limit", limit)));
 
     /// <summary>When the next timer, wake-up or effect retry falls due; null when nothing waits.</summary>
-    public DateTimeOffset? NextDue()
-    {
-        using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT MIN(due) FROM (
-                SELECT MIN(timer_due) AS due FROM escalations UNION ALL
-                SELECT MIN(wake_at) FROM adherence UNION ALL
-                SELECT MIN(next_attempt) FROM outbox)
-            """;
-        return command.ExecuteScalar() is long ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
-    }
+    public DateTimeOffset? NextDue() => Read(reader => reader.Query("""
+        SELECT MIN(due) FROM (
+            SELECT MIN(timer_due) AS due FROM escalations UNION ALL
+            SELECT MIN(wake_at) FROM adherence UNION ALL
+            SELECT MIN(next_attempt) FROM outbox)
+        """, r => r.IsDBNull(0) ? (DateTimeOffset?)null : new DateTimeOffset(r.GetInt64(0), TimeSpan.Zero))[0]);
 
     /// <summary>Effects due to run (first attempts and retries whose pause is over), oldest first.</summary>
-    public IReadOnlyList<PendingEffect> PendingEffects(DateTimeOffset now, int limit)
-    {
-        using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, effect, attempts FROM outbox WHERE next_attempt <= $now ORDER BY seq LIMIT $limit";
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
-        var pending = new List<PendingEffect>();
-        while (reader.Read())
-        {
-            pending.Add(new PendingEffect(reader.GetInt64(0), WorkflowJson.Deserialize<WorkflowEffect>(reader.GetString(1)), reader.GetInt32(2)));
-        }
-
-        return pending;
-    }
+    public IReadOnlyList<PendingEffect> PendingEffects(DateTimeOffset now, int limit) =>
+        Read(reader => reader.Query("SELECT seq, effect, attempts FROM outbox WHERE next_attempt <= $now ORDER BY seq LIMIT $limit",
+            r => new PendingEffect(r.GetInt64(0), WorkflowJson.Deserialize<WorkflowEffect>(r.GetString(1)), r.GetInt32(2)), ("$now", now.UtcTicks), ("$limit", limit)));
 
     public Task CompleteEffectAsync(long sequence, CancellationToken cancellationToken = default) =>
-        _database.WriteAsync((connection, transaction) => WorkflowWriter.Execute(connection, transaction, "DELETE FROM outbox WHERE seq = $seq", ("$seq", sequence)),
-            durable: true, cancellationToken);
+        WriteAsync(writer => writer.Execute("DELETE FROM outbox WHERE seq = $seq", ("$seq", sequence)), cancellationToken);
 
     public Task RetryEffectAsync(long sequence, DateTimeOffset nextAttempt, CancellationToken cancellationToken = default) =>
-        _database.WriteAsync((connection, transaction) => WorkflowWriter.Execute(connection, transaction,
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt = $next WHERE seq = $seq", ("$seq", sequence), ("$next", nextAttempt.UtcTicks)),
-            durable: true, cancellationToken);
+        WriteAsync(writer => writer.Execute("UPDATE outbox SET attempts = attempts + 1, next_attempt = $next WHERE seq = $seq",
+            ("$seq", sequence), ("$next", nextAttempt.UtcTicks)), cancellationToken);
 
-    public IReadOnlyList<MedicationSchedule> Schedules(string patientId)
-    {
-        using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT schedule FROM schedules WHERE patient_id = $patient ORDER BY medication_id";
-        command.Parameters.AddWithValue("$patient", patientId);
-        using var reader = command.ExecuteReader();
-        var schedules = new List<MedicationSchedule>();
-        while (reader.Read())
-        {
-            schedules.Add(WorkflowJson.Deserialize<MedicationSchedule>(reader.GetString(0)));
-        }
+    public IReadOnlyList<MedicationSchedule> Schedules(string patientId) =>
+        Read(reader => reader.Query("SELECT schedule FROM schedules WHERE patient_id = $patient ORDER BY medication_id",
+            r => WorkflowJson.Deserialize<MedicationSchedule>(r.GetString(0)), ("$patient", patientId)));
 
-        return schedules;
-    }
-
-    public AdherenceState? FindAdherence(string patientId, string medicationId)
-    {
-        using var connection = _database.OpenConnection();
-        return new WorkflowWriter(connection, null).FindAdherence(patientId, medicationId);
-    }
+    public AdherenceState? FindAdherence(string patientId, string medicationId) => Read(reader => reader.FindAdherence(patientId, medicationId));
 
     public void Dispose() => _database.Dispose();
 
-    private static List<EscalationState> ReadStates(SqliteCommand command)
+    /// <summary>Reads outside any transaction (WAL readers see the last commit).</summary>
+    private T Read<T>(Func<WorkflowWriter, T> read)
     {
-        using var reader = command.ExecuteReader();
-        var states = new List<EscalationState>();
-        while (reader.Read())
-        {
-            states.Add(WorkflowJson.Deserialize<EscalationState>(reader.GetString(0)));
-        }
-
-        return states;
+        using var connection = _database.OpenConnection();
+        return read(new WorkflowWriter(connection, null));
     }
 }
 
@@ -234,18 +154,9 @@ public sealed class WorkflowWriter
     }
 
     /// <summary>Snoozes of the patient still running at <paramref name="now"/>.</summary>
-    public IReadOnlyList<SnoozeScope> ActiveSnoozes(string patientId, DateTimeOffset now)
-    {
-        using var command = Command("SELECT scope FROM snoozes WHERE patient_id = $patient AND until > $now", ("$patient", patientId), ("$now", now.UtcTicks));
-        using var reader = command.ExecuteReader();
-        var scopes = new List<SnoozeScope>();
-        while (reader.Read())
-        {
-            scopes.Add(WorkflowJson.Deserialize<SnoozeScope>(reader.GetString(0)));
-        }
-
-        return scopes;
-    }
+    public IReadOnlyList<SnoozeScope> ActiveSnoozes(string patientId, DateTimeOffset now) =>
+        Query("SELECT scope FROM snoozes WHERE patient_id = $patient AND until > $now", r => WorkflowJson.Deserialize<SnoozeScope>(r.GetString(0)),
+            ("$patient", patientId), ("$now", now.UtcTicks));
 
     /// <summary>Keeps a snooze scope (and forgets the patient's ended ones).</summary>
     public void AddSnooze(SnoozeScope scope, DateTimeOffset now)
@@ -294,20 +205,24 @@ public sealed class WorkflowWriter
         }
     }
 
-    internal static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    internal int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
+        using var command = Command(sql, parameters);
         return command.ExecuteNonQuery();
     }
 
-    private int Execute(string sql, params (string Name, object? Value)[] parameters) => Execute(_connection, _transaction, sql, parameters);
+    internal List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
 
     private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {

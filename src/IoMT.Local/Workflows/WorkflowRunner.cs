@@ -5,12 +5,12 @@ namespace IoMT.Local.Workflows;
 
 /// <summary>
 /// Drives the local workflow engine: fires due timers (on start, every timer that fell due while the host was down
-/// fires at once, late by the downtime) and runs the outbox's effects, several at a time. An effect that fails is
-/// retried with a growing pause (up to 5 minutes), never dropped; it completes only once it ran, so a crash runs it
-/// again, under the same key, and its record stays single.
+/// fires at once, late by the downtime) and runs the outbox's effects: each patient's in order, several patients at a
+/// time. An effect that fails is retried with a growing pause (up to 5 minutes), never dropped; it completes only once
+/// it ran, so a crash runs it again, under the same key, and its record stays single.
 /// </summary>
 public sealed partial class WorkflowRunner(
-    LocalWorkflowEngine engine, SqliteWorkflowStore store, WorkflowEffectRunner effects, WorkflowSignal signal, TimeProvider time, ILogger<WorkflowRunner> logger)
+    LocalWorkflowEngine engine, SqliteWorkflowStore store, WorkflowEffectRunner runner, WorkflowSignal signal, TimeProvider time, ILogger<WorkflowRunner> logger)
     : BackgroundService
 {
     private const int EffectBatch = 64;
@@ -49,28 +49,50 @@ public sealed partial class WorkflowRunner(
         var now = time.GetUtcNow();
         var fired = await engine.FireDueAsync(now, cancellationToken).ConfigureAwait(false);
         var pending = store.PendingEffects(now, EffectBatch);
-        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (item, token) =>
-            {
-                try
-                {
-                    await effects.RunAsync(item.Effect, token).ConfigureAwait(false);
-                    await store.CompleteEffectAsync(item.Sequence, token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-                {
-                    var pause = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, item.Attempts)));
-                    Log.EffectFailed(logger, e, item.Effect.Key, item.Attempts + 1, pause.TotalSeconds);
-                    await store.RetryEffectAsync(item.Sequence, time.GetUtcNow() + pause, token).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
+        var byPatient = pending.GroupBy(item => PatientOf(item.Effect), StringComparer.Ordinal);
+        await Parallel.ForEachAsync(byPatient, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (effects, token) => await RunInOrderAsync([.. effects], token).ConfigureAwait(false)).ConfigureAwait(false);
         return fired + pending.Count;
     }
 
+    /// <summary>
+    /// Runs one patient's effects in the order they were decided (a PagerDuty resolve must not overtake its trigger).
+    /// When one fails, it and those after it wait for the same retry, so the order holds across retries too.
+    /// </summary>
+    private async Task RunInOrderAsync(List<PendingEffect> effects, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < effects.Count; i++)
+        {
+            try
+            {
+                await runner.RunAsync(effects[i].Effect, cancellationToken).ConfigureAwait(false);
+                await store.CompleteEffectAsync(effects[i].Sequence, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var pause = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, effects[i].Attempts)));
+                Log.EffectFailed(logger, e, effects[i].Sequence, effects[i].Attempts + 1, pause.TotalSeconds);
+                foreach (var waiting in effects.Skip(i))
+                {
+                    await store.RetryEffectAsync(waiting.Sequence, time.GetUtcNow() + pause, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private static string PatientOf(WorkflowEffect effect) => effect switch
+    {
+        TimelineEffect timeline => timeline.Record.PatientId,
+        NotifyEffect notify => notify.Notification.PatientId,
+        _ => "",
+    };
+
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow effect {Key} failed (attempt {Attempt}); retrying in {Seconds} s")]
-        public static partial void EffectFailed(ILogger logger, Exception exception, string key, int attempt, double seconds);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow effect {Sequence} failed (attempt {Attempt}); it and the patient's later effects retry in {Seconds} s")]
+        public static partial void EffectFailed(ILogger logger, Exception exception, long sequence, int attempt, double seconds);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "A workflow cycle failed; retrying")]
         public static partial void CycleFailed(ILogger logger, Exception exception);

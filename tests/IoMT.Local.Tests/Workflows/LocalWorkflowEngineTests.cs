@@ -126,7 +126,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
 
         Assert.Equal(AlertStatus.Snoozed, (await host.Engine.FindAsync(lowAgain.AlertId))!.Status);
         Assert.Equal(AlertStatus.Triggered, (await host.Engine.FindAsync(high.AlertId))!.Status);
-        Assert.Equal([low.AlertId, high.AlertId], Triggered().Select(n => n.Subject));
+        Assert.Equal(new[] { low.AlertId, high.AlertId }.Order(StringComparer.Ordinal), Triggered().Select(n => n.Subject).Order(StringComparer.Ordinal));
 
         _clock.Advance(TimeSpan.FromMinutes(26));
         await host.RunAsync();
@@ -134,11 +134,13 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task EffectFails_RetriedAfterAPause_RecordedOnce()
+    public async Task EffectFails_ItAndThePatientsLaterEffectsWaitForTheRetry_RunInOrderOnce()
     {
         using var host = Host();
         _notifier.FailNext = 1;
-        await host.Engine.PublishAsync([WorkflowHarness.Raised(T0)]);
+        var alert = WorkflowHarness.Raised(T0);
+        await host.Engine.PublishAsync([alert]);
+        await host.Engine.PublishAsync([new AlertCleared(alert.AlertId, alert.DedupKey, alert.PatientId, alert.RuleId, T0, 96, null, "%", "rd_2")]);
         await host.RunAsync();
         await host.RunAsync();
         var beforePause = _notifier.Sent.Count;
@@ -146,7 +148,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
         await host.RunAsync();
 
         Assert.Equal(0, beforePause);
-        Assert.Single(_notifier.Sent);
+        Assert.Equal([NotificationKind.AlertTriggered, NotificationKind.AlertResolved], _notifier.Sent.Select(n => n.Kind));
     }
 
     [Fact]

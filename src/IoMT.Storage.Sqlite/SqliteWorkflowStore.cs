@@ -109,12 +109,6 @@ public sealed class SqliteWorkflowStore : IDisposable
         WriteAsync(writer => writer.Execute("UPDATE outbox SET attempts = attempts + 1, next_attempt = $next WHERE seq = $seq",
             ("$seq", sequence), ("$next", nextAttempt.UtcTicks)), cancellationToken);
 
-    public IReadOnlyList<MedicationSchedule> Schedules(string patientId) =>
-        Read(reader => reader.Query("SELECT schedule FROM schedules WHERE patient_id = $patient ORDER BY medication_id",
-            r => WorkflowJson.Deserialize<MedicationSchedule>(r.GetString(0)), ("$patient", patientId)));
-
-    public AdherenceState? FindAdherence(string patientId, string medicationId) => Read(reader => reader.FindAdherence(patientId, medicationId));
-
     public void Dispose() => _database.Dispose();
 
     /// <summary>Reads outside any transaction (WAL readers see the last commit).</summary>

@@ -43,10 +43,6 @@ public sealed record AlertView(
 public sealed record AlertFilter(IReadOnlyCollection<AlertStatus>? Statuses = null, AlertPriority? Priority = null, IReadOnlyCollection<string>? PatientIds = null)
 {
     public static IReadOnlyCollection<AlertStatus> Open { get; } = [AlertStatus.Triggered, AlertStatus.Acknowledged, AlertStatus.Snoozed];
-
-    public bool Matches(AlertView alert) =>
-        alert is not null && (Statuses ?? Open).Contains(alert.Status) && (Priority is null || Priority == alert.Priority)
-        && (PatientIds is null || PatientIds.Contains(alert.PatientId));
 }
 
 /// <summary>

@@ -20,8 +20,6 @@ public sealed class LiveFeed : INotificationChannel
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private readonly ConcurrentDictionary<Channel<Notification>, byte> _subscribers = new();
 
-    public int Subscribers => _subscribers.Count;
-
     public bool Serves(string channel) => channel == DefaultEscalationPolicies.ConsoleChannel;
 
     public Task SendAsync(string channel, Notification notification, CancellationToken cancellationToken)

@@ -50,7 +50,7 @@ public static partial class LocalHostExtensions
         services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<LiveFeed>());
         services.AddIoMTNotifications(builder.Configuration);
         services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.SectionName))
-            .Validate(o => !o.Errors().Any(), "Workflows:Policies are invalid").ValidateOnStart();
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<WorkflowRunner>();
         services.AddSingleton<BatchIngestion>();
         services.AddSingleton<DeviceService>();

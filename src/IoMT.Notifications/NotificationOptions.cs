@@ -7,7 +7,7 @@ namespace IoMT.Notifications;
 /// <c>webhook:{name}</c>, <c>teams:{name}</c>, <c>pagerduty:{name}</c>, <c>email</c>, <c>sms</c>. Secrets (webhook
 /// secrets, routing keys, access keys) come from configuration, in Azure from Key Vault references.
 /// </summary>
-public sealed class NotificationOptions
+public sealed class NotificationOptions : IValidatableObject
 {
     public const string SectionName = "Notifications";
 
@@ -35,6 +35,9 @@ public sealed class NotificationOptions
 
     /// <summary>How long one attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Every invalid setting, so that the start fails naming them all, not just the first.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => Errors().Select(e => new ValidationResult(e));
 
     public IEnumerable<string> Errors()
     {

@@ -1,7 +1,6 @@
 using IoMT.Core.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace IoMT.Notifications;
 
@@ -17,26 +16,24 @@ public static class NotificationServiceCollectionExtensions
             .Bind(configuration.GetSection(NotificationOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
-        services.AddHttpClient<WebhookChannel>();
-        services.AddHttpClient<TeamsChannel>();
-        services.AddHttpClient<PagerDutyChannel>();
-        services.AddHttpClient<CommunicationServicesChannel>();
-        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<WebhookChannel>());
-        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<TeamsChannel>());
-        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<PagerDutyChannel>());
-        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<CommunicationServicesChannel>());
+        AddChannel<WebhookChannel>(services);
+        AddChannel<TeamsChannel>(services);
+        AddChannel<PagerDutyChannel>(services);
+        AddChannel<CommunicationServicesChannel>(services);
         services.AddSingleton<INotifier, NotificationDispatcher>();
         return services;
     }
 
-    /// <summary>Names every invalid setting, not just the first.</summary>
-    private sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
+    /// <summary>
+    /// A channel lives as long as the dispatcher (a singleton), and so does its typed client: its handler is never
+    /// rotated, so its pooled connections are recycled every 2 minutes instead, to follow DNS changes of the receivers.
+    /// </summary>
+    private static void AddChannel<TChannel>(IServiceCollection services)
+        where TChannel : class, INotificationChannel
     {
-        public ValidateOptionsResult Validate(string? name, NotificationOptions options)
-        {
-            var errors = options.Errors().ToList();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
+        services.AddHttpClient<TChannel>()
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<TChannel>());
     }
 }

@@ -14,11 +14,18 @@ public sealed class LocalHostFactory : WebApplicationFactory<LocalOptions>
     /// <summary>The data folder of an earlier host: this host starts on its data and leaves the folder in place.</summary>
     public string? ReuseDataDirectory { get; init; }
 
+    /// <summary>More settings for the host, as the command line would give them (e.g. <c>Workflows:Policies:0:Id</c>).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     public string DataDirectory => ReuseDataDirectory ?? (_dataDirectory ??= Path.Combine(Path.GetTempPath(), "iomt-tests", Guid.NewGuid().ToString("N")));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("IoMT:DataDirectory", DataDirectory);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)

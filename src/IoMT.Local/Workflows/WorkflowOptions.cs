@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using IoMT.Core.Escalation;
 using IoMT.Core.Workflows;
 
@@ -7,7 +8,7 @@ namespace IoMT.Local.Workflows;
 /// Escalation policies and follow-up channels (section <c>Workflows</c>). No policies configured means
 /// <see cref="DefaultEscalationPolicies"/>. Editing them affects new alerts only: an alert keeps the policy it started with.
 /// </summary>
-public sealed class WorkflowOptions
+public sealed class WorkflowOptions : IValidatableObject
 {
     public const string SectionName = "Workflows";
 
@@ -21,7 +22,7 @@ public sealed class WorkflowOptions
 
     public FollowUpChannels FollowUps => new(PatientFollowUpChannels, CaregiverFollowUpChannels, CoordinatorFollowUpChannels);
 
-    /// <summary>Every policy error as <c>Workflows:Policies:{i}{pointer}: message</c>.</summary>
-    public IEnumerable<string> Errors() =>
-        Policies.SelectMany((policy, i) => EscalationPolicies.Validate(policy).Select(e => $"{SectionName}:Policies:{i}{e.Field}: {e.Message}"));
+    /// <summary>Every policy error as <c>Workflows:Policies:{i}{pointer}: message</c>, so that the start fails naming them all.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Policies.SelectMany((policy, i) => EscalationPolicies.Validate(policy).Select(e => new ValidationResult($"{SectionName}:Policies:{i}{e.Field}: {e.Message}")));
 }

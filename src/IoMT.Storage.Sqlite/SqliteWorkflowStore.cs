@@ -47,6 +47,10 @@ public sealed class SqliteWorkflowStore : IDisposable
                 next_attempt INTEGER NOT NULL);
             CREATE INDEX outbox_next ON outbox (next_attempt);
             """),
+        new(2, """
+            ALTER TABLE outbox ADD COLUMN patient_id TEXT NOT NULL DEFAULT '';
+            CREATE INDEX outbox_patient ON outbox (patient_id, seq);
+            """),
     ];
 
     private readonly SqliteDatabase _database;
@@ -97,9 +101,17 @@ public sealed class SqliteWorkflowStore : IDisposable
             SELECT MIN(next_attempt) FROM outbox)
         """, r => r.IsDBNull(0) ? (DateTimeOffset?)null : new DateTimeOffset(r.GetInt64(0), TimeSpan.Zero))[0]);
 
-    /// <summary>Effects due to run (first attempts and retries whose pause is over), oldest first.</summary>
+    /// <summary>
+    /// Effects due to run (first attempts and retries whose pause is over), oldest first, except those queued behind an
+    /// earlier effect of the same patient that is waiting for its retry: a patient's effects run in decision order.
+    /// </summary>
     public IReadOnlyList<PendingEffect> PendingEffects(DateTimeOffset now, int limit) =>
-        Read(reader => reader.Query("SELECT seq, effect, attempts FROM outbox WHERE next_attempt <= $now ORDER BY seq LIMIT $limit",
+        Read(reader => reader.Query("""
+            SELECT seq, effect, attempts FROM outbox o
+            WHERE next_attempt <= $now
+              AND NOT EXISTS (SELECT 1 FROM outbox w WHERE w.patient_id = o.patient_id AND w.seq < o.seq AND w.next_attempt > $now)
+            ORDER BY seq LIMIT $limit
+            """,
             r => new PendingEffect(r.GetInt64(0), WorkflowJson.Deserialize<WorkflowEffect>(r.GetString(1)), r.GetInt32(2)), ("$now", now.UtcTicks), ("$limit", limit)));
 
     public Task CompleteEffectAsync(long sequence, CancellationToken cancellationToken = default) =>
@@ -194,8 +206,8 @@ public sealed class WorkflowWriter
         ArgumentNullException.ThrowIfNull(effects);
         foreach (var effect in effects)
         {
-            Execute("INSERT INTO outbox (key, effect, next_attempt) VALUES ($key, $effect, $now) ON CONFLICT (key) DO NOTHING",
-                ("$key", effect.Key), ("$effect", WorkflowJson.Serialize(effect)), ("$now", now.UtcTicks));
+            Execute("INSERT INTO outbox (key, patient_id, effect, next_attempt) VALUES ($key, $patient, $effect, $now) ON CONFLICT (key) DO NOTHING",
+                ("$key", effect.Key), ("$patient", effect.PatientId), ("$effect", WorkflowJson.Serialize(effect)), ("$now", now.UtcTicks));
         }
     }
 

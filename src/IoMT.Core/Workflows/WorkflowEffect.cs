@@ -13,11 +13,22 @@ namespace IoMT.Core.Workflows;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "effect")]
 [JsonDerivedType(typeof(TimelineEffect), "timeline")]
 [JsonDerivedType(typeof(NotifyEffect), "notify")]
-public abstract record WorkflowEffect(string Key);
+public abstract record WorkflowEffect(string Key)
+{
+    /// <summary>Whose effect it is: a patient's effects run in the order they were decided.</summary>
+    [JsonIgnore]
+    public abstract string PatientId { get; }
+}
 
-public sealed record TimelineEffect(string Key, TimelineRecord Record) : WorkflowEffect(Key);
+public sealed record TimelineEffect(string Key, TimelineRecord Record) : WorkflowEffect(Key)
+{
+    public override string PatientId => Record.PatientId;
+}
 
-public sealed record NotifyEffect(string Key, Notification Notification) : WorkflowEffect(Key);
+public sealed record NotifyEffect(string Key, Notification Notification) : WorkflowEffect(Key)
+{
+    public override string PatientId => Notification.PatientId;
+}
 
 /// <summary>One step of an alert's handling on the patient's timeline (code: the alert id): who did what, when.</summary>
 public sealed record AlertStep(string AlertId, string Action, string Actor, DateTimeOffset At, string? Detail = null);

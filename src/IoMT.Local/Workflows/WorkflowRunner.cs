@@ -26,9 +26,8 @@ public sealed partial class WorkflowRunner(
                 var worked = await RunOnceAsync(stoppingToken).ConfigureAwait(false);
                 if (worked == 0)
                 {
-                    var next = store.NextDue() - time.GetUtcNow();
-                    await signal.WaitAsync(next is { } wait && wait < MaxIdle ? (wait > TimeSpan.Zero ? wait : TimeSpan.Zero) : MaxIdle, stoppingToken)
-                        .ConfigureAwait(false);
+                    var untilDue = store.NextDue() - time.GetUtcNow() ?? MaxIdle;
+                    await signal.WaitAsync(TimeSpan.FromTicks(Math.Clamp(untilDue.Ticks, 0, MaxIdle.Ticks)), stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -49,7 +48,7 @@ public sealed partial class WorkflowRunner(
         var now = time.GetUtcNow();
         var fired = await engine.FireDueAsync(now, cancellationToken).ConfigureAwait(false);
         var pending = store.PendingEffects(now, EffectBatch);
-        var byPatient = pending.GroupBy(item => PatientOf(item.Effect), StringComparer.Ordinal);
+        var byPatient = pending.GroupBy(item => item.Effect.PatientId, StringComparer.Ordinal);
         await Parallel.ForEachAsync(byPatient, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (effects, token) => await RunInOrderAsync([.. effects], token).ConfigureAwait(false)).ConfigureAwait(false);
         return fired + pending.Count;
@@ -57,37 +56,26 @@ public sealed partial class WorkflowRunner(
 
     /// <summary>
     /// Runs one patient's effects in the order they were decided (a PagerDuty resolve must not overtake its trigger).
-    /// When one fails, it and those after it wait for the same retry, so the order holds across retries too.
+    /// One that fails waits for its retry, and the store holds the patient's later effects back until it ran.
     /// </summary>
     private async Task RunInOrderAsync(List<PendingEffect> effects, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < effects.Count; i++)
+        foreach (var item in effects)
         {
             try
             {
-                await runner.RunAsync(effects[i].Effect, cancellationToken).ConfigureAwait(false);
-                await store.CompleteEffectAsync(effects[i].Sequence, cancellationToken).ConfigureAwait(false);
+                await runner.RunAsync(item.Effect, cancellationToken).ConfigureAwait(false);
+                await store.CompleteEffectAsync(item.Sequence, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var pause = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, effects[i].Attempts)));
-                Log.EffectFailed(logger, e, effects[i].Sequence, effects[i].Attempts + 1, pause.TotalSeconds);
-                foreach (var waiting in effects.Skip(i))
-                {
-                    await store.RetryEffectAsync(waiting.Sequence, time.GetUtcNow() + pause, cancellationToken).ConfigureAwait(false);
-                }
-
+                var pause = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, item.Attempts)));
+                Log.EffectFailed(logger, e, item.Sequence, item.Attempts + 1, pause.TotalSeconds);
+                await store.RetryEffectAsync(item.Sequence, time.GetUtcNow() + pause, cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
     }
-
-    private static string PatientOf(WorkflowEffect effect) => effect switch
-    {
-        TimelineEffect timeline => timeline.Record.PatientId,
-        NotifyEffect notify => notify.Notification.PatientId,
-        _ => "",
-    };
 
     private static partial class Log
     {

@@ -140,6 +140,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
         _notifier.FailNext = 1;
         var alert = WorkflowHarness.Raised(T0);
         await host.Engine.PublishAsync([alert]);
+        await host.RunAsync();
         await host.Engine.PublishAsync([new AlertCleared(alert.AlertId, alert.DedupKey, alert.PatientId, alert.RuleId, T0, 96, null, "%", "rd_2")]);
         await host.RunAsync();
         await host.RunAsync();

@@ -24,6 +24,7 @@ public sealed class AlertApiTests : IDisposable
         using var theirs = await _api.SendAsync(HttpMethod.Get, "/api/alerts", other);
         using var hidden = await _api.SendAsync(HttpMethod.Get, $"/api/alerts/{alertId}", other);
         using var badStatus = await _api.SendAsync(HttpMethod.Get, "/api/alerts?status=closed", _api.NurseToken);
+        using var badPriority = await _api.SendAsync(HttpMethod.Get, "/api/alerts?priority=low,high", _api.NurseToken);
 
         var listed = (await mine.Content.ReadFromJsonAsync<JsonArray>())!;
         Assert.Equal((alertId, "triggered", "high"), ((string)listed.Single()!["alertId"]!, (string)listed[0]!["status"]!, (string)listed[0]!["priority"]!));
@@ -31,6 +32,7 @@ public sealed class AlertApiTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
         Assert.Equal("alert.not-found", (string)(await hidden.Content.ReadFromJsonAsync<JsonObject>())!["code"]!);
         Assert.Equal("status", (string)(await badStatus.Content.ReadFromJsonAsync<JsonObject>())!["field"]!);
+        Assert.Equal("priority", (string)(await badPriority.Content.ReadFromJsonAsync<JsonObject>())!["field"]!);
     }
 
     [Fact]

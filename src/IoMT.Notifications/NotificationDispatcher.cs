@@ -20,6 +20,7 @@ public sealed partial class NotificationDispatcher(
     ILogger<NotificationDispatcher> logger) : INotifier
 {
     private readonly INotificationChannel[] _channels = [.. channels];
+    private (NotificationOptions Settings, ResiliencePipeline Pipeline)? _pipeline;
 
     public async Task NotifyAsync(Notification notification, CancellationToken cancellationToken = default)
     {
@@ -60,10 +61,16 @@ public sealed partial class NotificationDispatcher(
         }
     }
 
+    /// <summary>The retry pipeline of the current settings, built once per settings (they reload when configuration changes).</summary>
     private ResiliencePipeline Pipeline()
     {
         var settings = options.CurrentValue;
-        return new ResiliencePipelineBuilder { TimeProvider = time }
+        if (_pipeline is { } built && ReferenceEquals(built.Settings, settings))
+        {
+            return built.Pipeline;
+        }
+
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>(),
@@ -74,6 +81,8 @@ public sealed partial class NotificationDispatcher(
             })
             .AddTimeout(settings.AttemptTimeout)
             .Build();
+        _pipeline = (settings, pipeline);
+        return pipeline;
     }
 
     private DeliveryOutcome Outcome(string channel, Notification notification, DeliveryStatus status, int attempts, string? error) =>

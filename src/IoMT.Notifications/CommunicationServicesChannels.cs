@@ -33,7 +33,8 @@ internal sealed class CommunicationServicesChannel(HttpClient http, IOptionsMoni
         var addresses = acs.AddressesOf(notification.Recipients);
         if (addresses.Count == 0)
         {
-            throw new PermanentDeliveryException($"No {channel} contact for {string.Join(", ", notification.Recipients)}.");
+            // The recipients are in the delivery's record; the message (also logged) names none of them.
+            throw new PermanentDeliveryException($"No {channel} contact configured for any recipient.");
         }
 
         var text = JsonDelivery.Link(notification, settings.ConsoleUrl) is { } link ? $"{notification.Text}\n{link}" : notification.Text;

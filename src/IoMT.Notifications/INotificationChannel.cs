@@ -43,11 +43,11 @@ internal static class JsonDelivery
     public static JsonObject Describe(Notification notification, string consoleUrl) => new()
     {
         ["key"] = notification.Key,
-        ["kind"] = JsonNamingPolicy(notification.Kind.ToString()),
+        ["kind"] = CamelCase(notification.Kind.ToString()),
         ["subject"] = notification.Subject,
         ["patientId"] = notification.PatientId,
         ["title"] = notification.Title,
-        ["priority"] = JsonNamingPolicy(notification.Priority.ToString()),
+        ["priority"] = CamelCase(notification.Priority.ToString()),
         ["recipients"] = new JsonArray([.. notification.Recipients.Select(r => (JsonNode)r)]),
         ["at"] = Core.Validation.Rfc3339.Format(notification.At),
         ["text"] = notification.Text,
@@ -61,5 +61,5 @@ internal static class JsonDelivery
             ? $"{consoleUrl.TrimEnd('/')}/#/patients/{Uri.EscapeDataString(notification.PatientId)}"
             : $"{consoleUrl.TrimEnd('/')}/#/alerts/{Uri.EscapeDataString(notification.Subject)}";
 
-    private static string JsonNamingPolicy(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
+    private static string CamelCase(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
 }

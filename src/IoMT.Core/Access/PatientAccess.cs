@@ -25,3 +25,21 @@ public static class PatientAccess
         return patient is not null && AccessRules.CanReadPatient(caller, patient) ? (patient, null) : (null, ApiError.NoSuchPatient(patientId));
     }
 }
+
+/// <summary>The patients a caller may read, each looked up once: a list or a live stream asks about the same patients again and again.</summary>
+public sealed class ReadablePatients(IPatientDirectory directory, Caller caller)
+{
+    private readonly Dictionary<string, PatientRecord?> _known = new(StringComparer.Ordinal);
+
+    /// <summary>The patient, or null when there is no such patient or the caller may not read them.</summary>
+    public async Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        if (!_known.TryGetValue(patientId, out var patient))
+        {
+            patient = await directory.FindAsync(patientId, cancellationToken).ConfigureAwait(false);
+            _known[patientId] = patient = patient is not null && AccessRules.CanReadPatient(caller, patient) ? patient : null;
+        }
+
+        return patient;
+    }
+}

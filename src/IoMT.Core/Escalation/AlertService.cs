@@ -75,17 +75,11 @@ public sealed class AlertService(IAlertWorkflows alerts, IPatientDirectory patie
         var filter = new AlertFilter(statuses, wanted, patientId is null ? null : [patientId]);
         var found = await alerts.ListAsync(filter, ScanLimit, cancellationToken).ConfigureAwait(false);
         var visible = new List<AlertView>();
-        var readable = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var readable = new ReadablePatients(patients, caller);
         foreach (var alert in found)
         {
-            if (!readable.TryGetValue(alert.PatientId, out var may))
-            {
-                var patient = await patients.FindAsync(alert.PatientId, cancellationToken).ConfigureAwait(false);
-                may = patient is not null && AccessRules.CanReadPatient(caller, patient) && (careTeam is null || patient.CareTeams.Contains(careTeam));
-                readable[alert.PatientId] = may;
-            }
-
-            if (may)
+            var patient = await readable.FindAsync(alert.PatientId, cancellationToken).ConfigureAwait(false);
+            if (patient is not null && (careTeam is null || patient.CareTeams.Contains(careTeam)))
             {
                 visible.Add(alert);
                 if (visible.Count == limit)

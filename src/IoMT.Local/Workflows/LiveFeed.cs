@@ -38,7 +38,7 @@ public sealed class LiveFeed : INotificationChannel
         ArgumentNullException.ThrowIfNull(http);
         var subscriber = Channel.CreateBounded<Notification>(new BoundedChannelOptions(Buffer) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         _subscribers.TryAdd(subscriber, 0);
-        var readable = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var readable = new ReadablePatients(patients, caller);
         var cancellationToken = http.RequestAborted;
         try
         {
@@ -64,7 +64,7 @@ public sealed class LiveFeed : INotificationChannel
                 {
                     await http.Response.WriteAsync(": keep-alive\n\n", cancellationToken).ConfigureAwait(false);
                 }
-                else if (await MayReadAsync(next.PatientId).ConfigureAwait(false))
+                else if (await readable.FindAsync(next.PatientId, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     var data = JsonSerializer.Serialize(next, Api.ApiJson.Options);
                     var kind = JsonNamingPolicy.CamelCase.ConvertName(next.Kind.ToString());
@@ -81,18 +81,6 @@ public sealed class LiveFeed : INotificationChannel
         finally
         {
             _subscribers.TryRemove(subscriber, out _);
-        }
-
-        async Task<bool> MayReadAsync(string patientId)
-        {
-            if (!readable.TryGetValue(patientId, out var may))
-            {
-                var patient = await patients.FindAsync(patientId, cancellationToken).ConfigureAwait(false);
-                may = patient is not null && AccessRules.CanReadPatient(caller, patient);
-                readable[patientId] = may;
-            }
-
-            return may;
         }
     }
 }

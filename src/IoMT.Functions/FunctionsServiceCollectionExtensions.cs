@@ -2,9 +2,13 @@ using Azure.Core;
 using Azure.Identity;
 using IoMT.Api;
 using IoMT.Core.Devices;
+using IoMT.Core.Escalation;
 using IoMT.Core.Fhir;
 using IoMT.Core.Patients;
+using IoMT.Core.Workflows;
 using IoMT.Functions.Devices;
+using IoMT.Functions.Workflows;
+using IoMT.Notifications;
 using IoMT.Storage.Cosmos;
 using IoMT.Storage.Cosmos.Directory;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +41,23 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<DeviceGateway>();
         services.AddSingleton<PatientService>();
         services.AddSingleton<FhirExport>();
+        AddWorkflows(services);
         return services;
+    }
+
+    /// <summary>
+    /// The Durable escalation and adherence workflows: their settings (section <c>Workflows</c>, checked at start), the
+    /// effects their activities run, the notification channels (the console's is the inbox), and the alert API over them.
+    /// </summary>
+    private static void AddWorkflows(IServiceCollection services)
+    {
+        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddIoMTNotifications();
+        services.AddSingleton<INotificationChannel, InboxChannel>();
+        services.AddSingleton<WorkflowEffectRunner>();
+        services.AddSingleton<DurableWorkflows>();
+        services.AddScoped<DurableClientAccessor>();
+        services.AddScoped<IAlertWorkflows, DurableAlertWorkflows>();
+        services.AddScoped<AlertService>();
     }
 }

@@ -48,7 +48,7 @@ public static partial class LocalHostExtensions
         services.AddSingleton<WorkflowEffectRunner>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<LiveFeed>());
-        services.AddIoMTNotifications(builder.Configuration);
+        services.AddIoMTNotifications();
         services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<WorkflowRunner>();

@@ -1,5 +1,4 @@
 using IoMT.Core.Notifications;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IoMT.Notifications;
@@ -10,10 +9,10 @@ public static class NotificationServiceCollectionExtensions
     /// The dispatcher (<see cref="INotifier"/>) and the HTTP channels, configured from section <c>Notifications</c> and
     /// checked at start. Hosts add their own channels (the local console) as more <see cref="INotificationChannel"/>s.
     /// </summary>
-    public static IServiceCollection AddIoMTNotifications(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddIoMTNotifications(this IServiceCollection services)
     {
         services.AddOptions<NotificationOptions>()
-            .Bind(configuration.GetSection(NotificationOptions.SectionName))
+            .BindConfiguration(NotificationOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         AddChannel<WebhookChannel>(services);

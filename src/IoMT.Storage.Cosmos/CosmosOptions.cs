@@ -20,4 +20,8 @@ public sealed class CosmosOptions
     /// <summary>Devices, their history, enrollment groups and patients.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "DirectoryContainer may hold letters, digits, '-' and '_' only.")]
     public string DirectoryContainer { get; set; } = "directory";
+
+    /// <summary>Alerts' escalation states and snooze scopes (Durable Functions hosts).</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "AlertsContainer may hold letters, digits, '-' and '_' only.")]
+    public string AlertsContainer { get; set; } = "alerts";
 }

@@ -79,4 +79,12 @@ public static class AlertIds
 
     public static string For(string dedupKey, DateTimeOffset episodeStart) =>
         $"{dedupKey}:{episodeStart.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}";
+
+    /// <summary>The patient an alert id belongs to (patient ids hold no ':'), or null when it is not an alert id.</summary>
+    public static string? PatientIdOf(string alertId)
+    {
+        ArgumentNullException.ThrowIfNull(alertId);
+        var end = alertId.IndexOf(':', StringComparison.Ordinal);
+        return end > 0 && Identifiers.IsValid(alertId[..end]) ? alertId[..end] : null;
+    }
 }

@@ -1,8 +1,11 @@
 using IoMT.Api;
 using IoMT.Core.Access;
+using IoMT.Functions.Workflows;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace IoMT.Functions.Api;
@@ -124,27 +127,32 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access)
 
     [Function(nameof(AcknowledgeAlert))]
     public Task<IActionResult> AcknowledgeAlert(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/acknowledge")] HttpRequest request, string id) =>
-        RunAsync(request, nameof(AcknowledgeAlert), id);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/acknowledge")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        RunAsync(request, nameof(AcknowledgeAlert), id, client);
 
     [Function(nameof(ResolveAlert))]
     public Task<IActionResult> ResolveAlert(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/resolve")] HttpRequest request, string id) =>
-        RunAsync(request, nameof(ResolveAlert), id);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/resolve")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        RunAsync(request, nameof(ResolveAlert), id, client);
 
     [Function(nameof(SnoozeAlert))]
     public Task<IActionResult> SnoozeAlert(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/snooze")] HttpRequest request, string id) =>
-        RunAsync(request, nameof(SnoozeAlert), id);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/snooze")] HttpRequest request, string id, [DurableClient] DurableTaskClient client) =>
+        RunAsync(request, nameof(SnoozeAlert), id, client);
 
     [Function(nameof(AddAlertNote))]
     public Task<IActionResult> AddAlertNote(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/notes")] HttpRequest request, string id) =>
         RunAsync(request, nameof(AddAlertNote), id);
 
-    private async Task<IActionResult> RunAsync(HttpRequest request, string name, string? id = null)
+    private async Task<IActionResult> RunAsync(HttpRequest request, string name, string? id = null, DurableTaskClient? client = null)
     {
         var http = request.HttpContext;
+        if (client is not null)
+        {
+            http.RequestServices.GetRequiredService<DurableClientAccessor>().Client = client;
+        }
+
         var caller = AppServicePrincipal.ToCaller(request.Headers[AppServicePrincipal.Header], access.Value);
         http.User = caller is null ? new() : CallerClaims.ToPrincipal(caller, "AppServiceAuthentication");
         if (id is not null)

@@ -10,6 +10,11 @@ namespace Microsoft.Azure.Functions.Worker.Extensions.Abstractions
     public abstract class TriggerBindingAttribute : BindingAttribute
     {
     }
+
+    [AttributeUsage(AttributeTargets.Parameter)]
+    public abstract class InputBindingAttribute : BindingAttribute
+    {
+    }
 }
 
 namespace Microsoft.Azure.Functions.Worker

@@ -1,6 +1,6 @@
 using IoMT.Core.Alerts;
 using IoMT.Core.Escalation;
-using IoMT.Local.Workflows;
+using IoMT.Core.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using IoMT.Core.Escalation;
-using IoMT.Core.Workflows;
 
-namespace IoMT.Local.Workflows;
+namespace IoMT.Core.Workflows;
 
 /// <summary>
 /// Escalation policies and follow-up channels (section <c>Workflows</c>). No policies configured means

@@ -1,34 +1,11 @@
-using System.Collections.Concurrent;
 using IoMT.Core.Alerts;
-using IoMT.Core.Notifications;
 using IoMT.Core.Workflows;
 using IoMT.Local.Workflows;
 using IoMT.Storage.Sqlite;
 using IoMT.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace IoMT.Local.Tests.Workflows;
-
-/// <summary>Records notifications; can be told to fail the next deliveries.</summary>
-public sealed class RecordingNotifier : INotifier
-{
-    public ConcurrentQueue<Notification> Sent { get; } = new();
-
-    public int FailNext { get; set; }
-
-    public Task NotifyAsync(Notification notification, CancellationToken cancellationToken = default)
-    {
-        if (FailNext > 0)
-        {
-            FailNext--;
-            throw new HttpRequestException("channel down");
-        }
-
-        Sent.Enqueue(notification);
-        return Task.CompletedTask;
-    }
-}
 
 /// <summary>
 /// The local workflow engine and its runner on a SQLite file, a manual clock, an in-memory timeline and a recording
@@ -44,7 +21,7 @@ public sealed class WorkflowHarness : IDisposable
         Notifier = notifier;
         Store = new SqliteWorkflowStore(path);
         Signal = new WorkflowSignal();
-        Engine = new LocalWorkflowEngine(Store, new FixedOptions(options ?? new WorkflowOptions()), Signal, clock);
+        Engine = new LocalWorkflowEngine(Store, new FixedOptions<WorkflowOptions>(options ?? new WorkflowOptions()), Signal, clock);
         Runner = new WorkflowRunner(Engine, Store, new WorkflowEffectRunner(timeline, notifier), Signal, clock, NullLogger<WorkflowRunner>.Instance);
     }
 
@@ -77,14 +54,5 @@ public sealed class WorkflowHarness : IDisposable
         Store.Dispose();
         Signal.Dispose();
         Runner.Dispose();
-    }
-
-    private sealed class FixedOptions(WorkflowOptions value) : IOptionsMonitor<WorkflowOptions>
-    {
-        public WorkflowOptions CurrentValue => value;
-
-        public WorkflowOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<WorkflowOptions, string?> listener) => null;
     }
 }

@@ -1,4 +1,8 @@
+using IoMT.Core.Escalation;
+using IoMT.Core.Workflows;
 using IoMT.Functions.Devices;
+using IoMT.Functions.Workflows;
+using IoMT.Notifications;
 using IoMT.Storage.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +45,28 @@ public class FunctionsServiceCollectionExtensionsTests
         Assert.Contains(nameof(AzureDeviceOptions.DpsIdScope), error.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(AzureDeviceOptions.DpsServiceHostName), error.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(AzureDeviceOptions.AllocationWebhookUrl), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddIoMTFunctions_AlertApiAndWorkflowActivities_ResolveInARequestScope()
+    {
+        using var provider = Build(new() { ["Cosmos:AccountEndpoint"] = "https://cosmos-test.documents.azure.com:443/" });
+        using var scope = provider.CreateScope();
+
+        Assert.IsType<DurableAlertWorkflows>(scope.ServiceProvider.GetRequiredService<IAlertWorkflows>());
+        Assert.NotNull(scope.ServiceProvider.GetRequiredService<AlertService>());
+        Assert.NotNull(ActivatorUtilities.CreateInstance<WorkflowActivities>(scope.ServiceProvider));
+        Assert.Contains(provider.GetServices<INotificationChannel>(), c => c.Serves("console"));
+    }
+
+    [Fact]
+    public void AddIoMTFunctions_InvalidEscalationPolicy_FailsValidationNamingIt()
+    {
+        using var provider = Build(new() { ["Workflows:Policies:0:Id"] = "night" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<WorkflowOptions>>().Value);
+
+        Assert.Contains("Workflows:Policies:0", error.Message, StringComparison.Ordinal);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -75,25 +75,27 @@ public static class EscalationPolicies
             errors.Add(("/id", $"A policy id is 1–{Identifiers.MaxLength} letters, digits, '-', '_' or '.'."));
         }
 
-        if (policy.Levels.Count is 0 or > MaxLevels)
+        // Bound from configuration, a 'required' list that was left out is null.
+        var levels = policy.Levels ?? [];
+        if (levels.Count is 0 or > MaxLevels)
         {
             errors.Add(("/levels", $"A policy has 1–{MaxLevels} levels."));
         }
 
-        for (var i = 0; i < policy.Levels.Count; i++)
+        for (var i = 0; i < levels.Count; i++)
         {
-            var level = policy.Levels[i];
+            var level = levels[i];
             if (level.EscalateAfter < MinEscalateAfter)
             {
                 errors.Add(($"/levels/{i}/escalateAfter", $"A level waits at least {MinEscalateAfter.TotalSeconds:0} s before the next one."));
             }
 
-            if (level.Targets.Count == 0)
+            if (level.Targets is null or { Count: 0 })
             {
                 errors.Add(($"/levels/{i}/targets", "A level notifies at least one target."));
             }
 
-            if (level.Channels.Count == 0)
+            if (level.Channels is null or { Count: 0 })
             {
                 errors.Add(($"/levels/{i}/channels", "A level uses at least one channel."));
             }

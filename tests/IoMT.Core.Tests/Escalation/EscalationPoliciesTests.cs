@@ -51,4 +51,14 @@ public class EscalationPoliciesTests
         Assert.Equal(["/id", "/levels/0/escalateAfter", "/levels/0/targets", "/levels/1/channels", "/repeats", "/ackTimeout"], fields);
         Assert.Equal("/levels", Assert.Single(EscalationPolicies.Validate(Policy() with { Levels = [] })).Field);
     }
+
+    [Fact]
+    public void Validate_ListsLeftOutOfConfiguration_NamedNotThrown()
+    {
+        var policy = Policy() with { Levels = null! };
+        var levelWithoutLists = Policy() with { Levels = [new(TimeSpan.FromMinutes(5), null!, null!)] };
+
+        Assert.Equal(["/levels"], EscalationPolicies.Validate(policy).Select(e => e.Field));
+        Assert.Equal(["/levels/0/targets", "/levels/0/channels"], EscalationPolicies.Validate(levelWithoutLists).Select(e => e.Field));
+    }
 }

@@ -3,8 +3,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using IoMT.Api;
 using IoMT.Core.Devices;
+using IoMT.Core.Escalation;
 using IoMT.Core.Patients;
+using IoMT.Core.Timeline;
 using IoMT.Functions.Api;
+using IoMT.Functions.Tests.Workflows;
+using IoMT.Functions.Workflows;
 using IoMT.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -22,14 +26,26 @@ public class ManagementFunctionsTests
         CareTeamGroups = new(StringComparer.OrdinalIgnoreCase) { ["11111111-1111-1111-1111-111111111111"] = "ward-7" },
     };
 
-    private readonly ServiceProvider _services = new ServiceCollection()
-        .AddLogging()
-        .AddSingleton(TimeProvider.System)
-        .AddSingleton<IPatientDirectory>(new InMemoryPatientDirectory(new PatientRecord("patient-1", ["ward-7"]), new PatientRecord("patient-2", ["ward-9"])))
-        .AddSingleton<IDeviceRegistry, InMemoryDeviceRegistry>()
-        .AddSingleton<PatientService>()
-        .AddSingleton<DeviceService>()
-        .BuildServiceProvider();
+    private readonly DurableTestHost _durable = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
+
+    private readonly ServiceProvider _services;
+
+    public ManagementFunctionsTests()
+    {
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(_durable.Clock)
+            .AddSingleton<IEscalationStore>(_durable.Escalations)
+            .AddSingleton<ITimelineStore>(_durable.Timeline)
+            .AddScoped<DurableClientAccessor>()
+            .AddScoped<IAlertWorkflows, DurableAlertWorkflows>()
+            .AddScoped<AlertService>()
+            .AddSingleton<IPatientDirectory>(new InMemoryPatientDirectory(new PatientRecord("patient-1", ["ward-7"]), new PatientRecord("patient-2", ["ward-9"])))
+            .AddSingleton<IDeviceRegistry, InMemoryDeviceRegistry>()
+            .AddSingleton<PatientService>()
+            .AddSingleton<DeviceService>()
+            .BuildServiceProvider();
+    }
 
     [Fact]
     public void EveryManagementRoute_HasOneFunctionWithTheSameNameMethodAndRoute()
@@ -94,6 +110,21 @@ public class ManagementFunctionsTests
 
         Assert.Equal(201, status);
         Assert.Equal("oximeter-1", (string?)body["id"]);
+    }
+
+    [Fact]
+    public async Task NurseAcknowledgesAnAlert_TheFunctionsDurableClientCarriesItToTheAlertsInstance()
+    {
+        var alert = EscalationOrchestratorTests.Raised(_durable.Clock.GetUtcNow());
+        await _durable.PublishAsync(alert);
+        var nurse = Principal(("roles", "nurse"), ("groups", "11111111-1111-1111-1111-111111111111"));
+
+        var (status, body) = await RunAsync(Request(nurse), (f, r) => f.AcknowledgeAlert(r, alert.AlertId, _durable));
+
+        Assert.Equal(200, status);
+        Assert.Equal("acknowledged", (string?)body["status"]);
+        Assert.Equal(AlertStatus.Acknowledged, _durable.Alert(alert.AlertId)!.Status);
+        Assert.Contains((alert.AlertId, DurableEvents.Acknowledge), _durable.RaisedEvents);
     }
 
     private static string Principal(params (string Type, string Value)[] claims)

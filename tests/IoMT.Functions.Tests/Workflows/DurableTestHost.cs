@@ -102,7 +102,12 @@ public sealed class DurableTestHost : DurableTaskClient
     public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
     {
         RaisedEvents.Add((instanceId, eventName));
-        var context = Instances[instanceId];
+        if (!Instances.TryGetValue(instanceId, out var context))
+        {
+            // Durable keeps events for instances that do not run yet; so does this host, by recording them only.
+            return Task.CompletedTask;
+        }
+
         context.RaiseEvent(eventName, (string)eventPayload!, Clock.GetUtcNow().UtcDateTime);
         Rollover(context);
         return Task.CompletedTask;

@@ -39,7 +39,8 @@ internal static partial class DevicesCommand
         var serial = new Option<string>("--serial") { Description = "Serial number." };
         var firmware = new Option<string>("--firmware") { Description = "Firmware version." };
         var disabled = new Option<bool>("--disabled") { Description = "Register it disabled." };
-        var command = new Command("register", "Register one device (keys are generated).") { id, model, kinds, manufacturer, serial, firmware, disabled, api, token };
+        var interval = new Option<int?>("--reporting-interval") { Description = "Seconds between its reports; bound and silent for twice that, it raises device-silent." };
+        var command = new Command("register", "Register one device (keys are generated).") { id, model, kinds, manufacturer, serial, firmware, disabled, interval, api, token };
         command.SetAction((parseResult, cancellationToken) => ApiOptions.WithClientAsync(parseResult, api, token, environment, async client =>
         {
             var response = await client.PostAsync("api/devices", new
@@ -51,6 +52,7 @@ internal static partial class DevicesCommand
                 serialNumber = parseResult.GetValue(serial),
                 firmware = parseResult.GetValue(firmware),
                 status = parseResult.GetValue(disabled) ? "disabled" : null,
+                reportingIntervalSeconds = parseResult.GetValue(interval),
             }, cancellationToken).ConfigureAwait(false);
             return await ReportAsync(response, environment, body =>
                 $"Registered {body["id"]} ({body["manufacturer"]} {body["model"]}: {string.Join(", ", body["kinds"]!.AsArray())}), {body["status"]}.").ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using IoMT.Api;
+using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Fhir;
@@ -59,5 +60,6 @@ public static class FunctionsServiceCollectionExtensions
         services.AddScoped<DurableClientAccessor>();
         services.AddScoped<IAlertWorkflows, DurableAlertWorkflows>();
         services.AddScoped<AlertService>();
+        services.AddScoped<DeviceSilenceWatch>();
     }
 }

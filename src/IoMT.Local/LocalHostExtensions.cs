@@ -1,5 +1,6 @@
 using IoMT.Api;
 using IoMT.Core;
+using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Fhir;
@@ -52,6 +53,8 @@ public static partial class LocalHostExtensions
         services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<WorkflowRunner>();
+        services.AddSingleton<DeviceSilenceWatch>();
+        services.AddHostedService<DeviceWatchService>();
         services.AddSingleton<BatchIngestion>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<PatientService>();

@@ -75,9 +75,9 @@ public abstract class EscalationStoreContract : IAsyncLifetime
             await Store.SaveAsync(state);
         }
 
-        var open = await Store.ListAsync(new AlertFilter(AlertFilter.Open), 10);
-        var twoOfAll = await Store.ListAsync(new AlertFilter(), 2);
-        var patientOne = await Store.ListAsync(new AlertFilter(PatientIds: ["p-1"]), 10);
+        var open = await Store.ListAsync(new AlertFilter(), 10);
+        var twoOfAll = await Store.ListAsync(new AlertFilter(Enum.GetValues<AlertStatus>()), 2);
+        var patientOne = await Store.ListAsync(new AlertFilter(Enum.GetValues<AlertStatus>(), PatientIds: ["p-1"]), 10);
         var medium = await Store.ListAsync(new AlertFilter(Priority: AlertPriority.Medium), 10);
 
         Assert.Equal([oldHigh.Alert.AlertId, newHigh.Alert.AlertId, oldMedium.Alert.AlertId], open.Select(s => s.Alert.AlertId));

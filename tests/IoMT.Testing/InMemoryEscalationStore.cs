@@ -25,7 +25,7 @@ public sealed class InMemoryEscalationStore : IEscalationStore
     {
         ArgumentNullException.ThrowIfNull(filter);
         return Task.FromResult<IReadOnlyList<EscalationState>>([.. _alerts.Values
-            .Where(s => filter.Statuses is null || filter.Statuses.Contains(s.Status))
+            .Where(s => (filter.Statuses ?? AlertFilter.Open).Contains(s.Status))
             .Where(s => filter.Priority is null || filter.Priority == s.Alert.Priority)
             .Where(s => filter.PatientIds is null || filter.PatientIds.Contains(s.Alert.PatientId))
             .OrderByDescending(s => s.Alert.Priority).ThenBy(s => s.Alert.At)

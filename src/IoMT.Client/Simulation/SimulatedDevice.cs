@@ -41,6 +41,9 @@ public sealed class SimulatedDevice(string deviceId, DeviceRole role, VirtualPat
 
     public TimeSpan Interval => Role is DeviceRole.Cgm or DeviceRole.Fridge ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(5);
 
+    /// <summary>What the device is registered to report every (watched for silence); dispensers and inhalers report only when used.</summary>
+    public int? ReportingIntervalSeconds => Role is DeviceRole.Dispenser or DeviceRole.Inhaler ? null : (int)Interval.TotalSeconds;
+
     /// <summary>The readings due at <paramref name="elapsed"/> since the simulation started; empty when the device has nothing to say.</summary>
     public List<JsonObject> ReadingsAt(TimeSpan elapsed, DateTimeOffset now)
     {

@@ -35,7 +35,14 @@ public sealed class SimulationProvisioner(ManagementClient api)
 
     private async Task<Dictionary<string, string>> RegisterAsync(SimulationPlan plan, CancellationToken cancellationToken)
     {
-        var rows = plan.Devices.Select(d => new { id = d.DeviceId, manufacturer = SimulatedDevice.Manufacturer, model = d.Model, kinds = d.Kinds }).ToList();
+        var rows = plan.Devices.Select(d => new
+        {
+            id = d.DeviceId,
+            manufacturer = SimulatedDevice.Manufacturer,
+            model = d.Model,
+            kinds = d.Kinds,
+            reportingIntervalSeconds = d.ReportingIntervalSeconds,
+        }).ToList();
         foreach (var chunk in rows.Chunk(DeviceImport.MaxRows))
         {
             var summary = Require(await api.PostAsync("api/devices/import", chunk, cancellationToken).ConfigureAwait(false));

@@ -24,7 +24,10 @@ public static class DeviceImport
 
     /// <summary>The CSV columns, in any order; <c>kinds</c> separates kinds with <c>;</c>.</summary>
     public static readonly IReadOnlyList<string> Columns =
-        ["id", "manufacturer", "model", "kinds", "serialNumber", "firmware", "status", "primaryKey", "secondaryKey", "primaryThumbprint", "secondaryThumbprint"];
+        [
+            "id", "manufacturer", "model", "kinds", "serialNumber", "firmware", "status", "primaryKey", "secondaryKey", "primaryThumbprint",
+            "secondaryThumbprint", "reportingIntervalSeconds",
+        ];
 
     /// <summary>
     /// Reads CSV (RFC 4180: a header row naming <see cref="Columns"/>, quoted fields may hold commas, quotes and line
@@ -67,12 +70,17 @@ public static class DeviceImport
                 SerialNumber = Cell("serialNumber"),
                 Firmware = Cell("firmware"),
                 Status = Cell("status"),
+                ReportingIntervalSeconds = Cell("reportingIntervalSeconds") is { } interval ? Seconds(interval) : null,
                 Authentication = new DeviceAuthenticationInput(type, Cell("primaryKey"), Cell("secondaryKey"), Cell("primaryThumbprint"), Cell("secondaryThumbprint")),
             });
         }
 
         return rows;
     }
+
+    /// <summary>A whole number of seconds; anything else becomes −1, which validation names as out of range.</summary>
+    private static int Seconds(string cell) =>
+        int.TryParse(cell, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : -1;
 
     /// <summary>Validates every row, then creates the valid ones that do not exist yet, in one write.</summary>
     internal static async Task<ImportSummary> RunAsync(

@@ -44,6 +44,9 @@ public sealed record DeviceRecord
 
     public DeviceStatus Status { get; init; } = DeviceStatus.Enabled;
 
+    /// <summary>How often it sends while it works (watched for silence while bound to a patient); null when not watched.</summary>
+    public TimeSpan? ReportingInterval { get; init; }
+
     public required DeviceCredentials Credentials { get; init; }
 
     /// <summary>The DPS enrollment group it registered through, if any (its key is then derived from the group's).</summary>

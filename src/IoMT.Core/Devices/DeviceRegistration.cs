@@ -27,6 +27,9 @@ public sealed record DeviceRegistration
     /// <summary><c>enabled</c> (default) or <c>disabled</c>.</summary>
     public string? Status { get; init; }
 
+    /// <summary>How often the device sends while it works; a bound device silent for twice that raises <c>device-silent</c>. None: not watched.</summary>
+    public int? ReportingIntervalSeconds { get; init; }
+
     public DeviceAuthenticationInput? Authentication { get; init; }
 }
 
@@ -34,6 +37,8 @@ public sealed record DeviceRegistration
 public static partial class DeviceRegistrations
 {
     public const int MaxTextLength = 64;
+    public const int MinReportingIntervalSeconds = 1;
+    public const int MaxReportingIntervalSeconds = 7 * 24 * 3600;
 
     /// <summary>
     /// Validates <paramref name="registration"/> for <paramref name="caller"/>: a device maker registers devices of
@@ -83,6 +88,12 @@ public static partial class DeviceRegistrations
             return ApiError.InvalidBody(pointer + "/status", "'status' must be 'enabled' or 'disabled'.");
         }
 
+        if (registration.ReportingIntervalSeconds is < MinReportingIntervalSeconds or > MaxReportingIntervalSeconds)
+        {
+            return ApiError.InvalidBody(pointer + "/reportingIntervalSeconds",
+                $"'reportingIntervalSeconds' must be a whole number of seconds, {MinReportingIntervalSeconds}–{MaxReportingIntervalSeconds} (7 days).");
+        }
+
         var credentials = Credentials(registration.Authentication, pointer);
         if (!credentials.IsSuccess)
         {
@@ -98,6 +109,7 @@ public static partial class DeviceRegistrations
             SerialNumber = registration.SerialNumber,
             Firmware = registration.Firmware,
             Status = status,
+            ReportingInterval = registration.ReportingIntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Credentials = credentials.Value!,
             CreatedAt = now,
             UpdatedAt = now,

@@ -21,7 +21,8 @@ public sealed record DeviceView(
     DateTimeOffset? LastSeenAt,
     DateTimeOffset? DeletedAt,
     string? PatientId,
-    IReadOnlyList<BindingView>? Bindings)
+    IReadOnlyList<BindingView>? Bindings,
+    int? ReportingIntervalSeconds = null)
 {
     public static DeviceView Of(DeviceRecord device, Func<string, bool>? canSeePatient)
     {
@@ -31,7 +32,8 @@ public sealed record DeviceView(
         return new DeviceView(device.Id, device.Manufacturer, device.Model, device.Kinds, device.SerialNumber, device.Firmware,
             device.Status == DeviceStatus.Enabled ? "enabled" : "disabled",
             device.Credentials.Type == DeviceAuthenticationType.SymmetricKey ? "symmetricKey" : "x509",
-            device.EnrollmentGroupId, device.CreatedAt, device.UpdatedAt, device.LastSeenAt, device.DeletedAt, current, visible);
+            device.EnrollmentGroupId, device.CreatedAt, device.UpdatedAt, device.LastSeenAt, device.DeletedAt, current, visible,
+            device.ReportingInterval is { } interval ? (int)interval.TotalSeconds : null);
     }
 }
 

@@ -7,4 +7,7 @@ public sealed class EnrichmentOptions
 
     /// <summary>NEWS2 uses each parameter's latest value no older than this.</summary>
     public TimeSpan News2Window { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>Medication fridges' range and excursion limit.</summary>
+    public Alerts.ColdChainPolicy ColdChain { get; set; } = new();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using IoMT.Core.Alerts;
 using IoMT.Core.Enrichment;
 using IoMT.Core.Telemetry;
@@ -64,6 +65,9 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                         break;
                     case ReadingKind.Weight:
                         Evaluate(Signal.Weight, value, entry, alerting);
+                        break;
+                    case ReadingKind.StorageTemperature:
+                        WatchColdChain(value, entry, alerting);
                         break;
                 }
 
@@ -166,6 +170,35 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
             var dedupKey = AlertIds.DedupKey(state.PatientId, ruleId);
             result.Add(new AlertCleared(AlertIds.For(dedupKey, episodeStart), dedupKey, state.PatientId, ruleId, entry.At,
                 null, null, "", entry.Id, ClearReason.RuleDisabled));
+        }
+    }
+
+    /// <summary>A fridge reading: steps its cold chain (also when too old to alert, so the excursion time stays right).</summary>
+    private void WatchColdChain(double celsius, ReadingEntry entry, bool alerting)
+    {
+        var policy = options.ColdChain;
+        var (next, transition) = ColdChain.Step(state.ColdChain.GetValueOrDefault(entry.DeviceId), celsius, entry.At, policy);
+        var episodeStart = state.ColdChain.GetValueOrDefault(entry.DeviceId)?.EpisodeStart;
+        state.ColdChain[entry.DeviceId] = next;
+        if (!alerting || transition is not (RuleTransition.Raised or RuleTransition.Cleared))
+        {
+            return;
+        }
+
+        var rule = ColdChain.RuleId(entry.DeviceId);
+        var dedupKey = AlertIds.DedupKey(state.PatientId, rule);
+        var minutes = Math.Round(next.Outside.TotalMinutes);
+        if (transition == RuleTransition.Raised)
+        {
+            var direction = celsius > policy.MaxCelsius ? AlertDirection.High : AlertDirection.Low;
+            result.Add(new AlertRaised(AlertIds.For(dedupKey, entry.At), dedupKey, state.PatientId, rule,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Medication fridge {entry.DeviceId} outside {policy.MinCelsius:0.#}–{policy.MaxCelsius:0.#} °C for {minutes:0} min in {policy.Window.TotalHours:0} h"),
+                policy.Priority, AlertCategory.Technical, direction, entry.At, entry.At, minutes, null, "min", entry.Id));
+        }
+        else
+        {
+            result.Add(new AlertCleared(AlertIds.For(dedupKey, episodeStart!.Value), dedupKey, state.PatientId, rule, entry.At, minutes, null, "min", entry.Id));
         }
     }
 

@@ -11,7 +11,7 @@ public readonly record struct FlagSample(bool Value, DateTimeOffset At);
 
 /// <summary>
 /// What monitoring remembers about a patient between batches: the latest NEWS2 parameters, recent CGM points,
-/// the last NEWS2 and each rule's state. Hosts persist it after the batch's timeline writes and workflow signals,
+/// the last NEWS2, each rule's state and each fridge's cold chain. Hosts persist it after the batch's timeline writes and workflow signals,
 /// so a crash before that replays the batch against the previous state (see docs/ingestion.md).
 /// </summary>
 public sealed class PatientState(string patientId)
@@ -44,6 +44,9 @@ public sealed class PatientState(string patientId)
     public News2Result? LastNews2 { get; set; }
 
     public List<GlucosePoint> RecentGlucose { get; init; } = [];
+
+    /// <summary>Each medication fridge's cold chain, by device id.</summary>
+    public Dictionary<string, ColdChainState> ColdChain { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Each rule's state by rule id (for storage and inspection).</summary>
     public IReadOnlyDictionary<string, RuleState> Rules

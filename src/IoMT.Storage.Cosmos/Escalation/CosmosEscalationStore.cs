@@ -148,11 +148,8 @@ public sealed class CosmosEscalationStore(Container container, TimeProvider time
         ArgumentNullException.ThrowIfNull(filter);
         var sql = new StringBuilder("SELECT * FROM c WHERE c.type = @type");
         var parameters = new List<(string, object)> { ("@type", AlertType) };
-        if (filter.Statuses is { } statuses)
-        {
-            sql.Append(" AND ARRAY_CONTAINS(@statuses, c.status)");
-            parameters.Add(("@statuses", statuses.Select(Name).ToArray()));
-        }
+        sql.Append(" AND ARRAY_CONTAINS(@statuses, c.status)");
+        parameters.Add(("@statuses", (filter.Statuses ?? AlertFilter.Open).Select(Name).ToArray()));
 
         if (filter.Priority is { } priority)
         {

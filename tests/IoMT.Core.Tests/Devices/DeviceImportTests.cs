@@ -27,6 +27,17 @@ public class DeviceImportTests
     }
 
     [Theory]
+    [InlineData("60", 60)]
+    [InlineData("a minute", -1)]
+    [InlineData("", null)]
+    public void ParseCsv_ReportingInterval_WholeSecondsElseOutOfRange(string cell, int? seconds)
+    {
+        var row = Assert.Single(DeviceImport.ParseCsv($"id,model,kinds,reportingIntervalSeconds\nm-1,M,spo2,{cell}").Value!);
+
+        Assert.Equal(seconds, row.ReportingIntervalSeconds);
+    }
+
+    [Theory]
     [InlineData("", "/header")]
     [InlineData("id,colour\nx,red", "/header/1")]
     [InlineData("id,id\nx,y", "/header/1")]

@@ -19,6 +19,21 @@ public class DeviceRegistrationsTests
         Assert.NotEqual(device.Credentials.PrimaryKey, device.Credentials.SecondaryKey);
     }
 
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(604800, true)]
+    [InlineData(604801, false)]
+    [InlineData(-1, false)]
+    public void Validate_ReportingInterval_OneSecondToSevenDays(int seconds, bool valid)
+    {
+        var result = DeviceRegistrations.Validate(Oximeter() with { ReportingIntervalSeconds = seconds }, Acme, T0);
+
+        Assert.Equal(valid, result.IsSuccess);
+        Assert.Equal(valid ? TimeSpan.FromSeconds(seconds) : null, result.Value?.ReportingInterval);
+        Assert.Equal(valid ? null : "/reportingIntervalSeconds", result.Error?.Field);
+    }
+
     [Fact]
     public void Validate_DeviceMakerWithoutManufacturer_TheirOwn()
     {

@@ -21,6 +21,7 @@ public class PatientStateJsonTests
 
         Assert.Equal(json, PatientStateJson.Serialize(restored.States["patient-1"]));
         Assert.Contains("\"episodeStart\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"excursions\"", json, StringComparison.Ordinal);
         Assert.Equal(
             TimelineRecords.From(pipeline.Process([.. SecondBatch()], original)),
             TimelineRecords.From(pipeline.Process([.. SecondBatch()], restored)));
@@ -29,10 +30,11 @@ public class PatientStateJsonTests
     private static InMemoryIngestionContext Context() =>
         new InMemoryIngestionContext().AddDevice(Device).AddBinding(new DeviceBinding(Device, "patient-1", T0.AddDays(-1), null));
 
-    // SpO2 low long enough to raise an alert, a falling CGM, a fever: rule states, glucose points and NEWS2 parameters.
+    // SpO2 low long enough to raise an alert, a falling CGM, a fever, a warm fridge: rule states, glucose points, NEWS2 parameters, cold chain.
     private static IEnumerable<ReceivedMessage> FirstBatch() =>
         Enumerable.Range(0, 10).Select(i => new TelemetryMessage(Device, $"a-{i}")
             .Spo2(85, T0.AddSeconds(i * 10)).Temperature(39.2, T0.AddSeconds(i * 10)).Glucose(120 - (i * 4), T0.AddMinutes(i))
+            .Quantity("storageTemperature", 12, "Cel", T0.AddMinutes(i))
             .Received(T0.AddMinutes(i).AddSeconds(5), $"0:{i}"));
 
     // Recovery: the open episodes clear, the CGM trend continues from the stored points.

@@ -1,5 +1,6 @@
 using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
+using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Notifications;
 using IoMT.Core.Telemetry;
@@ -193,6 +194,42 @@ public sealed class LocalWorkflowEngineTests : IDisposable
         Assert.Equal((AdherenceDecider.OveruseRuleId, AlertCategory.Adherence), (alert.RuleId, alert.Category));
         Assert.Contains(_timeline.All, r => r.Type == TimelineEntryType.AlertRaised && r.Code == AdherenceDecider.OveruseRuleId);
         Assert.Single(Triggered());
+    }
+
+    [Fact]
+    public async Task DeviceWatch_SilentBoundMonitor_TechnicalAlertEscalates_HeardAgain_AutoResolved()
+    {
+        using var host = Host();
+        var registry = new InMemoryDeviceRegistry();
+        var monitor = new DeviceRecord
+        {
+            Id = "monitor-1",
+            Manufacturer = "Acme",
+            Model = "M",
+            Kinds = ["spo2"],
+            Credentials = DeviceCredentials.NewKeys(),
+            CreatedAt = T0.AddDays(-1),
+            UpdatedAt = T0.AddDays(-1),
+            ReportingInterval = TimeSpan.FromSeconds(30),
+            Bindings = [new DeviceBinding("monitor-1", "patient-1", T0.AddDays(-1), null)],
+        };
+        await registry.CreateAsync([monitor], "admin");
+        await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["monitor-1"] = T0.AddMinutes(-5) });
+        var watch = new Local.Workflows.DeviceWatchService(new DeviceSilenceWatch(registry, host.Engine, _clock), host.Engine, _clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Local.Workflows.DeviceWatchService>.Instance);
+
+        Assert.Equal(1, await watch.CheckOnceAsync());
+        Assert.Equal(0, await watch.CheckOnceAsync());
+        await host.RunAsync();
+        var alert = Assert.Single(await host.Engine.ListAsync(new AlertFilter(), 10));
+        Assert.Equal(("technical", "device-silent.monitor-1"), (alert.PolicyId, alert.RuleId));
+        Assert.Equal("role:care-coordinator", Assert.Single(Assert.Single(Triggered()).Recipients));
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["monitor-1"] = _clock.GetUtcNow() });
+        Assert.Equal(1, await watch.CheckOnceAsync());
+
+        Assert.Equal(AlertStatus.Resolved, (await host.Engine.FindAsync(alert.AlertId))!.Status);
     }
 
     public void Dispose()

@@ -24,11 +24,14 @@ public class CosmosEscalationStoreTests
     }
 
     [Fact]
-    public void ListQuery_NoFilter_AllAlerts()
+    public void ListQuery_NoStatus_OpenAlerts()
     {
         var query = CosmosEscalationStore.ListQuery(new AlertFilter(), 10);
 
-        Assert.Equal("SELECT * FROM c WHERE c.type = @type ORDER BY c.priorityRank DESC, c.raisedAt ASC OFFSET 0 LIMIT @limit", query.QueryText);
+        Assert.Equal(
+            "SELECT * FROM c WHERE c.type = @type AND ARRAY_CONTAINS(@statuses, c.status) ORDER BY c.priorityRank DESC, c.raisedAt ASC OFFSET 0 LIMIT @limit",
+            query.QueryText);
+        Assert.Equal(["triggered", "acknowledged", "snoozed"], (string[])query.GetQueryParameters().Single(p => p.Name == "@statuses").Value);
     }
 
     [Fact]

@@ -1,0 +1,95 @@
+using System.Globalization;
+using IoMT.Core.Devices;
+using IoMT.Core.Escalation;
+
+namespace IoMT.Core.Alerts;
+
+/// <summary>
+/// The <c>device-silent</c> technical alert, as a pure check run every minute or so: an enabled device bound to a
+/// patient, with a reporting interval, that has not been heard for <see cref="MissedReports"/> intervals (since its
+/// last message, or since it was bound if it never sent) raises an alert; one episode per silence, whose id is fixed
+/// by when the silence began, so repeated checks raise it once. The device being heard again ends it.
+/// </summary>
+public static class DeviceSilence
+{
+    public const string RulePrefix = "device-silent.";
+
+    /// <summary>One missed report is noise (a retry, a short radio gap); two are a silence.</summary>
+    public const int MissedReports = 2;
+
+    public static string RuleId(string deviceId) => RulePrefix + deviceId;
+
+    /// <summary>
+    /// The alert events the devices call for at <paramref name="now"/>, given the silence alerts still open: a raise for a
+    /// silent device without one, a clear for each open one whose device has been heard since it was raised.
+    /// </summary>
+    public static IReadOnlyList<WorkflowEvent> Check(IEnumerable<DeviceRecord> devices, IEnumerable<AlertView> open, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(open);
+        var openByRule = open.Where(a => a.RuleId.StartsWith(RulePrefix, StringComparison.Ordinal)).ToLookup(a => a.RuleId, StringComparer.Ordinal);
+        var events = new List<WorkflowEvent>();
+        foreach (var device in devices)
+        {
+            var rule = RuleId(device.Id);
+            foreach (var alert in openByRule[rule].Where(a => device.LastSeenAt > a.RaisedAt))
+            {
+                var dedup = AlertIds.DedupKey(alert.PatientId, rule);
+                events.Add(new AlertCleared(alert.AlertId, dedup, alert.PatientId, rule, device.LastSeenAt!.Value, null, null, "",
+                    $"device:{device.Id}:seen:{device.LastSeenAt.Value.UtcTicks.ToString(CultureInfo.InvariantCulture)}"));
+            }
+
+            if (SilentSince(device, now) is { } since && !openByRule[rule].Any(a => a.PatientId == device.CurrentPatientId))
+            {
+                var patientId = device.CurrentPatientId!;
+                var dedup = AlertIds.DedupKey(patientId, rule);
+                var minutes = Math.Floor((now - (device.LastSeenAt ?? since)).TotalMinutes);
+                events.Add(new AlertRaised(AlertIds.For(dedup, since), dedup, patientId, rule,
+                    $"Device {device.Id} silent for {minutes:0} min (reports every {Describe(device.ReportingInterval!.Value)})",
+                    AlertPriority.Medium, AlertCategory.Technical, AlertDirection.None, now, since, minutes, null, "min", $"device:{device.Id}"));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>When the device's silence began (its last report or binding, plus the allowed reports), or null when it is not silent.</summary>
+    public static DateTimeOffset? SilentSince(DeviceRecord device, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device is not { ReportingInterval: { } interval, Status: DeviceStatus.Enabled, IsDeleted: false } || device.Bindings.LastOrDefault(b => b.To is null) is not { } binding)
+        {
+            return null;
+        }
+
+        var heard = device.LastSeenAt is { } seen && seen > binding.From ? seen : binding.From;
+        var since = heard + (interval * MissedReports);
+        return now >= since ? since : null;
+    }
+
+    private static string Describe(TimeSpan interval) =>
+        interval.TotalMinutes >= 1 && interval.Seconds == 0 ? $"{interval.TotalMinutes:0} min" : $"{interval.TotalSeconds:0} s";
+}
+
+/// <summary>Runs <see cref="DeviceSilence.Check"/> over every watched device and the open alerts; hosts call it on a timer and publish what it returns.</summary>
+public sealed class DeviceSilenceWatch(IDeviceRegistry registry, IAlertWorkflows alerts, TimeProvider time)
+{
+    /// <summary>Open alerts read per check; silence alerts are a few of them.</summary>
+    private const int OpenAlertsRead = 10_000;
+
+    public async Task<IReadOnlyList<WorkflowEvent>> CheckAsync(CancellationToken cancellationToken = default)
+    {
+        var open = await alerts.ListAsync(new AlertFilter(AlertFilter.Open), OpenAlertsRead, cancellationToken).ConfigureAwait(false);
+        var watched = new List<DeviceRecord>();
+        var filter = new DeviceFilter(Status: DeviceStatus.Enabled, PageSize: DeviceFilter.MaxPageSize);
+        do
+        {
+            var page = await registry.ListAsync(filter, cancellationToken).ConfigureAwait(false);
+            watched.AddRange(page.Items.Where(d => d.ReportingInterval is not null || open.Any(a => a.RuleId == DeviceSilence.RuleId(d.Id))));
+            filter = filter with { ContinuationToken = page.ContinuationToken };
+        }
+        while (filter.ContinuationToken is not null);
+
+        return DeviceSilence.Check(watched, open, time.GetUtcNow());
+    }
+}

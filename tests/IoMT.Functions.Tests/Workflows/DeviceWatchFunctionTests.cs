@@ -1,0 +1,42 @@
+using IoMT.Core.Alerts;
+using IoMT.Core.Devices;
+using IoMT.Core.Escalation;
+using IoMT.Functions.Workflows;
+using IoMT.Testing;
+using Microsoft.Azure.Functions.Worker;
+
+namespace IoMT.Functions.Tests.Workflows;
+
+public class DeviceWatchFunctionTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task SilentMonitor_StartsOneEscalationAcrossRuns_HeardAgain_Resolved()
+    {
+        var host = new DurableTestHost(T0);
+        var registry = new InMemoryDeviceRegistry();
+        await registry.CreateAsync([new DeviceRecord
+        {
+            Id = "monitor-1", Manufacturer = "Acme", Model = "M", Kinds = ["spo2"], Credentials = DeviceCredentials.NewKeys(),
+            CreatedAt = T0.AddDays(-1), UpdatedAt = T0.AddDays(-1), ReportingInterval = TimeSpan.FromMinutes(1),
+            Bindings = [new DeviceBinding("monitor-1", "patient-1", T0.AddDays(-1), null)],
+        }], "admin");
+        await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["monitor-1"] = T0.AddMinutes(-3) });
+        var alerts = new DurableAlertWorkflows(host.Escalations, new DurableClientAccessor { Client = host });
+        var function = new DeviceWatchFunction(new DeviceSilenceWatch(registry, alerts, host.Clock), host.Workflows);
+
+        await function.RunAsync(new TimerInfo(), host, default);
+        await function.RunAsync(new TimerInfo(), host, default);
+
+        var (alertId, _) = Assert.Single(host.Instances);
+        Assert.Equal("device-silent.monitor-1", host.Alert(alertId)!.Alert.RuleId);
+
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["monitor-1"] = host.Clock.GetUtcNow() });
+        await function.RunAsync(new TimerInfo(), host, default);
+
+        Assert.Equal(AlertStatus.Resolved, host.Alert(alertId)!.Status);
+        Assert.True(host.Instances[alertId].IsCompleted);
+    }
+}

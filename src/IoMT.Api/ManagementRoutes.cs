@@ -27,6 +27,8 @@ public static partial class ManagementRoutes
         new("GET", "patients/{id}/fhir", "ExportPatientFhir", ExportFhirAsync),
         new("PUT", "patients/{id}", "SavePatient", SavePatientAsync),
         new("GET", "patients/{id}", "GetPatient", GetPatientAsync),
+        new("PUT", "patients/{id}/medications/{medicationId}", "SaveMedicationSchedule", SaveMedicationScheduleAsync),
+        new("GET", "patients/{id}/adherence", "GetAdherence", GetAdherenceAsync),
         new("POST", "devices", "RegisterDevice", RegisterDeviceAsync),
         new("POST", "devices/import", "ImportDevices", ImportDevicesAsync),
         new("POST", "devices/credentials", "ExportDeviceCredentials", ExportCredentialsAsync),

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using IoMT.Api;
+using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
@@ -60,6 +61,8 @@ public static class FunctionsServiceCollectionExtensions
         services.AddScoped<DurableClientAccessor>();
         services.AddScoped<IAlertWorkflows, DurableAlertWorkflows>();
         services.AddScoped<AlertService>();
+        services.AddScoped<IMedicationSchedules, DurableMedicationSchedules>();
+        services.AddScoped<AdherenceService>();
         services.AddScoped<DeviceSilenceWatch>();
     }
 }

@@ -1,5 +1,6 @@
 using IoMT.Api;
 using IoMT.Core;
+using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
@@ -46,6 +47,8 @@ public static partial class LocalHostExtensions
         services.AddSingleton<IWorkflowEventSink>(sp => sp.GetRequiredService<LocalWorkflowEngine>());
         services.AddSingleton<IAlertWorkflows>(sp => sp.GetRequiredService<LocalWorkflowEngine>());
         services.AddSingleton<AlertService>();
+        services.AddSingleton<IMedicationSchedules>(sp => sp.GetRequiredService<LocalWorkflowEngine>());
+        services.AddSingleton<AdherenceService>();
         services.AddSingleton<WorkflowEffectRunner>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<LiveFeed>());

@@ -21,7 +21,7 @@ public sealed class CosmosOptions
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "DirectoryContainer may hold letters, digits, '-' and '_' only.")]
     public string DirectoryContainer { get; set; } = "directory";
 
-    /// <summary>Alerts' escalation states and snooze scopes (Durable Functions hosts).</summary>
-    [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "AlertsContainer may hold letters, digits, '-' and '_' only.")]
-    public string AlertsContainer { get; set; } = "alerts";
+    /// <summary>Workflow state the API reads (Durable Functions hosts): alerts' escalation states, snooze scopes, medication schedules.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "WorkflowsContainer may hold letters, digits, '-' and '_' only.")]
+    public string WorkflowsContainer { get; set; } = "workflows";
 }

@@ -1,10 +1,10 @@
 using Azure.Core;
-using IoMT.Core.Escalation;
 using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
+using IoMT.Core.Workflows;
 using IoMT.Storage.Cosmos.Directory;
-using IoMT.Storage.Cosmos.Escalation;
 using IoMT.Storage.Cosmos.Timeline;
+using IoMT.Storage.Cosmos.Workflows;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -19,7 +19,7 @@ public static class CosmosServiceCollectionExtensions
     /// Registers a singleton <see cref="CosmosClient"/> authenticated with the <see cref="TokenCredential"/> the host
     /// registered (a managed identity in Azure), its options (section <see cref="CosmosOptions.SectionName"/>, validated
     /// at start), the timeline store, the device registry (<see cref="CosmosDeviceRegistry"/>, which the host may wrap),
-    /// the patient directory, the escalation store and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
+    /// the patient directory, the workflow store and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddCosmosStorage(this IServiceCollection services)
     {
@@ -51,10 +51,10 @@ public static class CosmosServiceCollectionExtensions
             return new CosmosPatientDirectory(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.DirectoryContainer));
         });
 
-        services.AddSingleton<IEscalationStore>(provider =>
+        services.AddSingleton<IWorkflowStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
-            return new CosmosEscalationStore(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.AlertsContainer),
+            return new CosmosWorkflowStore(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.WorkflowsContainer),
                 provider.GetRequiredService<TimeProvider>());
         });
 

@@ -69,6 +69,8 @@ public sealed class SqliteWorkflowStore : IDisposable
 
     public EscalationState? FindEscalation(string alertId) => Read(reader => reader.FindEscalation(alertId));
 
+    public IReadOnlyList<MedicationSchedule> ListSchedules(string patientId) => Read(reader => reader.ListSchedules(patientId));
+
     /// <summary>Alerts matching <paramref name="filter"/>, highest priority first, then oldest first.</summary>
     public IReadOnlyList<EscalationState> ListEscalations(AlertFilter filter, int limit)
     {
@@ -176,6 +178,10 @@ public sealed class WorkflowWriter
     public MedicationSchedule? FindSchedule(string patientId, string medicationId) =>
         ReadJson<MedicationSchedule>("SELECT schedule FROM schedules WHERE patient_id = $patient AND medication_id = $medication",
             ("$patient", patientId), ("$medication", medicationId));
+
+    public IReadOnlyList<MedicationSchedule> ListSchedules(string patientId) =>
+        Query("SELECT schedule FROM schedules WHERE patient_id = $patient ORDER BY medication_id",
+            r => WorkflowJson.Deserialize<MedicationSchedule>(r.GetString(0)), ("$patient", patientId));
 
     public void SaveSchedule(MedicationSchedule schedule)
     {

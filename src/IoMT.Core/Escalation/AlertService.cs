@@ -59,7 +59,7 @@ public sealed class AlertService(IAlertWorkflows alerts, IPatientDirectory patie
         AlertPriority? wanted = null;
         if (priority is not null)
         {
-            if (!TryParseName<AlertPriority>(priority, out var parsed))
+            if (!EnumNames.TryParse<AlertPriority>(priority, out var parsed))
             {
                 return ApiError.InvalidParameter("priority", "'priority' must be low, medium or high.");
             }
@@ -133,7 +133,7 @@ public sealed class AlertService(IAlertWorkflows alerts, IPatientDirectory patie
         }
 
         var reach = request.Reach ?? "alert";
-        if (!TryParseName<SnoozeReach>(reach, out var parsed))
+        if (!EnumNames.TryParse<SnoozeReach>(reach, out var parsed))
         {
             return Task.FromResult<ApiResult<AlertView>>(ApiError.InvalidBody("/reach", "'reach' must be alert, direction or category."));
         }
@@ -229,16 +229,6 @@ public sealed class AlertService(IAlertWorkflows alerts, IPatientDirectory patie
 
         var step = WorkflowJson.Deserialize<AlertStep>(record.Data);
         return new AlertHistoryItem(record.At, record.Type, step.Action, step.Actor, step.Detail);
-    }
-
-    /// <summary>Exactly one of the enum's names, in any case: not a number, not a comma-separated list.</summary>
-    private static bool TryParseName<TEnum>(string text, out TEnum value)
-        where TEnum : struct, Enum
-    {
-        var names = Enum.GetNames<TEnum>();
-        var index = Array.FindIndex(names, name => string.Equals(name, text, StringComparison.OrdinalIgnoreCase));
-        value = index < 0 ? default : Enum.GetValues<TEnum>()[index];
-        return index >= 0;
     }
 
     private static bool TryParseStatuses(string? status, out IReadOnlyCollection<AlertStatus>? statuses)

@@ -35,6 +35,21 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}")] HttpRequest request, string id) =>
         RunAsync(request, nameof(GetPatient), id);
 
+    [Function(nameof(SaveMedicationSchedule))]
+    public Task<IActionResult> SaveMedicationSchedule(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "patients/{id}/medications/{medicationId}")] HttpRequest request, string id, string medicationId,
+        [DurableClient] DurableTaskClient client)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.RouteValues["medicationId"] = medicationId;
+        return RunAsync(request, nameof(SaveMedicationSchedule), id, client);
+    }
+
+    [Function(nameof(GetAdherence))]
+    public Task<IActionResult> GetAdherence(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}/adherence")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetAdherence), id);
+
     [Function(nameof(RegisterDevice))]
     public Task<IActionResult> RegisterDevice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices")] HttpRequest request) =>

@@ -1,4 +1,5 @@
 using IoMT.Core.Escalation;
+using IoMT.Core.Workflows;
 using Microsoft.DurableTask.Client;
 
 namespace IoMT.Functions.Workflows;
@@ -24,7 +25,7 @@ public sealed class DurableClientAccessor
 /// locally: duplicate, resolved, refused) and then raised as events to the alert's instance, which decides for good.
 /// The response of an action shows the state the instance will reach from the stored one.
 /// </summary>
-public sealed class DurableAlertWorkflows(IEscalationStore escalations, DurableClientAccessor durable) : IAlertWorkflows
+public sealed class DurableAlertWorkflows(IWorkflowStore escalations, DurableClientAccessor durable) : IAlertWorkflows
 {
     private readonly Dictionary<string, EscalationState> _expected = new(StringComparer.Ordinal);
 

@@ -14,7 +14,7 @@ namespace IoMT.Functions.Workflows;
 /// raised as an event to the instance it belongs to. Settings that shape an instance (the escalation policy, the
 /// follow-up channels) are chosen here, at start, and travel in its input: later edits do not change it.
 /// </summary>
-public sealed class DurableWorkflows(IEscalationStore escalations, IOptionsMonitor<WorkflowOptions> options)
+public sealed class DurableWorkflows(IWorkflowStore escalations, IOptionsMonitor<WorkflowOptions> options)
 {
     public async Task PublishAsync(DurableTaskClient client, IReadOnlyList<WorkflowEvent> events, CancellationToken cancellationToken = default)
     {

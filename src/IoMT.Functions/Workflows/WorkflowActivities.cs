@@ -1,4 +1,3 @@
-using IoMT.Core.Escalation;
 using IoMT.Core.Workflows;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -9,7 +8,7 @@ namespace IoMT.Functions.Workflows;
 /// The orchestrators' side effects. Each is idempotent, because Durable runs an activity at least once: states save
 /// only when newer, snoozes and timeline entries by key, notifications under their idempotency key.
 /// </summary>
-public sealed class WorkflowActivities(IEscalationStore escalations, WorkflowEffectRunner effects, DurableWorkflows workflows, TimeProvider time)
+public sealed class WorkflowActivities(IWorkflowStore escalations, WorkflowEffectRunner effects, DurableWorkflows workflows, TimeProvider time)
 {
     public const string ActiveSnoozes = nameof(ActiveSnoozes);
     public const string SaveEscalation = nameof(SaveEscalation);

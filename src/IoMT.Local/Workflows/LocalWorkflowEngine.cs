@@ -16,7 +16,7 @@ namespace IoMT.Local.Workflows;
 /// afterwards, at least once (<see cref="WorkflowRunner"/>).
 /// </summary>
 public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonitor<WorkflowOptions> options, WorkflowSignal signal, TimeProvider time)
-    : IWorkflowEventSink, IAlertWorkflows
+    : IWorkflowEventSink, IAlertWorkflows, IMedicationSchedules
 {
     private const int DueBatch = 100;
 
@@ -62,8 +62,11 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
         return outcome;
     }
 
+    public Task<IReadOnlyList<MedicationSchedule>> ListAsync(string patientId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(store.ListSchedules(patientId));
+
     /// <summary>Saves a medication schedule; its adherence starts afresh under it (doses before <see cref="MedicationSchedule.EffectiveFrom"/> are not chased).</summary>
-    public async Task SaveScheduleAsync(MedicationSchedule schedule, CancellationToken cancellationToken = default)
+    public async Task SaveAsync(MedicationSchedule schedule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var now = time.GetUtcNow();

@@ -2,10 +2,12 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using IoMT.Api;
+using IoMT.Core.Adherence;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
+using IoMT.Core.Workflows;
 using IoMT.Functions.Api;
 using IoMT.Functions.Tests.Workflows;
 using IoMT.Functions.Workflows;
@@ -35,11 +37,14 @@ public class ManagementFunctionsTests
         _services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(_durable.Clock)
-            .AddSingleton<IEscalationStore>(_durable.Escalations)
+            .AddSingleton<IWorkflowStore>(_durable.Escalations)
             .AddSingleton<ITimelineStore>(_durable.Timeline)
             .AddScoped<DurableClientAccessor>()
             .AddScoped<IAlertWorkflows, DurableAlertWorkflows>()
             .AddScoped<AlertService>()
+            .AddSingleton(_durable.Workflows)
+            .AddScoped<IMedicationSchedules, DurableMedicationSchedules>()
+            .AddScoped<AdherenceService>()
             .AddSingleton<IPatientDirectory>(new InMemoryPatientDirectory(new PatientRecord("patient-1", ["ward-7"]), new PatientRecord("patient-2", ["ward-9"])))
             .AddSingleton<IDeviceRegistry, InMemoryDeviceRegistry>()
             .AddSingleton<PatientService>()
@@ -125,6 +130,20 @@ public class ManagementFunctionsTests
         Assert.Equal("acknowledged", (string?)body["status"]);
         Assert.Equal(AlertStatus.Acknowledged, _durable.Alert(alert.AlertId)!.Status);
         Assert.Contains((alert.AlertId, DurableEvents.Acknowledge), _durable.RaisedEvents);
+    }
+
+    [Fact]
+    public async Task NurseSavesASchedule_TheMedicationsAdherenceInstanceStarts_TheViewListsIt()
+    {
+        var nurse = Principal(("roles", "nurse"), ("groups", "11111111-1111-1111-1111-111111111111"));
+
+        var (saved, _) = await RunAsync(Request(nurse, """{"timesOfDay":["08:00"],"timeZone":"Europe/Paris"}"""),
+            (f, r) => f.SaveMedicationSchedule(r, "patient-1", "metformin", _durable));
+        var (read, view) = await RunAsync(Request(nurse), (f, r) => f.GetAdherence(r, "patient-1"));
+
+        Assert.Equal((200, 200), (saved, read));
+        Assert.Contains("adherence:patient-1:metformin", _durable.Instances.Keys);
+        Assert.Equal("Europe/Paris", (string?)view["medications"]![0]!["schedule"]!["timeZone"]);
     }
 
     private static string Principal(params (string Type, string Value)[] claims)

@@ -1,5 +1,6 @@
 using IoMT.Core.Alerts;
 using IoMT.Core.Escalation;
+using IoMT.Core.Workflows;
 using IoMT.Functions.Workflows;
 using IoMT.Testing;
 
@@ -19,7 +20,7 @@ public class DurableAlertWorkflowsTests
     [Fact]
     public async Task Acknowledge_RaisedToTheAlertsInstance_AnswerShowsTheStateItWillReach()
     {
-        var state = EscalationStoreContract.State("patient-1", "spo2-low", AlertPriority.High, T0);
+        var state = WorkflowStoreContract.State("patient-1", "spo2-low", AlertPriority.High, T0);
         await _host.Escalations.SaveAsync(state);
 
         var outcome = await _alerts.SendAsync(state.Alert.AlertId, new AcknowledgeAlert("nurse-1", T0.AddMinutes(1)));
@@ -35,7 +36,7 @@ public class DurableAlertWorkflowsTests
     [InlineData(AlertStatus.Acknowledged, DecisionOutcome.Duplicate)]
     public async Task ActionTheStateRefuses_SameAnswerAsLocally_NothingRaised(AlertStatus status, DecisionOutcome expected)
     {
-        var state = EscalationStoreContract.State("patient-1", "spo2-low", AlertPriority.High, T0, status);
+        var state = WorkflowStoreContract.State("patient-1", "spo2-low", AlertPriority.High, T0, status);
         await _host.Escalations.SaveAsync(state);
 
         var outcome = await _alerts.SendAsync(state.Alert.AlertId, new AcknowledgeAlert("nurse-1", T0.AddMinutes(1)));
@@ -55,8 +56,8 @@ public class DurableAlertWorkflowsTests
     [Fact]
     public async Task List_FromTheStore_AsViews()
     {
-        await _host.Escalations.SaveAsync(EscalationStoreContract.State("patient-1", "spo2-low", AlertPriority.High, T0));
-        await _host.Escalations.SaveAsync(EscalationStoreContract.State("patient-2", "hr-high", AlertPriority.Medium, T0, AlertStatus.Resolved));
+        await _host.Escalations.SaveAsync(WorkflowStoreContract.State("patient-1", "spo2-low", AlertPriority.High, T0));
+        await _host.Escalations.SaveAsync(WorkflowStoreContract.State("patient-2", "hr-high", AlertPriority.Medium, T0, AlertStatus.Resolved));
 
         var open = await _alerts.ListAsync(new AlertFilter(AlertFilter.Open), 10);
 
@@ -64,7 +65,7 @@ public class DurableAlertWorkflowsTests
     }
 }
 
-public sealed class InMemoryEscalationStoreTests : EscalationStoreContract
+public sealed class InMemoryWorkflowStoreTests : WorkflowStoreContract
 {
-    protected override Task<IEscalationStore> CreateStoreAsync() => Task.FromResult<IEscalationStore>(new InMemoryEscalationStore());
+    protected override Task<IWorkflowStore> CreateStoreAsync() => Task.FromResult<IWorkflowStore>(new InMemoryWorkflowStore());
 }

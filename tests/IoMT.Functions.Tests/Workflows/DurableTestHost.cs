@@ -32,7 +32,7 @@ public sealed class DurableTestHost : DurableTaskClient
 
     public ManualClock Clock { get; }
 
-    public InMemoryEscalationStore Escalations { get; } = new();
+    public InMemoryWorkflowStore Escalations { get; } = new();
 
     public InMemoryTimelineStore Timeline { get; } = new();
 

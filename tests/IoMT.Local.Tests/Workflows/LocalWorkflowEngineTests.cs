@@ -157,7 +157,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     public async Task Adherence_MissedDose_RemindsPatient_ThenTakenLateIsRecorded()
     {
         using var host = Host();
-        await host.Engine.SaveScheduleAsync(new MedicationSchedule
+        await host.Engine.SaveAsync(new MedicationSchedule
         {
             PatientId = "patient-1",
             MedicationId = "metformin",
@@ -179,7 +179,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     public async Task RescueInhalerOveruse_StartsAnEscalation()
     {
         using var host = Host();
-        await host.Engine.SaveScheduleAsync(new MedicationSchedule
+        await host.Engine.SaveAsync(new MedicationSchedule
         {
             PatientId = "patient-1",
             MedicationId = "salbutamol",

@@ -4,23 +4,26 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Escalation;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
 using Microsoft.Azure.Cosmos;
 
-namespace IoMT.Storage.Cosmos.Escalation;
+namespace IoMT.Storage.Cosmos.Workflows;
 
 /// <summary>
-/// Alerts' escalation states and snooze scopes in a Cosmos DB container partitioned by <c>/patientId</c> (an alert id
-/// starts with its patient id, so every read is a point read). Documents: <c>alert</c> (id = alert id, the state as
-/// JSON under <c>state</c>, plus the fields the inbox filters and sorts by) and <c>snooze</c> (expiring by TTL).
+/// Workflow state in a Cosmos DB container partitioned by <c>/patientId</c> (an alert id starts with its patient id, so
+/// every read is a point read or a one-partition query). Documents: <c>alert</c> (id = alert id, the state as JSON
+/// under <c>state</c>, plus the fields the inbox filters and sorts by), <c>snooze</c> (expiring by TTL) and
+/// <c>schedule</c> (id = <c>schedule:{medication}</c>).
 /// </summary>
-public sealed class CosmosEscalationStore(Container container, TimeProvider time) : IEscalationStore
+public sealed class CosmosWorkflowStore(Container container, TimeProvider time) : IWorkflowStore
 {
     private const string AlertType = "alert";
     private const string SnoozeType = "snooze";
+    private const string ScheduleType = "schedule";
     private const int SaveAttempts = 5;
 
     /// <summary>The container: TTL on without a default (only snoozes expire); indexed only what the inbox filters and sorts by.</summary>
@@ -140,6 +143,33 @@ public sealed class CosmosEscalationStore(Container container, TimeProvider time
         }
 
         return scopes;
+    }
+
+    public async Task SaveScheduleAsync(MedicationSchedule schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var document = new JsonObject
+        {
+            ["id"] = "schedule:" + schedule.MedicationId,
+            ["patientId"] = schedule.PatientId,
+            ["type"] = ScheduleType,
+            ["schedule"] = JsonNode.Parse(WorkflowJson.Serialize(schedule)),
+        };
+        using var content = Stream(document);
+        using var response = await container.UpsertItemStreamAsync(content, new PartitionKey(schedule.PatientId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<IReadOnlyList<MedicationSchedule>> ListSchedulesAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        var schedules = new List<MedicationSchedule>();
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.type = @type").WithParameter("@type", ScheduleType);
+        await foreach (var item in QueryAsync(query, patientId, cancellationToken).ConfigureAwait(false))
+        {
+            schedules.Add(WorkflowJson.Deserialize<MedicationSchedule>(item.GetProperty("schedule").GetRawText()));
+        }
+
+        return [.. schedules.OrderBy(s => s.MedicationId, StringComparer.Ordinal)];
     }
 
     /// <summary>The inbox query, every value a parameter; sorted by the composite index (priority, then age).</summary>

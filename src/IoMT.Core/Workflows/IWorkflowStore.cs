@@ -1,10 +1,13 @@
-namespace IoMT.Core.Escalation;
+using IoMT.Core.Adherence;
+using IoMT.Core.Escalation;
+
+namespace IoMT.Core.Workflows;
 
 /// <summary>
-/// Where a host whose escalations run elsewhere (Durable Functions) keeps what the alert API reads and what new
-/// alerts must see: each alert's latest escalation state, and the snooze scopes that silence new alerts.
+/// What a host whose workflows run elsewhere (Durable Functions) keeps for the API and for new instances: each alert's
+/// latest escalation state, the snooze scopes that silence new alerts, and the medication schedules.
 /// </summary>
-public interface IEscalationStore
+public interface IWorkflowStore
 {
     /// <summary>Saves the state unless the store already holds the same or a later one (a higher <see cref="EscalationState.Sequence"/>).</summary>
     Task SaveAsync(EscalationState state, CancellationToken cancellationToken = default);
@@ -19,4 +22,10 @@ public interface IEscalationStore
 
     /// <summary>The patient's snooze scopes still running at <paramref name="now"/>.</summary>
     Task<IReadOnlyList<SnoozeScope>> ActiveSnoozesAsync(string patientId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves a medication schedule, replacing the medication's previous one.</summary>
+    Task SaveScheduleAsync(MedicationSchedule schedule, CancellationToken cancellationToken = default);
+
+    /// <summary>The patient's medication schedules, by medication id.</summary>
+    Task<IReadOnlyList<MedicationSchedule>> ListSchedulesAsync(string patientId, CancellationToken cancellationToken = default);
 }

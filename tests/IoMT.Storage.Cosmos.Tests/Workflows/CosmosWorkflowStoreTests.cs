@@ -1,17 +1,17 @@
 using IoMT.Core.Alerts;
 using IoMT.Core.Escalation;
-using IoMT.Storage.Cosmos.Escalation;
+using IoMT.Storage.Cosmos.Workflows;
 using IoMT.Testing;
 using Microsoft.Azure.Cosmos;
 
-namespace IoMT.Storage.Cosmos.Tests.Escalation;
+namespace IoMT.Storage.Cosmos.Tests.Workflows;
 
-public class CosmosEscalationStoreTests
+public class CosmosWorkflowStoreTests
 {
     [Fact]
     public void ListQuery_EveryFilter_ParameterizedAndSortedByTheCompositeIndex()
     {
-        var query = CosmosEscalationStore.ListQuery(new AlertFilter(AlertFilter.Open, AlertPriority.High, ["p-1", "p-2"]), 50);
+        var query = CosmosWorkflowStore.ListQuery(new AlertFilter(AlertFilter.Open, AlertPriority.High, ["p-1", "p-2"]), 50);
 
         Assert.Equal(
             "SELECT * FROM c WHERE c.type = @type AND ARRAY_CONTAINS(@statuses, c.status) AND c.priority = @priority"
@@ -26,7 +26,7 @@ public class CosmosEscalationStoreTests
     [Fact]
     public void ListQuery_NoStatus_OpenAlerts()
     {
-        var query = CosmosEscalationStore.ListQuery(new AlertFilter(), 10);
+        var query = CosmosWorkflowStore.ListQuery(new AlertFilter(), 10);
 
         Assert.Equal(
             "SELECT * FROM c WHERE c.type = @type AND ARRAY_CONTAINS(@statuses, c.status) ORDER BY c.priorityRank DESC, c.raisedAt ASC OFFSET 0 LIMIT @limit",
@@ -37,7 +37,7 @@ public class CosmosEscalationStoreTests
     [Fact]
     public void Definition_PartitionedByPatient_IndexesEveryQueriedFieldAndTheSortOrder()
     {
-        var definition = CosmosEscalationStore.Definition("alerts");
+        var definition = CosmosWorkflowStore.Definition("alerts");
 
         Assert.Equal("/patientId", definition.PartitionKeyPath);
         Assert.Equal(-1, definition.DefaultTimeToLive);
@@ -52,9 +52,9 @@ public class CosmosEscalationStoreTests
     [Fact]
     public void AlertDocument_CarriesTheQueriedFieldsAndTheWholeState()
     {
-        var state = EscalationStoreContract.State("p-1", "spo2-low", AlertPriority.High, new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero), sequence: 7);
+        var state = WorkflowStoreContract.State("p-1", "spo2-low", AlertPriority.High, new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero), sequence: 7);
 
-        var document = CosmosEscalationStore.AlertDocument(state);
+        var document = CosmosWorkflowStore.AlertDocument(state);
 
         Assert.Equal(state.Alert.AlertId, (string)document["id"]!);
         Assert.Equal("p-1", (string)document["patientId"]!);

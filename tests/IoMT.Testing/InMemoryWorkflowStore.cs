@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
+using IoMT.Core.Adherence;
 using IoMT.Core.Escalation;
+using IoMT.Core.Workflows;
 
 namespace IoMT.Testing;
 
-/// <summary>An <see cref="IEscalationStore"/> in memory, with the semantics of the Cosmos DB one (passes <see cref="EscalationStoreContract"/>).</summary>
-public sealed class InMemoryEscalationStore : IEscalationStore
+/// <summary>An <see cref="IWorkflowStore"/> in memory, with the semantics of the Cosmos DB one (passes <see cref="WorkflowStoreContract"/>).</summary>
+public sealed class InMemoryWorkflowStore : IWorkflowStore
 {
     private readonly ConcurrentDictionary<string, EscalationState> _alerts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SnoozeScope> _snoozes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string, string), MedicationSchedule> _schedules = new();
 
     public IReadOnlyDictionary<string, EscalationState> Alerts => _alerts;
 
@@ -40,4 +43,14 @@ public sealed class InMemoryEscalationStore : IEscalationStore
 
     public Task<IReadOnlyList<SnoozeScope>> ActiveSnoozesAsync(string patientId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<SnoozeScope>>([.. _snoozes.Values.Where(s => s.PatientId == patientId && s.Until > now)]);
+
+    public Task SaveScheduleAsync(MedicationSchedule schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        _schedules[(schedule.PatientId, schedule.MedicationId)] = schedule;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<MedicationSchedule>> ListSchedulesAsync(string patientId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<MedicationSchedule>>([.. _schedules.Values.Where(s => s.PatientId == patientId).OrderBy(s => s.MedicationId, StringComparer.Ordinal)]);
 }

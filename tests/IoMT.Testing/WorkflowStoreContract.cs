@@ -1,23 +1,25 @@
+using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Escalation;
+using IoMT.Core.Workflows;
 using Xunit;
 
 namespace IoMT.Testing;
 
-/// <summary>The behaviour every <see cref="IEscalationStore"/> must have; derive once per implementation.</summary>
-public abstract class EscalationStoreContract : IAsyncLifetime
+/// <summary>The behaviour every <see cref="IWorkflowStore"/> must have; derive once per implementation.</summary>
+public abstract class WorkflowStoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
 
-    private IEscalationStore? _store;
+    private IWorkflowStore? _store;
 
-    protected IEscalationStore Store => SkipReason is { } reason
+    protected IWorkflowStore Store => SkipReason is { } reason
         ? throw new SkipException(reason)
         : _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
 
     protected virtual string? SkipReason => null;
 
-    protected abstract Task<IEscalationStore> CreateStoreAsync();
+    protected abstract Task<IWorkflowStore> CreateStoreAsync();
 
     public async Task InitializeAsync()
     {
@@ -96,5 +98,20 @@ public abstract class EscalationStoreContract : IAsyncLifetime
         Assert.Equal([scope], await Store.ActiveSnoozesAsync("p-1", T0));
         Assert.Empty(await Store.ActiveSnoozesAsync("p-2", T0));
         Assert.Empty(await Store.ActiveSnoozesAsync("p-1", T0.AddMinutes(30)));
+    }
+
+    [SkippableFact]
+    public async Task Schedules_SavedPerMedication_ANewOneReplacesTheOld_ListedByMedication()
+    {
+        var metformin = new MedicationSchedule { PatientId = "p-1", MedicationId = "metformin", TimesOfDay = [new(8, 0)], EffectiveFrom = T0 };
+        await Store.SaveScheduleAsync(metformin);
+        await Store.SaveScheduleAsync(metformin with { MedicationId = "aspirin" });
+        await Store.SaveScheduleAsync(metformin with { TimesOfDay = [new(9, 0)] });
+
+        var listed = await Store.ListSchedulesAsync("p-1");
+
+        Assert.Equal(["aspirin", "metformin"], listed.Select(s => s.MedicationId));
+        Assert.Equal([new TimeOnly(9, 0)], listed[1].TimesOfDay);
+        Assert.Empty(await Store.ListSchedulesAsync("p-2"));
     }
 }

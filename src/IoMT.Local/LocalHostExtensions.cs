@@ -58,6 +58,8 @@ public static partial class LocalHostExtensions
         services.AddHostedService<WorkflowRunner>();
         services.AddSingleton<DeviceSilenceWatch>();
         services.AddHostedService<DeviceWatchService>();
+        services.AddOptions<EnrichmentOptions>().Bind(builder.Configuration.GetSection(EnrichmentOptions.SectionName));
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EnrichmentOptions>>().Value);
         services.AddSingleton<BatchIngestion>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<PatientService>();

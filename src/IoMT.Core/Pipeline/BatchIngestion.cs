@@ -34,9 +34,10 @@ public sealed record BatchOutcome(int Messages, int Readings, int Quarantined, i
 /// the states and sightings, mark the devices seen. The host checkpoints its source afterwards; a failure before that
 /// makes the source deliver the batch again, and every step is idempotent.
 /// </summary>
-public sealed class BatchIngestion(IDeviceRegistry devices, ITimelineStore timelines, IIngestionStateStore state, IWorkflowEventSink events, TimeProvider time)
+public sealed class BatchIngestion(
+    IDeviceRegistry devices, ITimelineStore timelines, IIngestionStateStore state, IWorkflowEventSink events, TimeProvider time, EnrichmentOptions? enrichment = null)
 {
-    private readonly IngestionPipeline _pipeline = new();
+    private readonly IngestionPipeline _pipeline = new(new IngestionOptions(), enrichment ?? new EnrichmentOptions());
 
     public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken cancellationToken = default)
     {

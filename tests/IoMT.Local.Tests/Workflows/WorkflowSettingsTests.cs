@@ -33,6 +33,16 @@ public sealed class WorkflowSettingsTests
     }
 
     [Fact]
+    public void ColdChainSettings_ReachIngestion()
+    {
+        using var host = new LocalHostFactory { Settings = new Dictionary<string, string> { ["Enrichment:ColdChain:ExcursionLimit"] = "00:10:00", ["Enrichment:ColdChain:MaxCelsius"] = "7.5" } };
+
+        var coldChain = host.Services.GetRequiredService<Core.Pipeline.EnrichmentOptions>().ColdChain;
+
+        Assert.Equal((TimeSpan.FromMinutes(10), 7.5, 2.0), (coldChain.ExcursionLimit, coldChain.MaxCelsius, coldChain.MinCelsius));
+    }
+
+    [Fact]
     public void InvalidPolicy_StopsTheStart_NamingEveryFieldAtFault()
     {
         var settings = new Dictionary<string, string>(WardPolicy)

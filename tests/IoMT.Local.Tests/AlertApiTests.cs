@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using IoMT.Core.Access;
 using IoMT.Core.Patients;
-using IoMT.Local.Tests.Workflows;
 using IoMT.Local.Workflows;
 using IoMT.Storage.Sqlite;
+using IoMT.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IoMT.Local.Tests;
@@ -77,7 +77,7 @@ public sealed class AlertApiTests : IDisposable
 
     private async Task<string> RaiseAsync()
     {
-        var alert = WorkflowHarness.Raised(DateTimeOffset.UtcNow);
+        var alert = WorkflowFixtures.Raised(DateTimeOffset.UtcNow);
         await _api.Factory.Services.GetRequiredService<LocalWorkflowEngine>().PublishAsync([alert]);
         return alert.AlertId;
     }

@@ -1,6 +1,7 @@
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
+using IoMT.Testing;
 
 namespace IoMT.Core.Tests.Alerts;
 
@@ -8,19 +9,8 @@ public class DeviceSilenceTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
 
-    private static DeviceRecord Monitor(DateTimeOffset? lastSeen, TimeSpan? interval = null, string? patientId = "patient-1") => new()
-    {
-        Id = "monitor-1",
-        Manufacturer = "Acme",
-        Model = "M",
-        Kinds = ["spo2"],
-        Credentials = DeviceCredentials.NewKeys(),
-        CreatedAt = T0.AddDays(-2),
-        UpdatedAt = T0.AddDays(-2),
-        ReportingInterval = interval ?? TimeSpan.FromMinutes(1),
-        LastSeenAt = lastSeen,
-        Bindings = patientId is null ? [] : [new DeviceBinding("monitor-1", patientId, T0.AddDays(-1), null)],
-    };
+    private static DeviceRecord Monitor(DateTimeOffset? lastSeen, TimeSpan? interval = null, string? patientId = "patient-1") =>
+        WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), interval ?? TimeSpan.FromMinutes(1), patientId) with { LastSeenAt = lastSeen };
 
     [Fact]
     public void Check_HeardWithinTwoIntervals_Nothing()

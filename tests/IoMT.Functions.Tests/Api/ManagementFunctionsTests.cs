@@ -120,7 +120,7 @@ public class ManagementFunctionsTests
     [Fact]
     public async Task NurseAcknowledgesAnAlert_TheFunctionsDurableClientCarriesItToTheAlertsInstance()
     {
-        var alert = EscalationOrchestratorTests.Raised(_durable.Clock.GetUtcNow());
+        var alert = WorkflowFixtures.Raised(_durable.Clock.GetUtcNow());
         await _durable.PublishAsync(alert);
         var nurse = Principal(("roles", "nurse"), ("groups", "11111111-1111-1111-1111-111111111111"));
 

@@ -1,5 +1,4 @@
 using IoMT.Core.Alerts;
-using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Functions.Workflows;
 using IoMT.Testing;
@@ -16,12 +15,7 @@ public class DeviceWatchFunctionTests
     {
         var host = new DurableTestHost(T0);
         var registry = new InMemoryDeviceRegistry();
-        await registry.CreateAsync([new DeviceRecord
-        {
-            Id = "monitor-1", Manufacturer = "Acme", Model = "M", Kinds = ["spo2"], Credentials = DeviceCredentials.NewKeys(),
-            CreatedAt = T0.AddDays(-1), UpdatedAt = T0.AddDays(-1), ReportingInterval = TimeSpan.FromMinutes(1),
-            Bindings = [new DeviceBinding("monitor-1", "patient-1", T0.AddDays(-1), null)],
-        }], "admin");
+        await registry.CreateAsync([WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), TimeSpan.FromMinutes(1))], "admin");
         await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["monitor-1"] = T0.AddMinutes(-3) });
         var alerts = new DurableAlertWorkflows(host.Escalations, new DurableClientAccessor { Client = host });
         var function = new DeviceWatchFunction(new DeviceSilenceWatch(registry, alerts, host.Clock), host.Workflows);

@@ -3,6 +3,7 @@ using IoMT.Core.Escalation;
 using IoMT.Core.Notifications;
 using IoMT.Core.Timeline;
 using IoMT.Functions.Workflows;
+using IoMT.Testing;
 
 namespace IoMT.Functions.Tests.Workflows;
 
@@ -11,18 +12,10 @@ public class EscalationOrchestratorTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
     private readonly DurableTestHost _host = new(T0);
 
-    public static AlertRaised Raised(DateTimeOffset at, string patientId = "patient-1", AlertPriority priority = AlertPriority.High,
-        AlertCategory category = AlertCategory.VitalSign, AlertDirection direction = AlertDirection.Low, string ruleId = "spo2-low")
-    {
-        var dedup = AlertIds.DedupKey(patientId, ruleId);
-        return new AlertRaised(AlertIds.For(dedup, at), dedup, patientId, ruleId, "SpO2 low", priority, category, direction,
-            at, at, 88, "59408-5", "%", "rd_" + at.ToUnixTimeMilliseconds());
-    }
-
     [Fact]
     public async Task AlertRaisedTwice_OneInstanceNamedByTheAlert_LevelOneNotifiedOnce()
     {
-        var alert = Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
 
         await _host.PublishAsync(alert);
         await _host.PublishAsync(alert);
@@ -40,7 +33,7 @@ public class EscalationOrchestratorTests
     [Fact]
     public async Task NobodyAcknowledges_EveryLevelOfEveryPassNotifiedOnceInOrder_ThenExhausted()
     {
-        var alert = Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await _host.PublishAsync(alert);
 
         for (var minute = 1; minute <= 120; minute++)
@@ -58,7 +51,7 @@ public class EscalationOrchestratorTests
     [Fact]
     public async Task AcknowledgedAfterLevelTwo_NoLaterLevel_UntilTheAckTimesOut()
     {
-        var alert = Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await _host.PublishAsync(alert);
         _host.AdvanceTo(T0.AddMinutes(3));
         var alerts = Alerts();
@@ -79,7 +72,7 @@ public class EscalationOrchestratorTests
     [Fact]
     public async Task ConditionClears_AutoResolved_InstanceEnds_LaterEventsIgnored()
     {
-        var alert = Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await _host.PublishAsync(alert);
 
         _host.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -96,7 +89,7 @@ public class EscalationOrchestratorTests
     [Fact]
     public async Task Replay_OfTheWholeHistory_RunsNoActivityAgainLogsNothing_ThenCarriesOnLive()
     {
-        var alert = Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await _host.PublishAsync(alert);
         _host.AdvanceTo(T0.AddMinutes(3));
         await Alerts().SendAsync(alert.AlertId, new SnoozeAlert("nurse-1", T0.AddMinutes(3), T0.AddMinutes(13)));
@@ -119,7 +112,7 @@ public class EscalationOrchestratorTests
     [Fact]
     public async Task Replay_WithAnotherPolicyThanRecorded_DetectedAsNonDeterministic()
     {
-        var alert = Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await _host.PublishAsync(alert);
         _host.AdvanceTo(T0.AddMinutes(3));
 
@@ -132,7 +125,7 @@ public class EscalationOrchestratorTests
     [Fact]
     public async Task ManyEvents_ContinuesAsNewWithItsState_NothingLostNothingRepeated()
     {
-        var alert = Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await _host.PublishAsync(alert);
         var ack = DurablePayloads.Write(new AcknowledgeAlert("nurse-1", T0));
 
@@ -158,7 +151,7 @@ public class EscalationOrchestratorTests
         _host.FailNext[WorkflowActivities.RunEffect] = 3;
         _host.FailNext[WorkflowActivities.SaveEscalation] = 2;
 
-        await _host.PublishAsync(Raised(T0));
+        await _host.PublishAsync(WorkflowFixtures.Raised(T0));
 
         Assert.Single(_host.Notifier.Sent);
         Assert.Single(_host.Escalations.Alerts);
@@ -167,7 +160,7 @@ public class EscalationOrchestratorTests
     [Fact]
     public async Task ActivityFailingBeyondItsRetries_InstanceWaitsAndTriesAgain_NothingDropped()
     {
-        var alert = Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         _host.FailNext[WorkflowActivities.SaveEscalation] = OrchestrationSteps.Retry.Retry!.Policy!.MaxNumberOfAttempts;
 
         await _host.PublishAsync(alert);
@@ -185,13 +178,13 @@ public class EscalationOrchestratorTests
     [Fact]
     public async Task SnoozedByDirection_NewAlertOfThePatientInThatDirectionStartsSnoozed_OtherDirectionAlerts()
     {
-        var first = Raised(T0);
+        var first = WorkflowFixtures.Raised(T0);
         await _host.PublishAsync(first);
         await Alerts().SendAsync(first.AlertId, new SnoozeAlert("nurse-1", T0, T0.AddMinutes(60), SnoozeReach.Direction));
         _host.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var sameDirection = Raised(T0.AddMinutes(5), ruleId: "spo2-very-low");
-        var otherDirection = Raised(T0.AddMinutes(5), ruleId: "spo2-high", direction: AlertDirection.High);
+        var sameDirection = WorkflowFixtures.Raised(T0.AddMinutes(5), ruleId: "spo2-very-low");
+        var otherDirection = WorkflowFixtures.Raised(T0.AddMinutes(5), ruleId: "spo2-high", direction: AlertDirection.High);
         await _host.PublishAsync(sameDirection, otherDirection);
 
         Assert.Equal(AlertStatus.Snoozed, _host.Alert(sameDirection.AlertId)!.Status);

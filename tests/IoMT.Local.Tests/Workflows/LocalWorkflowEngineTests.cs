@@ -1,6 +1,5 @@
 using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
-using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Notifications;
 using IoMT.Core.Telemetry;
@@ -21,7 +20,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     [Fact]
     public async Task Restart_EscalationPendingDuringDowntime_NextLevelFiresOnceOnStart()
     {
-        var alert = WorkflowHarness.Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         using (var host = Host())
         {
             await host.Engine.PublishAsync([alert]);
@@ -46,7 +45,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     [Fact]
     public async Task Crash_AfterDecisionBeforeEffects_EffectsRunOnceAfterRestart()
     {
-        var alert = WorkflowHarness.Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         using (var host = Host())
         {
             await host.Engine.PublishAsync([alert]);
@@ -66,7 +65,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     public async Task Acknowledge_StopsEscalation_ResolveEndsIt_LaterTimersFireNothing()
     {
         using var host = Host();
-        var alert = WorkflowHarness.Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await host.Engine.PublishAsync([alert]);
         await host.RunAsync();
 
@@ -89,7 +88,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     public async Task Publish_SameAlertTwice_OneEscalation()
     {
         using var host = Host();
-        var alert = WorkflowHarness.Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await host.Engine.PublishAsync([alert]);
         await host.Engine.PublishAsync([alert, alert]);
         await host.RunAsync();
@@ -102,7 +101,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     public async Task ConditionCleared_AutoResolves_AndTellsThoseNotified()
     {
         using var host = Host();
-        var alert = WorkflowHarness.Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await host.Engine.PublishAsync([alert]);
         await host.Engine.PublishAsync([new AlertCleared(alert.AlertId, alert.DedupKey, alert.PatientId, alert.RuleId, T0.AddMinutes(1), 96, null, "%", "rd_2")]);
         await host.RunAsync();
@@ -116,11 +115,11 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     public async Task SnoozeByDirection_SilencesNewAlertsThatWay_OnlyUntilItEnds()
     {
         using var host = Host();
-        var low = WorkflowHarness.Raised(T0);
+        var low = WorkflowFixtures.Raised(T0);
         await host.Engine.PublishAsync([low]);
         await host.Engine.SendAsync(low.AlertId, new SnoozeAlert("nurse-7", T0, T0.AddMinutes(30), SnoozeReach.Direction));
-        var lowAgain = WorkflowHarness.Raised(T0.AddMinutes(5), ruleId: "spo2-low-2");
-        var high = WorkflowHarness.Raised(T0.AddMinutes(5), direction: AlertDirection.High, ruleId: "hr-high");
+        var lowAgain = WorkflowFixtures.Raised(T0.AddMinutes(5), ruleId: "spo2-low-2");
+        var high = WorkflowFixtures.Raised(T0.AddMinutes(5), direction: AlertDirection.High, ruleId: "hr-high");
         await host.Engine.PublishAsync([lowAgain, high]);
         _clock.Advance(TimeSpan.FromMinutes(5));
         await host.RunAsync();
@@ -139,7 +138,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     {
         using var host = Host();
         _notifier.FailNext = 1;
-        var alert = WorkflowHarness.Raised(T0);
+        var alert = WorkflowFixtures.Raised(T0);
         await host.Engine.PublishAsync([alert]);
         await host.RunAsync();
         await host.Engine.PublishAsync([new AlertCleared(alert.AlertId, alert.DedupKey, alert.PatientId, alert.RuleId, T0, 96, null, "%", "rd_2")]);
@@ -201,18 +200,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     {
         using var host = Host();
         var registry = new InMemoryDeviceRegistry();
-        var monitor = new DeviceRecord
-        {
-            Id = "monitor-1",
-            Manufacturer = "Acme",
-            Model = "M",
-            Kinds = ["spo2"],
-            Credentials = DeviceCredentials.NewKeys(),
-            CreatedAt = T0.AddDays(-1),
-            UpdatedAt = T0.AddDays(-1),
-            ReportingInterval = TimeSpan.FromSeconds(30),
-            Bindings = [new DeviceBinding("monitor-1", "patient-1", T0.AddDays(-1), null)],
-        };
+        var monitor = WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), TimeSpan.FromSeconds(30));
         await registry.CreateAsync([monitor], "admin");
         await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["monitor-1"] = T0.AddMinutes(-5) });
         var watch = new Local.Workflows.DeviceWatchService(new DeviceSilenceWatch(registry, host.Engine, _clock), host.Engine, _clock,

@@ -1,4 +1,3 @@
-using IoMT.Core.Alerts;
 using IoMT.Core.Workflows;
 using IoMT.Local.Workflows;
 using IoMT.Storage.Sqlite;
@@ -38,14 +37,6 @@ public sealed class WorkflowHarness : IDisposable
     public LocalWorkflowEngine Engine { get; }
 
     public WorkflowRunner Runner { get; }
-
-    public static AlertRaised Raised(DateTimeOffset at, string patientId = "patient-1", AlertDirection direction = AlertDirection.Low,
-        AlertPriority priority = AlertPriority.High, string ruleId = "spo2-low")
-    {
-        var dedup = AlertIds.DedupKey(patientId, ruleId);
-        return new AlertRaised(AlertIds.For(dedup, at), dedup, patientId, ruleId, "SpO2 low", priority, AlertCategory.VitalSign, direction,
-            at, at, 88, "59408-5", "%", "rd_" + at.ToUnixTimeMilliseconds());
-    }
 
     public Task<int> RunAsync() => Runner.RunOnceAsync();
 

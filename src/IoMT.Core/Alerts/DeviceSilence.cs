@@ -43,10 +43,10 @@ public static class DeviceSilence
             {
                 var patientId = device.CurrentPatientId!;
                 var dedup = AlertIds.DedupKey(patientId, rule);
-                var minutes = Math.Floor((now - (device.LastSeenAt ?? since)).TotalMinutes);
+                var silent = now - (device.LastSeenAt ?? since);
                 events.Add(new AlertRaised(AlertIds.For(dedup, since), dedup, patientId, rule,
-                    $"Device {device.Id} silent for {minutes:0} min (reports every {Describe(device.ReportingInterval!.Value)})",
-                    AlertPriority.Medium, AlertCategory.Technical, AlertDirection.None, now, since, minutes, null, "min", $"device:{device.Id}"));
+                    $"Device {device.Id} silent for {Describe(silent)} (reports every {Describe(device.ReportingInterval!.Value)})",
+                    AlertPriority.Medium, AlertCategory.Technical, AlertDirection.None, now, since, Math.Floor(silent.TotalSeconds), null, "s", $"device:{device.Id}"));
             }
         }
 
@@ -67,8 +67,10 @@ public static class DeviceSilence
         return now >= since ? since : null;
     }
 
-    private static string Describe(TimeSpan interval) =>
-        interval.TotalMinutes >= 1 && interval.Seconds == 0 ? $"{interval.TotalMinutes:0} min" : $"{interval.TotalSeconds:0} s";
+    /// <summary>Whole minutes from two minutes on (or when exact), seconds below.</summary>
+    private static string Describe(TimeSpan span) => span >= TimeSpan.FromMinutes(2) || (span.TotalMinutes >= 1 && span.Seconds == 0)
+        ? string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(span.TotalMinutes):0} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(span.TotalSeconds):0} s");
 }
 
 /// <summary>Runs <see cref="DeviceSilence.Check"/> over every watched device and the open alerts; hosts call it on a timer and publish what it returns.</summary>

@@ -30,6 +30,8 @@ public class DeviceSilenceTests
         Assert.Equal(("patient-1", "device-silent.monitor-1", AlertCategory.Technical), (first.PatientId, first.RuleId, first.Category));
         Assert.Equal(T0.AddMinutes(-8), first.EpisodeStart);
         Assert.Equal("Device monitor-1 silent for 10 min (reports every 1 min)", first.Title);
+        var fast = WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), TimeSpan.FromSeconds(5)) with { LastSeenAt = T0.AddSeconds(-25) };
+        Assert.Equal("Device monitor-1 silent for 25 s (reports every 5 s)", Assert.IsType<AlertRaised>(Assert.Single(DeviceSilence.Check([fast], [], T0))).Title);
     }
 
     [Fact]

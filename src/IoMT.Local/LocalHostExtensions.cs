@@ -67,6 +67,7 @@ public static partial class LocalHostExtensions
         services.AddSingleton<DpsOperations>();
         services.AddSingleton<IGatewayEndpoints, LocalGatewayEndpoints>();
         services.AddHostedService<AdminBootstrap>();
+        services.AddHostedService<SimulationHost>();
         services.AddHostedService<IngestionProcessor>();
         services.AddOptions<LocalOptions>().Bind(builder.Configuration.GetSection(LocalOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 

@@ -14,6 +14,15 @@ public sealed class LocalOptions
     /// </summary>
     public string GatewayHostName { get; set; } = "";
 
+    /// <summary>Run the built-in simulation (<c>--simulate</c>); unset: only while the host has no devices (a first run).</summary>
+    public bool? Simulate { get; set; }
+
+    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    public int SimulatedPatients { get; set; } = 9;
+
+    /// <summary>How long one round of each simulated scenario takes.</summary>
+    public TimeSpan SimulationCycle { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long processed messages stay in the ingestion log (to rebuild what a power cut lost), in days.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 3650)]
     public int IngestionLogRetentionDays { get; set; } = 30;

@@ -22,6 +22,9 @@ public sealed class LocalHostFactory : WebApplicationFactory<LocalOptions>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("IoMT:DataDirectory", DataDirectory);
+
+        // The test server listens nowhere, so the built-in simulation (on for a host without devices) has nothing to send to.
+        builder.UseSetting("IoMT:Simulate", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

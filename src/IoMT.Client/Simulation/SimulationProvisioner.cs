@@ -5,8 +5,9 @@ namespace IoMT.Client.Simulation;
 
 /// <summary>
 /// Makes a plan real through the management API (an admin's token): creates its patients in the simulator's care
-/// team, registers their devices (or lets them register through DPS), binds each device to its patient and fetches
-/// the keys. Running it again finds everything in place and changes nothing.
+/// team, registers their devices (or lets them register through DPS), binds each device to its patient, sets the
+/// medication schedules their dispensers and inhalers follow, and fetches the keys. Running it again finds everything
+/// in place (a schedule saved again restarts its adherence).
 /// </summary>
 public sealed class SimulationProvisioner(ManagementClient api)
 {
@@ -28,10 +29,23 @@ public sealed class SimulationProvisioner(ManagementClient api)
         foreach (var device in plan.Devices)
         {
             Require(await api.PostAsync($"api/devices/{Uri.EscapeDataString(device.DeviceId)}/bind", new { patientId = device.Patient.PatientId }, cancellationToken).ConfigureAwait(false));
+            if (Schedule(device) is { } schedule)
+            {
+                Require(await api.PutAsync($"api/patients/{device.Patient.PatientId}/medications/{schedule.MedicationId}", schedule.Body, cancellationToken)
+                    .ConfigureAwait(false));
+            }
         }
 
         return [.. plan.Devices.Select(d => (d, new DeviceConnection(d.DeviceId, hostName, keys[d.DeviceId])))];
     }
+
+    /// <summary>The medication schedule a device's patient follows: the rescue inhaler's puff limit, the dispenser's twice-daily tablet.</summary>
+    private static (string MedicationId, object Body)? Schedule(SimulatedDevice device) => device.Role switch
+    {
+        DeviceRole.Inhaler => (SimulatedDevice.RescueInhaler, new { kind = "rescueInhaler", rescuePuffLimit = 8 }),
+        DeviceRole.Dispenser => (SimulatedDevice.ScheduledMedication, new { timesOfDay = new[] { "08:00", "20:00" }, timeZone = "UTC" }),
+        _ => null,
+    };
 
     private async Task<Dictionary<string, string>> RegisterAsync(SimulationPlan plan, CancellationToken cancellationToken)
     {

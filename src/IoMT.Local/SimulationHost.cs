@@ -1,0 +1,131 @@
+using System.Text.Json;
+using IoMT.Client;
+using IoMT.Client.Simulation;
+using IoMT.Core.Access;
+using IoMT.Core.Devices;
+using IoMT.Storage.Sqlite;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace IoMT.Local;
+
+/// <summary>
+/// The built-in simulation (<c>--simulate</c>; on by default while the host has no devices, so a first run shows live
+/// vitals and a real escalation within a minute). Once the host listens, it seeds the simulator's care team with one
+/// user per clinical role and a device maker (their API tokens in <c>seeded-users.json</c>, readable by you only), then
+/// provisions virtual patients, their devices and medication schedules through the host's own API and device gateway,
+/// exactly as <c>iomt simulate</c> does, and runs them until the host stops.
+/// </summary>
+internal sealed partial class SimulationHost(
+    IHostApplicationLifetime lifetime, IServer server, IDeviceRegistry devices, SqliteDirectory directory, DataDirectory dataDirectory,
+    Microsoft.Extensions.Options.IOptions<LocalOptions> options, TimeProvider time, ILogger<SimulationHost> logger) : BackgroundService
+{
+    public const string UsersFileName = "seeded-users.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static readonly LocalUser[] Users =
+    [
+        new("coordinator", [Role.CareCoordinator], [SimulationOptions.CareTeam]),
+        new("nurse", [Role.Nurse], [SimulationOptions.CareTeam]),
+        new("physician", [Role.Physician], [SimulationOptions.CareTeam]),
+        new("device-maker", [Role.DeviceMaker], [], SimulatedDevice.Manufacturer),
+    ];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await StartedAsync(stoppingToken).ConfigureAwait(false) || !await ShouldRunAsync(stoppingToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or IOException)
+        {
+            Log.Failed(logger, e);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var address = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        await SeedUsersAsync(stoppingToken).ConfigureAwait(false);
+        var adminToken = await directory.IssueTokenAsync(AdminBootstrap.AdminUserId, "simulation", time.GetUtcNow(), time.GetUtcNow().AddDays(1), stoppingToken)
+            .ConfigureAwait(false);
+
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", adminToken);
+        var plan = SimulationPlan.Create(new SimulationOptions(settings.SimulatedPatients, Scenarios.All, settings.SimulationCycle));
+        var deviceClient = new IoTHubDeviceClient(http, address, time);
+        var connected = await new SimulationProvisioner(new ManagementClient(http)).ProvisionAsync(plan, deviceClient.HostName, null, stoppingToken)
+            .ConfigureAwait(false);
+        Log.Started(logger, plan.Patients.Count, connected.Count, SimulationOptions.CareTeam, Path.Combine(dataDirectory.Path, UsersFileName));
+        await new SimulationRunner(deviceClient, time).RunAsync(connected, null, null, _ => { }, stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the host listens; false when it stops first.</summary>
+    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task.ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>As configured; when not configured, only while the host has no device yet (its first run).</summary>
+    private async Task<bool> ShouldRunAsync(CancellationToken cancellationToken) =>
+        options.Value.Simulate ?? (await devices.ListAsync(new DeviceFilter(PageSize: 1, IncludeDeleted: true), cancellationToken).ConfigureAwait(false)).Items.Count == 0;
+
+    /// <summary>The simulator's users and a fresh token for each, written whole to a file only the current user can read.</summary>
+    private async Task SeedUsersAsync(CancellationToken cancellationToken)
+    {
+        var seeded = new List<object>();
+        foreach (var user in Users)
+        {
+            await directory.SaveUserAsync(user, cancellationToken).ConfigureAwait(false);
+            var token = await directory.IssueTokenAsync(user.Id, UsersFileName, time.GetUtcNow(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            seeded.Add(new { id = user.Id, roles = user.Roles.Select(r => r.Name()), careTeams = user.CareTeams, manufacturer = user.Manufacturer, token });
+        }
+
+        var path = Path.Combine(dataDirectory.Path, UsersFileName);
+        var partial = path + ".partial";
+        File.Delete(partial);
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var file = new FileStream(partial, fileOptions))
+        {
+            await JsonSerializer.SerializeAsync(file, seeded, Indented, cancellationToken).ConfigureAwait(false);
+        }
+
+        File.Move(partial, path, overwrite: true);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Simulating {Patients} patients with {Devices} devices in care team {CareTeam}; sign-in tokens of its users are in {UsersFile}")]
+        public static partial void Started(ILogger logger, int patients, int devices, string careTeam, string usersFile);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The simulation stopped")]
+        public static partial void Failed(ILogger logger, Exception exception);
+    }
+}

@@ -24,6 +24,7 @@ public static partial class ManagementRoutes
 {
     public static IReadOnlyList<ManagementRoute> All { get; } =
     [
+        new("GET", "me", "GetMe", GetMeAsync),
         new("GET", "patients/{id}/fhir", "ExportPatientFhir", ExportFhirAsync),
         new("PUT", "patients/{id}", "SavePatient", SavePatientAsync),
         new("GET", "patients/{id}", "GetPatient", GetPatientAsync),
@@ -52,6 +53,15 @@ public static partial class ManagementRoutes
         new("POST", "alerts/{id}/snooze", "SnoozeAlert", SnoozeAlertAsync),
         new("POST", "alerts/{id}/notes", "AddAlertNote", AddAlertNoteAsync),
     ];
+
+    /// <summary><c>GET /me</c>: who the API takes the caller for (the console shows it and hides what the roles may not do).</summary>
+    private static Task<IResult> GetMeAsync(HttpContext http) => AsCallerAsync(http, caller => Task.FromResult(Results.Json(new
+    {
+        id = caller.Id,
+        roles = caller.Roles.Select(r => r.Name()).Order(StringComparer.Ordinal),
+        careTeams = caller.CareTeams.Order(StringComparer.Ordinal),
+        manufacturer = caller.Manufacturer,
+    }, ApiJson.Options)));
 
     /// <summary>Runs <paramref name="action"/> for the signed-in caller, or answers 401.</summary>
     private static async Task<IResult> AsCallerAsync(HttpContext http, Func<Caller, Task<IResult>> action) =>

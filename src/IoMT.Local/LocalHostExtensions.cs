@@ -85,12 +85,7 @@ public static partial class LocalHostExtensions
         app.UseAuthorization();
         app.MapGet("/healthz", WriteHealthAsync);
         app.MapGet("/api/health", WriteHealthAsync);
-        app.MapGet("/", () => Results.Json(new
-        {
-            product = ProductInfo.Name,
-            version = ProductInfo.Version,
-            status = "The local product is being assembled: the device gateway, ingestion, the device and FHIR API and health are served so far (docs/api.md).",
-        }));
+        app.MapConsole();
         app.MapManagementApi();
         app.MapLiveFeed();
         app.MapDeviceGateway();

@@ -20,6 +20,10 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access)
 {
     private static readonly Dictionary<string, ManagementRoute> Routes = ManagementRoutes.All.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
+    [Function(nameof(GetMe))]
+    public Task<IActionResult> GetMe([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request) =>
+        RunAsync(request, nameof(GetMe));
+
     [Function(nameof(ExportPatientFhir))]
     public Task<IActionResult> ExportPatientFhir(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}/fhir")] HttpRequest request, string id) =>

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using IoMT.Core.Access;
+using IoMT.Storage.Sqlite;
+using IoMT.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace IoMT.Local.Tests;
+
+/// <summary>
+/// The care console in a real browser: tests/browser/console.spec.mjs drives Debian's Chromium (or Google Chrome where
+/// that is what the machine has) with Playwright against the running host and its simulation. `.ci/run` installs both;
+/// outside CI the test is skipped when they are missing.
+/// Screenshots go to TestResults/screenshots.
+/// </summary>
+public sealed class ConsoleBrowserTests(ITestOutputHelper output)
+{
+    private static readonly string? Chromium = new[] { "/usr/bin/chromium", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+    private static readonly string Scripts = RepositoryPaths.Combine("tests", "browser");
+
+    [SkippableFact]
+    public async Task Console_DesaturationInTheInbox_AcknowledgeStopsEscalation_OtherWardSeesNothing()
+    {
+        var ready = Chromium is not null && Directory.Exists(Path.Combine(Scripts, "node_modules", "playwright-core"));
+        Skip.If(!ready && Environment.GetEnvironmentVariable("CI") != "true",
+            "Needs Debian's Chromium (apt-get install chromium) and `npm ci --prefix tests/browser`; .ci/run installs both.");
+
+        await using var host = await RunningHost.StartAsync();
+        var nurse = await host.TokenOfAsync("nurse");
+        var directory = host.Services.GetRequiredService<SqliteDirectory>();
+        await directory.SaveUserAsync(new LocalUser("nurse-ward-9", [Role.Nurse], ["ward-9"]));
+        var other = await directory.IssueTokenAsync("nurse-ward-9", "browser test", DateTimeOffset.UtcNow);
+
+        var start = new ProcessStartInfo("node", [Path.Combine(Scripts, "console.spec.mjs")])
+        {
+            WorkingDirectory = Scripts,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["IOMT_URL"] = host.Address.ToString(),
+                ["NURSE_TOKEN"] = nurse,
+                ["OTHER_TOKEN"] = other,
+                ["SCREENSHOTS"] = RepositoryPaths.Combine("TestResults", "screenshots"),
+                ["CHROMIUM"] = Chromium!,
+            },
+        };
+        using var node = Process.Start(start)!;
+        var (stdout, stderr) = (node.StandardOutput.ReadToEndAsync(), node.StandardError.ReadToEndAsync());
+        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+        output.WriteLine(await stdout);
+        output.WriteLine(await stderr);
+
+        Assert.True(node.ExitCode == 0, $"The browser test failed:\n{await stdout}\n{await stderr}");
+    }
+}

@@ -1,0 +1,74 @@
+// Drives the care console against a running local host, as a nurse of the simulated ward and as a nurse of another
+// ward. Environment: IOMT_URL, NURSE_TOKEN, OTHER_TOKEN, SCREENSHOTS (folder), CHROMIUM (default /usr/bin/chromium).
+// Exits 0 when every check passes; otherwise prints what failed and exits 1.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const { IOMT_URL: url, NURSE_TOKEN: nurse, OTHER_TOKEN: other, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
+mkdirSync(shots, { recursive: true });
+const api = async (path, token) => {
+  const response = await fetch(new URL(`api/${path}`, url), { headers: { Authorization: `Bearer ${token}` } });
+  return { status: response.status, body: await response.json() };
+};
+const check = (condition, message) => {
+  if (!condition) throw new Error(message);
+  console.log(`ok - ${message}`);
+};
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const errors = [];
+page.on("pageerror", (error) => errors.push(error.message));
+try {
+  const signIn = async (token) => {
+    await page.goto(url);
+    await page.getByLabel("API token").fill(token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Alerts" }).waitFor();
+  };
+
+  // 1. A simulated desaturation appears in the nurse's inbox, live.
+  await signIn(nurse);
+  const desaturation = page.locator("#alerts tbody tr", { hasText: "SpO2 low" }).filter({ hasText: "sim-patient-002" });
+  await desaturation.first().waitFor({ timeout: 120_000 });
+  check(await page.getByRole("status").textContent() === "live", "the inbox follows the live feed");
+  await page.screenshot({ path: join(shots, "1-inbox.png"), fullPage: true });
+  const alertId = await desaturation.first().getAttribute("data-alert-id");
+  check(alertId?.startsWith("sim-patient-002:spo2-low:"), `the desaturation is in the inbox (${alertId})`);
+
+  // 2. Keyboard: the row opens with Enter; Acknowledge stops the escalation (checked through the API).
+  await desaturation.first().focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "SpO2 low" }).waitFor();
+  await page.getByRole("button", { name: "Acknowledge" }).click();
+  await page.locator("#facts dd", { hasText: "acknowledged" }).first().waitFor();
+  await page.screenshot({ path: join(shots, "2-acknowledged.png"), fullPage: true });
+  const { body: detail } = await api(`alerts/${encodeURIComponent(alertId)}`, nurse);
+  const acknowledgedAt = Date.parse(detail.alert.acknowledgedAt);
+  check(detail.alert.status === "acknowledged" && detail.alert.acknowledgedBy === "nurse", "the API says the nurse acknowledged it");
+  check(Date.parse(detail.alert.nextStepAt) - acknowledgedAt === 30 * 60_000, "its next step is the acknowledgement timeout, not the next level");
+  check(!detail.history.some((h) => h.action === "level-notified" && Date.parse(h.at) > acknowledgedAt), "no level was notified after the acknowledgement");
+
+  // 3. Phone width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(shots, "3-phone.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // 4. A nurse of another care team sees neither the alert nor the patient.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(other);
+  check(await page.locator("#alerts tbody tr", { hasText: "sim-patient-002" }).count() === 0, "another ward's nurse does not see the patient's alerts");
+  await page.goto(`${url}#/alerts/${encodeURIComponent(alertId)}`);
+  await page.getByRole("heading", { name: "Alert not available" }).waitFor();
+  await page.screenshot({ path: join(shots, "4-other-ward.png"), fullPage: true });
+  check((await api(`alerts/${encodeURIComponent(alertId)}`, other)).status === 404, "the API answers 404 to that nurse");
+  check((await api("patients/sim-patient-002", other)).status === 404, "and does not show the patient");
+  check(errors.length === 0, `no script errors in the page${errors.length ? `: ${errors.join("; ")}` : ""}`);
+} catch (error) {
+  await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});
+  console.error(`not ok - ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -31,9 +31,10 @@ internal static class SimulateCommand
         var dps = new Option<bool>("--dps") { Description = "Register the devices through DPS with keys derived from an enrollment group." };
         var dpsEndpoint = new Option<Uri>("--dps-endpoint") { Description = "DPS for --dps. Default: the gateway; in Azure https://global.azure-devices-provisioning.net." };
         var seed = new Option<int>("--seed") { Description = "Seed of the physiology.", DefaultValueFactory = _ => 1 };
+        var acceptedLog = new Option<FileInfo>("--accepted-log") { Description = "Write a CSV line (deviceId,messageId,readings) for each message the gateway acknowledged." };
         var command = new Command("simulate", "Simulate patients and their devices.")
         {
-            gateway, patients, scenario, rate, duration, api, token, credentials, dps, dpsEndpoint, cycle, seed,
+            gateway, patients, scenario, rate, duration, api, token, credentials, dps, dpsEndpoint, cycle, seed, acceptedLog,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -94,8 +95,17 @@ internal static class SimulateCommand
             }
 
             var start = environment.Clock.GetUtcNow();
+            await using var log = parseResult.GetValue(acceptedLog) is { } logFile ? new StreamWriter(logFile.FullName) { AutoFlush = true } : null;
+            var logLock = new Lock();
             var stats = await new SimulationRunner(deviceClient, environment.Clock).RunAsync(devices, parseResult.GetValue(rate), limit,
-                s => environment.Output.WriteLine($"[{(environment.Clock.GetUtcNow() - start).TotalSeconds:0} s] {s}"), cancellationToken).ConfigureAwait(false);
+                s => environment.Output.WriteLine($"[{(environment.Clock.GetUtcNow() - start).TotalSeconds:0} s] {s}"), cancellationToken,
+                log is null ? null : (device, message, readings) =>
+                {
+                    lock (logLock)
+                    {
+                        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{device},{message},{readings}"));
+                    }
+                }).ConfigureAwait(false);
             await environment.Output.WriteLineAsync($"Done: {stats}").ConfigureAwait(false);
             return stats.Failed == 0 ? 0 : 1;
         });

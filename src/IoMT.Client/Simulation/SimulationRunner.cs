@@ -55,9 +55,10 @@ public sealed class SimulationStats
 /// </summary>
 public sealed class SimulationRunner(IoTHubDeviceClient client, TimeProvider time)
 {
+    /// <param name="accepted">Told of each message the gateway acknowledged: device id, message id, readings in it.</param>
     public async Task<SimulationStats> RunAsync(
         IReadOnlyList<(SimulatedDevice Device, DeviceConnection Connection)> devices, double? rate, TimeSpan? duration,
-        Action<SimulationStats>? progress, CancellationToken cancellationToken)
+        Action<SimulationStats>? progress, CancellationToken cancellationToken, Action<string, string, int>? accepted = null)
     {
         ArgumentNullException.ThrowIfNull(devices);
         var stats = new SimulationStats();
@@ -107,7 +108,9 @@ public sealed class SimulationRunner(IoTHubDeviceClient client, TimeProvider tim
                     }
 
                     var messageId = $"{device.DeviceId}-{start.ToUnixTimeSeconds()}-{Interlocked.Increment(ref sequence)}";
-                    sends.Add(SendAsync(connection, messageId, SimulationPlan.Message(device.DeviceId, messageId, time.GetUtcNow(), readings), stats, cancellationToken));
+                    var count = readings.Count;
+                    sends.Add(SendAsync(connection, messageId, SimulationPlan.Message(device.DeviceId, messageId, time.GetUtcNow(), readings), stats,
+                        () => accepted?.Invoke(device.DeviceId, messageId, count), cancellationToken));
                 }
 
                 await Task.WhenAll(sends).ConfigureAwait(false);
@@ -127,11 +130,16 @@ public sealed class SimulationRunner(IoTHubDeviceClient client, TimeProvider tim
         return stats;
     }
 
-    private async Task SendAsync(DeviceConnection connection, string messageId, string body, SimulationStats stats, CancellationToken cancellationToken)
+    private async Task SendAsync(DeviceConnection connection, string messageId, string body, SimulationStats stats, Action onAccepted, CancellationToken cancellationToken)
     {
         try
         {
-            stats.Record(await client.SendEventAsync(connection, messageId, body, cancellationToken).ConfigureAwait(false));
+            var status = await client.SendEventAsync(connection, messageId, body, cancellationToken).ConfigureAwait(false);
+            stats.Record(status);
+            if (status is { } code && (int)code is >= 200 and < 300)
+            {
+                onAccepted();
+            }
         }
         catch (HttpRequestException)
         {

@@ -75,6 +75,7 @@ public static partial class LocalHostExtensions
         services.AddAuthentication(LocalTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, LocalTokenAuthenticationHandler>(LocalTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddOpenApi();
         return builder;
     }
 
@@ -86,6 +87,7 @@ public static partial class LocalHostExtensions
         app.MapGet("/healthz", WriteHealthAsync);
         app.MapGet("/api/health", WriteHealthAsync);
         app.MapConsole();
+        app.MapOpenApi("/openapi/v1.json");
         app.MapManagementApi();
         app.MapLiveFeed();
         app.MapDeviceGateway();

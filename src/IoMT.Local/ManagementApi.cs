@@ -11,18 +11,20 @@ internal static class ManagementApi
 {
     public static void MapManagementApi(this IEndpointRouteBuilder app)
     {
-        Map(app.MapGroup("/api"));
-        Map(app.MapGroup("").ExcludeFromDescription());
-    }
-
-    private static void Map(RouteGroupBuilder api)
-    {
-        api.RequireAuthorization();
         foreach (var route in ManagementRoutes.All)
         {
-            api.MapMethods("/" + route.Template, [route.Method], route.Handle);
+            Map(app.MapGroup("/api"), route).WithName(route.Name);
+        }
+
+        var root = app.MapGroup("").ExcludeFromDescription();
+        foreach (var route in ManagementRoutes.All)
+        {
+            Map(root, route);
         }
     }
+
+    private static RouteHandlerBuilder Map(RouteGroupBuilder api, ManagementRoute route) =>
+        api.MapMethods("/" + route.Template, [route.Method], route.Handle).RequireAuthorization();
 }
 
 /// <summary>The local gateway's endpoints: the configured host name, or the one the caller used; this registry's id scope.</summary>

@@ -61,6 +61,9 @@ public static class TimelineLoad
             Task.FromResult<PatientRecord?>(new PatientRecord(patientId, []));
 
         public Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<PatientRecord>> ListAsync(IReadOnlyCollection<string>? careTeams, int limit, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<PatientRecord>>([]);
     }
 
     /// <summary>Counts what is written and keeps nothing.</summary>

@@ -17,6 +17,32 @@ public static partial class ManagementRoutes
             : Results.Stream(async body => await export.WriteAsync(caller, request!, body, http.RequestAborted).ConfigureAwait(false), "application/fhir+json");
     });
 
+    /// <summary><c>GET /patients</c>: the caller's patients with their latest NEWS2, vitals and open alerts.</summary>
+    private static Task<IResult> ListPatientsAsync(HttpContext http) => AsCallerAsync(http, async caller =>
+        Answer(await Service<PatientOverviewService>(http).ListAsync(caller, http.RequestAborted).ConfigureAwait(false)));
+
+    /// <summary><c>GET /patients/{id}/timeline?from&amp;to&amp;types</c>: RFC 3339 instants (default: the last 6 hours), entry types comma-separated.</summary>
+    private static Task<IResult> GetPatientTimelineAsync(HttpContext http) => AsCallerAsync(http, async caller =>
+    {
+        var now = Service<TimeProvider>(http).GetUtcNow();
+        DateTimeOffset from = now.AddHours(-6), to = now;
+        foreach (var (name, set) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
+        {
+            if (Query(http, name) is { } text)
+            {
+                if (!Core.Validation.Rfc3339.TryParse(text, out var parsed))
+                {
+                    return ApiProblems.ToResult(Core.Api.ApiError.InvalidParameter(name, $"'{name}' must be an RFC 3339 date-time."));
+                }
+
+                set(parsed);
+            }
+        }
+
+        return Answer(await Service<PatientOverviewService>(http).TimelineAsync(caller, Id(http), from, to, Query(http, "types"), http.RequestAborted)
+            .ConfigureAwait(false));
+    });
+
     private static Task<IResult> SavePatientAsync(HttpContext http) => AsCallerAsync(http, async caller =>
     {
         var body = await ApiJson.ReadAsync<PatientRequest>(http.Request, http.RequestAborted).ConfigureAwait(false);

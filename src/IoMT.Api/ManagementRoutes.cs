@@ -26,6 +26,8 @@ public static partial class ManagementRoutes
     [
         new("GET", "me", "GetMe", GetMeAsync),
         new("GET", "patients/{id}/fhir", "ExportPatientFhir", ExportFhirAsync),
+        new("GET", "patients", "ListPatients", ListPatientsAsync),
+        new("GET", "patients/{id}/timeline", "GetPatientTimeline", GetPatientTimelineAsync),
         new("PUT", "patients/{id}", "SavePatient", SavePatientAsync),
         new("GET", "patients/{id}", "GetPatient", GetPatientAsync),
         new("PUT", "patients/{id}/medications/{medicationId}", "SaveMedicationSchedule", SaveMedicationScheduleAsync),

@@ -63,6 +63,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddScoped<AlertService>();
         services.AddScoped<IMedicationSchedules, DurableMedicationSchedules>();
         services.AddScoped<AdherenceService>();
+        services.AddScoped<PatientOverviewService>();
         services.AddScoped<DeviceSilenceWatch>();
     }
 }

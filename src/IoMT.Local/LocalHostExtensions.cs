@@ -49,6 +49,7 @@ public static partial class LocalHostExtensions
         services.AddSingleton<AlertService>();
         services.AddSingleton<IMedicationSchedules>(sp => sp.GetRequiredService<LocalWorkflowEngine>());
         services.AddSingleton<AdherenceService>();
+        services.AddSingleton<PatientOverviewService>();
         services.AddSingleton<WorkflowEffectRunner>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<LiveFeed>());

@@ -85,6 +85,40 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
         return Task.FromResult(found ? new PatientRecord(patientId, careTeams) : null);
     }
 
+    public Task<IReadOnlyList<PatientRecord>> ListAsync(IReadOnlyCollection<string>? careTeams, int limit, CancellationToken cancellationToken = default)
+    {
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+        var teams = (careTeams ?? []).Select((team, i) => (Name: $"$t{i}", Value: team)).ToList();
+        var selected = careTeams is null
+            ? "SELECT id FROM patients ORDER BY id LIMIT $limit"
+            : $"SELECT DISTINCT patient_id AS id FROM patient_care_teams WHERE care_team IN ({string.Join(", ", teams.Select(t => t.Name).DefaultIfEmpty("NULL"))}) ORDER BY patient_id LIMIT $limit";
+        command.CommandText = $"SELECT p.id, t.care_team FROM ({selected}) p LEFT JOIN patient_care_teams t ON t.patient_id = p.id ORDER BY p.id, t.care_team";
+        command.Parameters.AddWithValue("$limit", limit);
+        foreach (var (name, value) in teams)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        using var reader = command.ExecuteReader();
+        var patients = new List<PatientRecord>();
+        while (reader.Read())
+        {
+            var id = reader.GetString(0);
+            if (patients.Count == 0 || patients[^1].Id != id)
+            {
+                patients.Add(new PatientRecord(id, []));
+            }
+
+            if (!reader.IsDBNull(1))
+            {
+                patients[^1] = patients[^1] with { CareTeams = [.. patients[^1].CareTeams, reader.GetString(1)] };
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<PatientRecord>>(patients);
+    }
+
     /// <summary>Issues a new API token for <paramref name="userId"/>; the token itself is returned once and never stored.</summary>
     public async Task<string> IssueTokenAsync(string userId, string label, DateTimeOffset now, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
     {

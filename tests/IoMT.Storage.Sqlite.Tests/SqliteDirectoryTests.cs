@@ -26,6 +26,22 @@ public sealed class SqliteDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task ListAsync_ByCareTeams_OrAll_InIdOrderWithEveryTeam()
+    {
+        await _store.SaveAsync(new PatientRecord("patient-3", ["ward-9"]));
+        await _store.SaveAsync(new PatientRecord("patient-1", ["ward-7", "copd-clinic"]));
+        await _store.SaveAsync(new PatientRecord("patient-2", ["copd-clinic"]));
+        await _store.SaveAsync(new PatientRecord("patient-4", []));
+
+        var copd = await _store.ListAsync(["copd-clinic", "nowhere"], 10);
+        var all = await _store.ListAsync(null, 3);
+
+        Assert.Equal([("patient-1", "copd-clinic,ward-7"), ("patient-2", "copd-clinic")], copd.Select(p => (p.Id, string.Join(',', p.CareTeams))));
+        Assert.Equal(["patient-1", "patient-2", "patient-3"], all.Select(p => p.Id));
+        Assert.Empty(await _store.ListAsync([], 10));
+    }
+
+    [Fact]
     public async Task SavePatientAsync_Again_ReplacesCareTeams()
     {
         await _store.SaveAsync(new PatientRecord("patient-1", ["ward-7"]));

@@ -19,6 +19,12 @@ public sealed class InMemoryPatientDirectory : IPatientDirectory
     public Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_patients.GetValueOrDefault(patientId));
 
+    public Task<IReadOnlyList<PatientRecord>> ListAsync(IReadOnlyCollection<string>? careTeams, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<PatientRecord>>([.. _patients.Values
+            .Where(p => careTeams is null || p.CareTeams.Any(careTeams.Contains))
+            .OrderBy(p => p.Id, StringComparer.Ordinal)
+            .Take(limit)]);
+
     public Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patient);

@@ -50,20 +50,35 @@ try {
   check(Date.parse(detail.alert.nextStepAt) - acknowledgedAt === 30 * 60_000, "its next step is the acknowledgement timeout, not the next level");
   check(!detail.history.some((h) => h.action === "level-notified" && Date.parse(h.at) > acknowledgedAt), "no level was notified after the acknowledgement");
 
-  // 3. Phone width.
+  // 3. The patient list and the patient's page: charts with limits and alert markers, devices, adherence.
+  await page.getByRole("link", { name: "Patients" }).click();
+  await page.getByRole("link", { name: "sim-patient-002" }).click();
+  await page.getByRole("img", { name: /SpO2 \(%\): \d+ readings/ }).waitFor();
+  const spo2 = await page.getByRole("img", { name: /SpO2/ }).getAttribute("aria-label");
+  check(/limits 90/.test(spo2) && !/: 0 readings/.test(spo2), `the SpO2 chart has readings and its limit (${spo2})`);
+  check(await page.locator(".chart .marker").count() > 0, "alert markers are drawn on the charts");
+  check(await page.locator("#devices td", { hasText: "sim-patient-002-monitor" }).count() === 1, "the patient's monitor is listed");
+  await page.screenshot({ path: join(shots, "3-patient.png"), fullPage: true });
+  await page.getByRole("link", { name: "Alerts" }).click();
+
+  // 4. Phone width.
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: join(shots, "3-phone.png"), fullPage: true });
+  await page.screenshot({ path: join(shots, "4-phone.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  // 4. A nurse of another care team sees neither the alert nor the patient.
+  // 5. A nurse of another care team sees neither the alert nor the patient.
   await page.getByRole("button", { name: "Sign out" }).click();
   await signIn(other);
   check(await page.locator("#alerts tbody tr", { hasText: "sim-patient-002" }).count() === 0, "another ward's nurse does not see the patient's alerts");
   await page.goto(`${url}#/alerts/${encodeURIComponent(alertId)}`);
   await page.getByRole("heading", { name: "Alert not available" }).waitFor();
-  await page.screenshot({ path: join(shots, "4-other-ward.png"), fullPage: true });
+  await page.getByRole("link", { name: "Patients" }).click();
+  await page.getByRole("heading", { name: "Patients" }).waitFor();
+  check(await page.getByRole("link", { name: "sim-patient-002" }).count() === 0, "nor in the patient list");
+  await page.screenshot({ path: join(shots, "5-other-ward.png"), fullPage: true });
   check((await api(`alerts/${encodeURIComponent(alertId)}`, other)).status === 404, "the API answers 404 to that nurse");
   check((await api("patients/sim-patient-002", other)).status === 404, "and does not show the patient");
+  check((await api("patients", other)).body.length === 0, "nor list it");
   check(errors.length === 0, `no script errors in the page${errors.length ? `: ${errors.join("; ")}` : ""}`);
 } catch (error) {
   await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});

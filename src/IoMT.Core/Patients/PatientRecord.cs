@@ -10,4 +10,7 @@ public interface IPatientDirectory
 
     /// <summary>Creates the patient, or replaces their care teams.</summary>
     Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="limit"/> patients in id order: of any of <paramref name="careTeams"/>, or all when it is null.</summary>
+    Task<IReadOnlyList<PatientRecord>> ListAsync(IReadOnlyCollection<string>? careTeams, int limit, CancellationToken cancellationToken = default);
 }

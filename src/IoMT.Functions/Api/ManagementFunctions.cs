@@ -29,6 +29,15 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}/fhir")] HttpRequest request, string id) =>
         RunAsync(request, nameof(ExportPatientFhir), id);
 
+    [Function(nameof(ListPatients))]
+    public Task<IActionResult> ListPatients([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients")] HttpRequest request) =>
+        RunAsync(request, nameof(ListPatients));
+
+    [Function(nameof(GetPatientTimeline))]
+    public Task<IActionResult> GetPatientTimeline(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}/timeline")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetPatientTimeline), id);
+
     [Function(nameof(SavePatient))]
     public Task<IActionResult> SavePatient(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "patients/{id}")] HttpRequest request, string id) =>

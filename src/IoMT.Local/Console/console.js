@@ -31,9 +31,8 @@ async function signIn(token) {
   state.me = await api("me");
   sessionStorage.setItem("iomt.token", token);
   $("who-name").textContent = `${state.me.id} · ${state.me.roles.join(", ")}${state.me.careTeams.length ? ` · ${state.me.careTeams.join(", ")}` : ""}`;
-  $("who").hidden = false;
+  $("who").hidden = $("nav").hidden = false;
   $("sign-in").hidden = true;
-  $("workspace").hidden = false;
   const clinical = state.me.roles.some((r) => ["care-coordinator", "nurse", "physician"].includes(r));
   $("actions").hidden = $("note-form").hidden = !clinical;
   await refresh();
@@ -45,8 +44,8 @@ function signOut(message) {
   state.live?.abort();
   Object.assign(state, { token: null, me: null, alerts: [], selected: null, live: null });
   sessionStorage.removeItem("iomt.token");
-  $("who").hidden = true;
-  $("workspace").hidden = true;
+  $("who").hidden = $("nav").hidden = true;
+  ["workspace", "patients", "patient"].forEach((id) => ($(id).hidden = true));
   $("sign-in").hidden = false;
   $("sign-in-error").textContent = message ?? "";
   $("token").value = "";
@@ -78,7 +77,19 @@ async function refresh() {
   $("inbox-empty").hidden = rows.length > 0;
 }
 
+// Routes: #/alerts (default) and #/alerts/{id}; #/patients and #/patients/{id}.
 async function route() {
+  const patient = location.hash.match(/^#\/patients(?:\/(.+))?$/);
+  $("workspace").hidden = !!patient;
+  $("patients").hidden = !patient || !!patient[1];
+  $("patient").hidden = !patient?.[1];
+  for (const [id, current] of [["nav-alerts", !patient], ["nav-patients", !!patient]]) {
+    if (current) $(id).setAttribute("aria-current", "page"); else $(id).removeAttribute("aria-current");
+  }
+  if (patient) {
+    state.selected = null;
+    return patient[1] ? showPatient(decodeURIComponent(patient[1])) : showPatients();
+  }
   const match = location.hash.match(/^#\/alerts\/(.+)$/);
   state.selected = match ? decodeURIComponent(match[1]) : null;
   document.querySelectorAll("#alerts tbody tr").forEach((r) => r.setAttribute("aria-selected", String(r.dataset.alertId === state.selected)));
@@ -169,6 +180,135 @@ async function listen(attempt = 0) {
   setTimeout(() => state.token && listen(attempt + 1).then(refresh).catch(() => {}), Math.min(30000, 1000 * 2 ** attempt));
 }
 
+const fixed = (value, digits = 0) => (value == null ? "—" : Number(value).toFixed(digits));
+const band = (score) => (score == null ? "" : score >= 7 ? "high" : score >= 5 ? "medium" : "low");
+const link = (href, label) => Object.assign(document.createElement("a"), { href, textContent: label });
+
+async function showPatients() {
+  const patients = await api("patients");
+  $("patient-list").tBodies[0].replaceChildren(...patients.map((p) => {
+    const v = p.vitals;
+    const name = document.createElement("td");
+    name.append(link(`#/patients/${encodeURIComponent(p.id)}`, p.id));
+    const news2 = document.createElement("td");
+    if (p.news2 != null) news2.append(text("span", fixed(p.news2), `badge ${band(p.news2)}`));
+    const counts = p.openAlerts;
+    const open = [["high", counts.high], ["medium", counts.medium], ["low", counts.low]].filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(", ");
+    const row = document.createElement("tr");
+    row.append(name, news2, text("td", v.spo2 ? `${fixed(v.spo2.value)} %` : "—"), text("td", v.heartRate ? `${fixed(v.heartRate.value)} /min` : "—"),
+      text("td", v.bloodPressure ? `${fixed(v.bloodPressure.value)}/${fixed(v.bloodPressure.value2)}` : "—"),
+      text("td", v.bodyTemperature ? `${fixed(v.bodyTemperature.value, 1)} °C` : "—"), text("td", v.glucose ? `${fixed(v.glucose.value)} mg/dL` : "—"),
+      text("td", open || "none"));
+    return row;
+  }));
+}
+
+// Default alert limits (docs/alerts.md) drawn on the charts; a patient's own overrides are not shown here.
+const CHARTS = [
+  { code: "heartRate", title: "Heart rate (/min)", limits: [40, 131] },
+  { code: "spo2", title: "SpO2 (%)", limits: [90] },
+  { code: "bloodPressure", title: "Blood pressure (mm Hg)", limits: [90, 220], second: true },
+  { code: "bodyTemperature", title: "Temperature (°C)", limits: [35, 39.1] },
+  { code: "glucose", title: "Glucose (mg/dL)", limits: [54, 70, 250] },
+];
+
+function chart({ title, limits, second }, points, markers, from, to) {
+  const ns = "http://www.w3.org/2000/svg";
+  const [w, h, left, top, bottom] = [600, 170, 40, 8, 20];
+  const values = [...points.flatMap((p) => (second ? [p.value, p.value2] : [p.value])), ...limits].filter((v) => v != null);
+  const [min, max] = values.length ? [Math.min(...values), Math.max(...values)] : [0, 1];
+  const pad = (max - min || 1) * 0.1;
+  const x = (t) => left + ((t - from) / (to - from)) * (w - left - 4);
+  const y = (v) => top + (1 - (v - (min - pad)) / (max - min + 2 * pad)) * (h - top - bottom);
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+  svg.setAttribute("role", "img");
+  const last = points.at(-1);
+  svg.setAttribute("aria-label", `${title}: ${points.length} readings${last ? `, latest ${fixed(last.value, 1)}` : ""}; limits ${limits.join(", ")}`);
+  const add = (tag, attrs, content) => {
+    const e = document.createElementNS(ns, tag);
+    Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+    if (content) e.textContent = content;
+    svg.append(e);
+  };
+  limits.forEach((l) => {
+    add("line", { class: "limit", x1: left, x2: w, y1: y(l), y2: y(l) });
+    add("text", { class: "axis", x: 2, y: y(l) + 4 }, String(l));
+  });
+  markers.forEach((m) => add("line", { class: "marker", x1: x(m.at), x2: x(m.at), y1: top, y2: h - bottom }));
+  const line = (key, cls) => add("polyline", { class: cls, points: points.filter((p) => p[key] != null).map((p) => `${x(p.at).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" ") });
+  line("value", "line");
+  if (second) line("value2", "line second");
+  add("text", { class: "axis", x: left, y: h - 4 }, new Date(from).toLocaleTimeString());
+  add("text", { class: "axis", x: w - 70, y: h - 4 }, new Date(to).toLocaleTimeString());
+  const figure = document.createElement("figure");
+  figure.className = "card chart";
+  figure.append(text("h3", title), svg);
+  return figure;
+}
+
+async function showPatient(id) {
+  const hours = Number($("range").value);
+  const to = new Date();
+  const from = new Date(to - hours * 3600_000);
+  const [patient, timeline, adherence, devices] = await Promise.all([
+    api(`patients/${encodeURIComponent(id)}`),
+    api(`patients/${encodeURIComponent(id)}/timeline?from=${from.toISOString()}&to=${to.toISOString()}`),
+    api(`patients/${encodeURIComponent(id)}/adherence?days=14`),
+    api(`devices?patient=${encodeURIComponent(id)}`),
+  ]).catch((error) => {
+    $("patient-title").textContent = `Patient not available: ${error.message}`;
+    $("charts").replaceChildren();
+    throw error;
+  });
+  $("patient-title").textContent = `${patient.id} · ${patient.careTeams.join(", ")}`;
+  const news2 = timeline.filter((e) => e.type === "news2").at(-1);
+  $("patient-news2").replaceChildren(...(news2 ? [text("span", `NEWS2 ${fixed(news2.value)}`, `badge ${band(news2.value)}`)] : []));
+  const markers = timeline.filter((e) => e.type === "alertRaised").map((e) => ({ at: Date.parse(e.at) }));
+  const readings = (code) => timeline.filter((e) => e.type === "reading" && e.code === code).map((e) => ({ at: Date.parse(e.at), value: e.value, value2: e.value2 }));
+  $("charts").replaceChildren(...CHARTS.map((c) => chart(c, readings(c.code), markers, from.getTime(), to.getTime())));
+
+  $("adherence").replaceChildren(...(adherence.medications.length ? adherence.medications.flatMap((m) => {
+    const pdc = m.pdc ? ` — PDC ${m.pdc.scheduledDays ? Math.round((100 * m.pdc.coveredDays) / m.pdc.scheduledDays) : 0} % (${m.pdc.coveredDays}/${m.pdc.scheduledDays} days)` : "";
+    const byDay = new Map();
+    m.doses.forEach((d) => {
+      const day = (d.scheduledAt ?? d.takenAt).slice(0, 10);
+      const taken = ["taken", "takenLate"].includes(d.status);
+      byDay.set(day, [...(byDay.get(day) ?? []), taken]);
+    });
+    const days = document.createElement("div");
+    days.className = "days";
+    for (let i = 13; i >= 0; i--) {
+      const day = new Date(Date.now() - i * 86400_000).toISOString().slice(0, 10);
+      const doses = byDay.get(day) ?? [];
+      const cell = text("span", "", `day ${!doses.length ? "" : doses.every(Boolean) ? "covered" : doses.some(Boolean) ? "partial" : "missed"}`);
+      cell.title = `${day}: ${doses.length ? `${doses.filter(Boolean).length} of ${doses.length} doses taken` : "no dose recorded"}`;
+      days.append(cell);
+    }
+    return [text("p", `${m.schedule.medicationId} (${m.schedule.kind})${pdc}`), days];
+  }) : [text("p", "No medication schedules.", "hint")]));
+
+  const battery = new Map(timeline.filter((e) => e.type === "reading" && e.code === "battery").map((e) => [e.deviceId, e.value]));
+  $("devices").replaceChildren(...(devices.items.length ? [table(["Device", "Model", "Status", "Battery", "Last seen"],
+    devices.items.map((d) => [d.id, d.model, d.status, battery.has(d.id) ? `${fixed(battery.get(d.id))} %` : "—", when(d.lastSeenAt)]))] : [text("p", "No devices.", "hint")]));
+  const quarantined = timeline.filter((e) => e.type === "quarantine");
+  $("quarantine").replaceChildren(...(quarantined.length ? [table(["Received", "Device", "Reason"],
+    quarantined.map((q) => [when(q.at), q.deviceId ?? "—", `${q.code}: ${q.data.error?.message ?? ""}`]))] : [text("p", "None in this range.", "hint")]));
+}
+
+function table(headers, rows) {
+  const element = document.createElement("table");
+  const head = element.createTHead().insertRow();
+  headers.forEach((h) => head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h })));
+  const body = element.createTBody();
+  rows.forEach((r) => {
+    const row = body.insertRow();
+    r.forEach((c) => row.append(text("td", c)));
+  });
+  return element;
+}
+
+$("range").addEventListener("change", () => route());
 $("sign-in-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("sign-in-error").textContent = "";

@@ -174,6 +174,18 @@ public sealed class CosmosPatientDirectory : IPatientDirectory
         return stored is null ? null : DirectoryDocuments.ToPatient(stored.Json);
     }
 
+    public async Task<IReadOnlyList<PatientRecord>> ListAsync(IReadOnlyCollection<string>? careTeams, int limit, CancellationToken cancellationToken = default)
+    {
+        var patients = new List<PatientRecord>();
+        await foreach (var document in _container.QueryAsync(new DirectoryQuery(DirectoryQueryKind.Patients, Limit: limit, CareTeams: careTeams), cancellationToken)
+            .ConfigureAwait(false))
+        {
+            patients.Add(DirectoryDocuments.ToPatient(document));
+        }
+
+        return patients;
+    }
+
     public Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patient);

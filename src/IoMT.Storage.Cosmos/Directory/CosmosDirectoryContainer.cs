@@ -30,7 +30,7 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
     }
 
     public static ReadOnlyCollection<string> IndexedPaths { get; } = new(
-        ["/pk/?", "/type/?", "/deviceId/?", "/manufacturer/?", "/model/?", "/status/?", "/kinds/[]/?", "/patientId/?", "/deleted/?", "/groupId/?"]);
+        ["/pk/?", "/type/?", "/deviceId/?", "/manufacturer/?", "/model/?", "/status/?", "/kinds/[]/?", "/patientId/?", "/deleted/?", "/groupId/?", "/careTeams/[]/?"]);
 
     public async Task<StoredDocument?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken)
     {
@@ -144,6 +144,16 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
             case DirectoryQueryKind.EnrollmentGroups:
                 parameters.Add(("@type", DirectoryDocuments.GroupType));
                 sql.Append(" ORDER BY c.groupId");
+                break;
+            case DirectoryQueryKind.Patients:
+                parameters.Add(("@type", DirectoryDocuments.PatientType));
+                if (query.CareTeams is { } teams)
+                {
+                    Where("EXISTS(SELECT VALUE t FROM t IN c.careTeams WHERE ARRAY_CONTAINS(@teams, t))", "@teams", teams.ToArray());
+                }
+
+                sql.Append(" ORDER BY c.patientId OFFSET 0 LIMIT @limit");
+                parameters.Add(("@limit", query.Limit ?? 1000));
                 break;
             default:
                 parameters.Add(("@type", DirectoryDocuments.DeviceType));

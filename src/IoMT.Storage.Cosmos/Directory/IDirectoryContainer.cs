@@ -11,10 +11,12 @@ internal enum DirectoryQueryKind
     Devices,
     DeviceHistory,
     EnrollmentGroups,
+    Patients,
 }
 
 /// <summary>The directory queries: devices by filter in id order after a position, one device's history, the enrollment groups.</summary>
-internal sealed record DirectoryQuery(DirectoryQueryKind Kind, DeviceFilter? Filter = null, string? AfterDeviceId = null, int? Limit = null, string? DeviceId = null);
+internal sealed record DirectoryQuery(
+    DirectoryQueryKind Kind, DeviceFilter? Filter = null, string? AfterDeviceId = null, int? Limit = null, string? DeviceId = null, IReadOnlyCollection<string>? CareTeams = null);
 
 /// <summary>
 /// The few operations of the directory container (devices, their history, enrollment groups, patients) that the

@@ -13,6 +13,18 @@ public class CosmosDeviceRegistryTests : DeviceRegistryContract
     protected override Task<IDeviceRegistry> CreateRegistryAsync() => Task.FromResult<IDeviceRegistry>(new CosmosDeviceRegistry(_container));
 
     [Fact]
+    public async Task Patients_ListedByCareTeamInIdOrder()
+    {
+        var patients = new CosmosPatientDirectory(_container);
+        await patients.SaveAsync(new Core.Patients.PatientRecord("patient-2", ["ward-7"]));
+        await patients.SaveAsync(new Core.Patients.PatientRecord("patient-1", ["ward-9", "ward-7"]));
+        await patients.SaveAsync(new Core.Patients.PatientRecord("patient-3", ["ward-9"]));
+
+        Assert.Equal(["patient-1", "patient-2"], (await patients.ListAsync(["ward-7"], 10)).Select(p => p.Id));
+        Assert.Equal(["patient-1", "patient-2"], (await patients.ListAsync(null, 2)).Select(p => p.Id));
+    }
+
+    [Fact]
     public async Task Update_SomeoneElseChangedTheItemInBetween_RefusedByETag()
     {
         await Registry.CreateAsync([Device("d")], "acme");

@@ -20,6 +20,18 @@ public class CosmosDirectoryContainerTests
     }
 
     [Fact]
+    public void ToSql_PatientsOfCareTeams_ParameterizedInIdOrder()
+    {
+        var sql = CosmosDirectoryContainer.ToSql(new DirectoryQuery(DirectoryQueryKind.Patients, Limit: 500, CareTeams: ["ward-7", "copd-clinic"]));
+
+        Assert.Equal(
+            "SELECT * FROM c WHERE c.type = @type AND EXISTS(SELECT VALUE t FROM t IN c.careTeams WHERE ARRAY_CONTAINS(@teams, t)) ORDER BY c.patientId OFFSET 0 LIMIT @limit",
+            sql.QueryText);
+        Assert.Equal(["ward-7", "copd-clinic"], (string[])sql.GetQueryParameters().Single(p => p.Name == "@teams").Value);
+        Assert.Contains("/careTeams/[]/?", CosmosDirectoryContainer.IndexedPaths);
+    }
+
+    [Fact]
     public void ToSql_History_OneDeviceInTimeOrder()
     {
         var sql = CosmosDirectoryContainer.ToSql(new DirectoryQuery(DirectoryQueryKind.DeviceHistory, DeviceId: "ox-1"));

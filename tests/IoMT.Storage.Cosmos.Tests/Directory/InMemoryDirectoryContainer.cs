@@ -94,6 +94,9 @@ internal sealed class InMemoryDirectoryContainer : IDirectoryContainer
         {
             DirectoryQueryKind.DeviceHistory => all.Where(d => Is(d, DirectoryDocuments.ChangeType) && (string?)d["deviceId"] == query.DeviceId).OrderBy(d => (string)d["id"]!, StringComparer.Ordinal),
             DirectoryQueryKind.EnrollmentGroups => all.Where(d => Is(d, DirectoryDocuments.GroupType)).OrderBy(d => (string)d["groupId"]!, StringComparer.Ordinal),
+            DirectoryQueryKind.Patients => all.Where(d => Is(d, DirectoryDocuments.PatientType)
+                    && (query.CareTeams is null || d["careTeams"]!.AsArray().Any(t => query.CareTeams.Contains((string)t!))))
+                .OrderBy(d => (string)d["patientId"]!, StringComparer.Ordinal).Take(query.Limit ?? 1000),
             _ => Devices(all, query),
         };
         foreach (var document in matching.ToList())

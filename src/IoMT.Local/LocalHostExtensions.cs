@@ -87,6 +87,14 @@ public static partial class LocalHostExtensions
         app.UseAuthorization();
         app.MapGet("/healthz", WriteHealthAsync);
         app.MapGet("/api/health", WriteHealthAsync);
+
+        // Readiness: not before every service has started, and no longer once the host is stopping (so traffic drains).
+        var ready = false;
+        app.Lifetime.ApplicationStarted.Register(() => ready = true);
+        app.Lifetime.ApplicationStopping.Register(() => ready = false);
+        app.MapGet("/readyz", (IServiceProvider services, CancellationToken cancellationToken) => ready
+            ? WriteHealthAsync(services.GetRequiredService<HealthCheckService>(), cancellationToken)
+            : Task.FromResult(Results.Json(new { status = "NotReady" }, statusCode: 503)));
         app.MapConsole();
         app.MapOpenApi("/openapi/v1.json");
         app.MapManagementApi();

@@ -10,6 +10,7 @@ public class HealthEndpointTests
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/api/health")]
+    [InlineData("/readyz")]
     public async Task Get_FreshHost_200WithVersionAndDataDirectoryCheck(string path)
     {
         using var factory = new LocalHostFactory();

@@ -46,7 +46,7 @@ internal sealed partial class SimulationHost(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or IOException or UriFormatException)
         {
             Log.Failed(logger, e);
         }
@@ -55,8 +55,7 @@ internal sealed partial class SimulationHost(
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var address = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)
-            .Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        var address = LoopbackAddress(server.Features.Get<IServerAddressesFeature>()!.Addresses.First());
         await SeedUsersAsync(stoppingToken).ConfigureAwait(false);
         var adminToken = await directory.IssueTokenAsync(AdminBootstrap.AdminUserId, "simulation", time.GetUtcNow(), time.GetUtcNow().AddDays(1), stoppingToken)
             .ConfigureAwait(false);
@@ -69,6 +68,14 @@ internal sealed partial class SimulationHost(
             .ConfigureAwait(false);
         Log.Started(logger, plan.Patients.Count, connected.Count, SimulationOptions.CareTeam, Path.Combine(dataDirectory.Path, UsersFileName));
         await new SimulationRunner(deviceClient, time).RunAsync(connected, null, null, _ => { }, stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Where this host can reach itself: a wildcard listening address (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>) means loopback.</summary>
+    internal static Uri LoopbackAddress(string listening)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(listening, @"^(?<scheme>https?)://(?<host>\[[^\]]*\]|[^:/]+)(?<port>:\d+)?", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        var host = match.Groups["host"].Value is "0.0.0.0" or "[::]" or "+" or "*" ? "127.0.0.1" : match.Groups["host"].Value;
+        return new Uri($"{match.Groups["scheme"].Value}://{host}{match.Groups["port"].Value}/");
     }
 
     /// <summary>Waits until the host listens; false when it stops first.</summary>

@@ -27,4 +27,14 @@ public sealed class SimulationHostTests
         Assert.Contains(alerts, a => (string)a!["ruleId"]! == "spo2-low" && (string)a["patientId"]! == "sim-patient-002");
         Assert.Equal("sim-ward", (string)(await http.GetFromJsonAsync<JsonObject>("api/patients/sim-patient-002"))!["careTeams"]![0]!);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080/")]
+    [InlineData("http://0.0.0.0:5080", "http://127.0.0.1:5080/")]
+    [InlineData("http://[::]:5080", "http://127.0.0.1:5080/")]
+    [InlineData("http://+:80", "http://127.0.0.1/")]
+    [InlineData("http://*:5081/", "http://127.0.0.1:5081/")]
+    [InlineData("http://gateway.ward7.local:5080", "http://gateway.ward7.local:5080/")]
+    public void LoopbackAddress_WildcardListeningAddress_ReachedOnLoopback(string listening, string expected) =>
+        Assert.Equal(new Uri(expected), SimulationHost.LoopbackAddress(listening));
 }

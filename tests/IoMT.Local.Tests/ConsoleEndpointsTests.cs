@@ -9,7 +9,7 @@ public sealed class ConsoleEndpointsTests : IDisposable
     private readonly GatewayFixture _api = new();
 
     [Theory]
-    [InlineData("/", "text/html", "care console")]
+    [InlineData("/console/", "text/html", "care console")]
     [InlineData("/console/console.js", "text/javascript", "api(\"me\")")]
     [InlineData("/console/console.css", "text/css", ".badge")]
     public async Task ConsoleFiles_ServedFromTheAssembly_UnderAStrictContentSecurityPolicy(string path, string type, string content)
@@ -21,6 +21,16 @@ public sealed class ConsoleEndpointsTests : IDisposable
         Assert.Contains(content, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task Root_LeadsToTheConsole()
+    {
+        using var client = _api.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/console/", response.Headers.Location!.OriginalString);
     }
 
     [Fact]

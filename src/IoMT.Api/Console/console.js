@@ -1,4 +1,5 @@
-// The care console: sign in with an API token, the alert inbox with live updates, one alert's history and actions.
+// The care console: the alert inbox with live updates, one alert's history and actions, the patients and their vitals.
+// Signed in with an API token (the local host), or by App Service Authentication's session (Azure: Entra ID).
 // Plain modules, no build step and nothing fetched from elsewhere: the host serves these files as they are.
 const $ = (id) => document.getElementById(id);
 const state = { token: sessionStorage.getItem("iomt.token"), me: null, alerts: [], selected: null, live: null };
@@ -6,10 +7,10 @@ const state = { token: sessionStorage.getItem("iomt.token"), me: null, alerts: [
 async function api(path, options = {}) {
   const response = await fetch(`/api/${path}`, {
     ...options,
-    headers: { Authorization: `Bearer ${state.token}`, ...(options.body ? { "Content-Type": "application/json" } : {}) },
+    headers: { ...(state.token ? { Authorization: `Bearer ${state.token}` } : {}), ...(options.body ? { "Content-Type": "application/json" } : {}) },
   });
   const body = response.status === 204 ? null : await response.json().catch(() => null);
-  if (response.status === 401) signOut("Your session ended; sign in again.");
+  if (response.status === 401 && state.me) signOut("Your session ended; sign in again.");
   if (!response.ok) throw new Error(body?.detail ?? body?.title ?? `HTTP ${response.status}`);
   return body;
 }
@@ -26,10 +27,11 @@ const ago = (iso) => {
   return minutes < 1 ? "just now" : minutes < 60 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
 };
 
+// token: an API token; null: the platform's session (App Service Authentication), if there is one.
 async function signIn(token) {
   state.token = token;
   state.me = await api("me");
-  sessionStorage.setItem("iomt.token", token);
+  if (token) sessionStorage.setItem("iomt.token", token);
   $("who-name").textContent = `${state.me.id} · ${state.me.roles.join(", ")}${state.me.careTeams.length ? ` · ${state.me.careTeams.join(", ")}` : ""}`;
   $("who").hidden = $("nav").hidden = false;
   $("sign-in").hidden = true;
@@ -41,6 +43,10 @@ async function signIn(token) {
 }
 
 function signOut(message) {
+  if (state.me && !state.token) {
+    location.href = "/.auth/logout";
+    return;
+  }
   state.live?.abort();
   Object.assign(state, { token: null, me: null, alerts: [], selected: null, live: null });
   sessionStorage.removeItem("iomt.token");
@@ -153,7 +159,8 @@ async function listen(attempt = 0) {
   state.live = controller;
   let pending;
   try {
-    const response = await fetch("/api/live", { headers: { Authorization: `Bearer ${state.token}` }, signal: controller.signal });
+    const response = await fetch("/api/live", { headers: state.token ? { Authorization: `Bearer ${state.token}` } : {}, signal: controller.signal });
+    if (response.status === 404) return poll(controller);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     $("live").textContent = "live";
     $("live").classList.add("on");
@@ -174,10 +181,20 @@ async function listen(attempt = 0) {
   } catch (error) {
     if (controller.signal.aborted) return;
   }
-  if (state.live !== controller || !state.token) return;
+  if (state.live !== controller || !state.me) return;
   $("live").textContent = "reconnecting…";
   $("live").classList.remove("on");
-  setTimeout(() => state.token && listen(attempt + 1).then(refresh).catch(() => {}), Math.min(30000, 1000 * 2 ** attempt));
+  setTimeout(() => state.me && listen(attempt + 1).then(refresh).catch(() => {}), Math.min(30000, 1000 * 2 ** attempt));
+}
+
+// Where the host has no live feed (Azure: the inbox is the console channel), refresh every 15 seconds instead.
+function poll(controller) {
+  $("live").textContent = "refreshing every 15 s";
+  $("live").classList.remove("on");
+  const timer = setInterval(() => {
+    if (controller.signal.aborted || !state.me) return clearInterval(timer);
+    Promise.all([refresh(), state.selected ? showDetail() : null]).catch(() => {});
+  }, 15000);
 }
 
 const fixed = (value, digits = 0) => (value == null ? "—" : Number(value).toFixed(digits));
@@ -332,4 +349,5 @@ $("note-form").addEventListener("submit", async (event) => {
 });
 window.addEventListener("hashchange", () => state.me && route());
 
-if (state.token) signIn(state.token).catch(() => signOut()); else signOut();
+if (state.token) signIn(state.token).catch(() => signOut());
+else signIn(null).catch(() => signOut());

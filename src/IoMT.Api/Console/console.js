@@ -215,7 +215,8 @@ async function showPatients() {
     row.append(name, news2, text("td", v.spo2 ? `${fixed(v.spo2.value)} %` : "—"), text("td", v.heartRate ? `${fixed(v.heartRate.value)} /min` : "—"),
       text("td", v.bloodPressure ? `${fixed(v.bloodPressure.value)}/${fixed(v.bloodPressure.value2)}` : "—"),
       text("td", v.bodyTemperature ? `${fixed(v.bodyTemperature.value, 1)} °C` : "—"), text("td", v.glucose ? `${fixed(v.glucose.value)} mg/dL` : "—"),
-      text("td", open || "none"));
+      text("td", open || "none"),
+      text("td", p.adherence.map((a) => `${a.medicationId} ${a.coveredDays}/${a.scheduledDays} d`).join(", ") || "—"));
     return row;
   }));
 }

@@ -13,15 +13,19 @@ public sealed record LatestVital(double? Value, double? Value2, string Unit, Dat
 
 public sealed record OpenAlertCounts(int High, int Medium, int Low);
 
+/// <summary>A scheduled medication's proportion of days covered over the last week (complete days).</summary>
+public sealed record WeeklyAdherence(string MedicationId, int CoveredDays, int ScheduledDays);
+
 /// <summary>A patient as the console's patient list shows them: latest NEWS2 and vitals, open alerts by priority.</summary>
 public sealed record PatientSummary(
-    string Id, IReadOnlyList<string> CareTeams, double? News2, DateTimeOffset? News2At, IReadOnlyDictionary<string, LatestVital> Vitals, OpenAlertCounts OpenAlerts);
+    string Id, IReadOnlyList<string> CareTeams, double? News2, DateTimeOffset? News2At, IReadOnlyDictionary<string, LatestVital> Vitals, OpenAlertCounts OpenAlerts,
+    IReadOnlyList<WeeklyAdherence> Adherence);
 
 /// <summary>One timeline entry as the API shows it; <see cref="Data"/> is the entry's own JSON (a reading, a score, an alert…).</summary>
 public sealed record TimelineItem(string Id, DateTimeOffset At, TimelineEntryType Type, string Code, double? Value, double? Value2, string? DeviceId, JsonElement Data);
 
 /// <summary>The console's view of patients: the caller's patients with their latest state, and one patient's timeline.</summary>
-public sealed class PatientOverviewService(IPatientDirectory patients, ITimelineStore timelines, IAlertWorkflows alerts)
+public sealed class PatientOverviewService(IPatientDirectory patients, ITimelineStore timelines, IAlertWorkflows alerts, Adherence.AdherenceService adherence)
 {
     public const int MaxPatients = 500;
     public const int MaxEntries = 5000;
@@ -54,8 +58,10 @@ public sealed class PatientOverviewService(IPatientDirectory patients, ITimeline
             var scores = await timelines.LatestAsync(patient.Id, TimelineEntryType.News2, ["news2"], cancellationToken).ConfigureAwait(false);
             var news2 = scores.Count > 0 ? scores[0] : null;
             var mine = open[patient.Id].ToList();
+            var week = (await adherence.GetAsync(caller, patient.Id, 7, cancellationToken).ConfigureAwait(false)).Value?.Medications ?? [];
             summaries.Add(new PatientSummary(patient.Id, patient.CareTeams, news2?.Value, news2?.At, vitals, new OpenAlertCounts(
-                mine.Count(a => a.Priority == AlertPriority.High), mine.Count(a => a.Priority == AlertPriority.Medium), mine.Count(a => a.Priority == AlertPriority.Low))));
+                mine.Count(a => a.Priority == AlertPriority.High), mine.Count(a => a.Priority == AlertPriority.Medium), mine.Count(a => a.Priority == AlertPriority.Low)),
+                [.. week.Where(m => m.Pdc is not null).Select(m => new WeeklyAdherence(m.Schedule.MedicationId, m.Pdc!.CoveredDays, m.Pdc.ScheduledDays))]));
         }
 
         return summaries;

@@ -17,7 +17,8 @@ public class PatientOverviewServiceTests
     public PatientOverviewServiceTests()
     {
         var directory = new InMemoryPatientDirectory(new PatientRecord("patient-1", ["ward-7"]), new PatientRecord("patient-2", ["ward-9"]));
-        _service = new PatientOverviewService(directory, _timeline, _alerts);
+        var adherence = new Core.Adherence.AdherenceService(new Schedules(), directory, _timeline, new ManualClock(T0));
+        _service = new PatientOverviewService(directory, _timeline, _alerts, adherence);
     }
 
     [Fact]
@@ -35,6 +36,7 @@ public class PatientOverviewServiceTests
         Assert.Equal((88.0, "%"), (summary.Vitals["spo2"].Value, summary.Vitals["spo2"].Unit));
         Assert.Equal((120.0, 80.0), (summary.Vitals["bloodPressure"].Value, summary.Vitals["bloodPressure"].Value2));
         Assert.Equal(new OpenAlertCounts(1, 0, 0), summary.OpenAlerts);
+        Assert.Equal(new WeeklyAdherence("metformin", 0, 3), Assert.Single(summary.Adherence));
         Assert.Equal(403, (await _service.ListAsync(new Caller("maker", new HashSet<Role> { Role.DeviceMaker }, new HashSet<string>()))).Error!.Status);
     }
 
@@ -66,6 +68,15 @@ public class PatientOverviewServiceTests
 
     private static TimelineRecord Record(string id, DateTimeOffset at, string code, double value, double? value2 = null) =>
         new(id, "patient-1", at, TimelineEntryType.Reading, code, value, value2, "monitor-1", "{\"n\":1}");
+
+    private sealed class Schedules : Core.Adherence.IMedicationSchedules
+    {
+        public Task SaveAsync(Core.Adherence.MedicationSchedule schedule, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<Core.Adherence.MedicationSchedule>> ListAsync(string patientId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<Core.Adherence.MedicationSchedule>>(
+                [new() { PatientId = patientId, MedicationId = "metformin", TimesOfDay = [new(8, 0)], EffectiveFrom = T0.AddDays(-3) }]);
+    }
 
     private sealed class Alerts : IAlertWorkflows
     {

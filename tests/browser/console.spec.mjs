@@ -79,7 +79,25 @@ try {
   check((await api(`alerts/${encodeURIComponent(alertId)}`, other)).status === 404, "the API answers 404 to that nurse");
   check((await api("patients/sim-patient-002", other)).status === 404, "and does not show the patient");
   check((await api("patients", other)).body.length === 0, "nor list it");
-  check(errors.length === 0, `no script errors in the page${errors.length ? `: ${errors.join("; ")}` : ""}`);
+
+  // 6. Signed in by the platform (Azure: App Service Authentication's session; here every API request carries the
+  //    nurse's credentials without the console knowing a token, and there is no live feed): the console signs in by
+//    itself, polls, and signs out through /.auth/logout.
+  const session = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  session.on("pageerror", (error) => errors.push(error.message));
+  await session.route("**/api/**", (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${nurse}` } }));
+  await session.route("**/.auth/logout", (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "signed out" }));
+  await session.route("**/api/live", (route) => route.fulfill({ status: 404, body: "" }));
+  await session.goto(url);
+  await session.getByRole("heading", { name: "Alerts" }).waitFor();
+  check(await session.getByLabel("API token").isHidden(), "a platform session signs in without a token");
+  check((await session.locator("#who-name").textContent()).startsWith("nurse"), "as the user the API says");
+  await session.getByText("refreshing every 15 s").waitFor();
+  check(true, "without a live feed (Azure) the inbox refreshes every 15 s");
+  await Promise.all([session.waitForURL(/\/\.auth\/logout$/), session.getByRole("button", { name: "Sign out" }).click()]);
+  check(true, "signing out of a platform session goes to /.auth/logout");
+  await session.close();
+  check(errors.length === 0, `no script errors in the pages${errors.length ? `: ${errors.join("; ")}` : ""}`);
 } catch (error) {
   await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});
   console.error(`not ok - ${error.message}`);

@@ -21,6 +21,14 @@ public sealed class CosmosOptions
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "DirectoryContainer may hold letters, digits, '-' and '_' only.")]
     public string DirectoryContainer { get; set; } = "directory";
 
+    /// <summary>What ingestion keeps between batches: patients' monitoring states and the message ids seen per device.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "IngestionContainer may hold letters, digits, '-' and '_' only.")]
+    public string IngestionContainer { get; set; } = "ingestion";
+
+    /// <summary>How long a device's message id is remembered to recognize a resend: longer than Event Hubs keeps events (7 days on Standard).</summary>
+    [Range(1, 90)]
+    public int SeenMessagesDays { get; set; } = 8;
+
     /// <summary>Workflow state the API reads (Durable Functions hosts): alerts' escalation states, snooze scopes, medication schedules.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "WorkflowsContainer may hold letters, digits, '-' and '_' only.")]
     public string WorkflowsContainer { get; set; } = "workflows";

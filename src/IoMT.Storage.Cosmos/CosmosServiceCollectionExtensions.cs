@@ -1,8 +1,10 @@
 using Azure.Core;
 using IoMT.Core.Patients;
+using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
 using IoMT.Storage.Cosmos.Directory;
+using IoMT.Storage.Cosmos.Ingestion;
 using IoMT.Storage.Cosmos.Timeline;
 using IoMT.Storage.Cosmos.Workflows;
 using Microsoft.Azure.Cosmos;
@@ -19,7 +21,7 @@ public static class CosmosServiceCollectionExtensions
     /// Registers a singleton <see cref="CosmosClient"/> authenticated with the <see cref="TokenCredential"/> the host
     /// registered (a managed identity in Azure), its options (section <see cref="CosmosOptions.SectionName"/>, validated
     /// at start), the timeline store, the device registry (<see cref="CosmosDeviceRegistry"/>, which the host may wrap),
-    /// the patient directory, the workflow store and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
+    /// the patient directory, the ingestion state, the workflow store and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddCosmosStorage(this IServiceCollection services)
     {
@@ -51,6 +53,12 @@ public static class CosmosServiceCollectionExtensions
             return new CosmosPatientDirectory(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.DirectoryContainer));
         });
 
+        services.AddSingleton<IIngestionStateStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return new CosmosIngestionStateStore(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.IngestionContainer),
+                TimeSpan.FromDays(options.SeenMessagesDays));
+        });
         services.AddSingleton<IWorkflowStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;

@@ -7,8 +7,10 @@ using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Fhir;
 using IoMT.Core.Patients;
+using IoMT.Core.Pipeline;
 using IoMT.Core.Workflows;
 using IoMT.Functions.Devices;
+using IoMT.Functions.Ingestion;
 using IoMT.Functions.Workflows;
 using IoMT.Notifications;
 using IoMT.Storage.Cosmos;
@@ -44,7 +46,20 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<PatientService>();
         services.AddSingleton<FhirExport>();
         AddWorkflows(services);
+        AddIngestion(services);
         return services;
+    }
+
+    /// <summary>The Event Hubs ingestion: the same batch contract as the local host, its retries and dead-letter container.</summary>
+    private static void AddIngestion(IServiceCollection services)
+    {
+        services.AddOptions<AzureIngestionOptions>().BindConfiguration(AzureIngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EnrichmentOptions>().BindConfiguration(EnrichmentOptions.SectionName);
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<EnrichmentOptions>>().Value);
+        services.AddSingleton<IDeadLetter>(provider => new BlobDeadLetter(new Azure.Storage.Blobs.BlobContainerClient(
+            new Uri(provider.GetRequiredService<IOptions<AzureIngestionOptions>>().Value.DeadLetterContainerUri), provider.GetRequiredService<TokenCredential>())));
+        services.AddScoped<IWorkflowEventSink, DurableEventSink>();
+        services.AddScoped<BatchIngestion>();
     }
 
     /// <summary>

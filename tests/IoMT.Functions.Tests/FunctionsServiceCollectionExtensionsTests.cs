@@ -60,6 +60,16 @@ public class FunctionsServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void AddIoMTFunctions_NoDeadLetterContainer_FailsValidationNamingIt()
+    {
+        using var provider = Build([]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<IoMT.Functions.Ingestion.AzureIngestionOptions>>().Value);
+
+        Assert.Contains(nameof(IoMT.Functions.Ingestion.AzureIngestionOptions.DeadLetterContainerUri), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddIoMTFunctions_InvalidEscalationPolicy_FailsValidationNamingIt()
     {
         using var provider = Build(new() { ["Workflows:Policies:0:Id"] = "night" });

@@ -1,0 +1,140 @@
+using Azure.Messaging.EventHubs;
+using IoMT.Core.Pipeline;
+using IoMT.Core.Timeline;
+using IoMT.Core.Validation;
+using IoMT.Functions.Ingestion;
+using IoMT.Functions.Tests.Workflows;
+using IoMT.Functions.Workflows;
+using IoMT.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace IoMT.Functions.Tests.Ingestion;
+
+public class IngestionFunctionTests
+{
+    private static readonly DateTimeOffset T0 = TelemetryMessage.DefaultTime;
+    private readonly DurableTestHost _durable = new(T0.AddSeconds(5));
+    private readonly FlakyTimeline _timeline = new();
+    private readonly DeadLetters _deadLetter = new();
+    private readonly InMemoryDeviceRegistry _devices = new();
+    private long _sequence;
+
+    [Fact]
+    public async Task Batch_ValidSpoofedAndRedelivered_EachReadingOnce_SpoofQuarantined_DesaturationEscalates()
+    {
+        var function = await CreateAsync();
+        var desaturation = Enumerable.Range(0, 4).Select(i => Event(new TelemetryMessage("monitor-1", $"m-{i}").Spo2(85, T0.AddSeconds(i * 10)), "monitor-1")).ToList();
+        var spoofed = Event(new TelemetryMessage("monitor-2", "m-9").Spo2(99, T0), "monitor-1");
+        var resent = Event(new TelemetryMessage("monitor-1", "m-0").Spo2(85, T0), "monitor-1");
+
+        await function.RunAsync([.. desaturation, spoofed, resent], _durable, default);
+        await function.RunAsync([.. desaturation], _durable, default);
+
+        var readings = _timeline.All.Where(r => r.Type == TimelineEntryType.Reading).ToList();
+        Assert.Equal(4, readings.Count);
+        Assert.Single(_timeline.All, r => r.Type == TimelineEntryType.Quarantine);
+        var alertId = Assert.Single(_durable.Instances.Keys);
+        Assert.StartsWith("patient-1:spo2-low:", alertId, StringComparison.Ordinal);
+        Assert.Empty(_deadLetter.Batches);
+    }
+
+    [Fact]
+    public async Task StoreFailsTwice_RetriedAndStored_NothingDeadLettered()
+    {
+        var function = await CreateAsync();
+        _timeline.FailNext = 2;
+
+        await function.RunAsync([Event(new TelemetryMessage("monitor-1", "m-1").Spo2(97, T0), "monitor-1")], _durable, default);
+
+        Assert.Single(_timeline.All, r => r.Type == TimelineEntryType.Reading);
+        Assert.Empty(_deadLetter.Batches);
+    }
+
+    [Fact]
+    public async Task StoreKeepsFailing_WholeBatchDeadLettered_FunctionReturns()
+    {
+        var function = await CreateAsync();
+        _timeline.FailNext = int.MaxValue;
+
+        await function.RunAsync([Event(new TelemetryMessage("monitor-1", "m-1").Spo2(97, T0), "monitor-1"), Event(new TelemetryMessage("monitor-1", "m-2").Spo2(96, T0), "monitor-1")],
+            _durable, default);
+
+        var (batch, reason) = Assert.Single(_deadLetter.Batches);
+        Assert.Equal(["m-1", "m-2"], batch.Select(m => MessageIds.TryRead(m.Body.Span)));
+        Assert.Equal(nameof(HttpRequestException), reason);
+    }
+
+    [Fact]
+    public void ToReceived_DeviceFromIoTHubNotFromTheBody_PositionStableAcrossRedeliveries()
+    {
+        var body = new TelemetryMessage("monitor-2", "m-1").Spo2(97, T0).ToBytes();
+        EventData Delivered() => EventHubsModelFactory.EventData(new BinaryData(body),
+            systemProperties: new Dictionary<string, object> { [IngestionFunction.DeviceIdProperty] = "monitor-1" }, sequenceNumber: 42, enqueuedTime: T0);
+
+        var first = IngestionFunction.ToReceived(Delivered());
+        var again = IngestionFunction.ToReceived(Delivered());
+        var anonymous = IngestionFunction.ToReceived(EventHubsModelFactory.EventData(new BinaryData(body), sequenceNumber: 43, enqueuedTime: T0));
+
+        Assert.Equal(("monitor-1", T0), (first.AuthenticatedDeviceId, first.ReceivedAt));
+        Assert.Equal(first.SourcePosition, again.SourcePosition);
+        Assert.Equal(body, first.Body.ToArray());
+        Assert.Null(anonymous.AuthenticatedDeviceId);
+    }
+
+    private async Task<IngestionFunction> CreateAsync()
+    {
+        await _devices.CreateAsync([WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), TimeSpan.FromSeconds(10))], "admin");
+        var accessor = new DurableClientAccessor();
+        var ingestion = new BatchIngestion(_devices, _timeline, new InMemoryIngestionStateStore(), new DurableEventSink(_durable.Workflows, accessor), _durable.Clock);
+        var options = Options.Create(new AzureIngestionOptions { MaxAttempts = 3, RetryDelay = TimeSpan.FromMilliseconds(1), DeadLetterContainerUri = "https://a.blob.core.windows.net/dl" });
+        return new IngestionFunction(ingestion, accessor, _deadLetter, options, TimeProvider.System, NullLogger<IngestionFunction>.Instance);
+    }
+
+    private EventData Event(TelemetryMessage message, string? deviceId) => EventHubsModelFactory.EventData(new BinaryData(message.ToBytes()),
+        systemProperties: deviceId is null ? null : new Dictionary<string, object> { [IngestionFunction.DeviceIdProperty] = deviceId },
+        sequenceNumber: Interlocked.Increment(ref _sequence), enqueuedTime: T0.AddSeconds(5));
+
+    private sealed class FlakyTimeline : ITimelineStore
+    {
+        private readonly InMemoryTimelineStore _store = new();
+
+        public int FailNext { get; set; }
+
+        public IReadOnlyCollection<TimelineRecord> All => _store.All;
+
+        public Task AppendAsync(string batchKey, IReadOnlyList<TimelineRecord> records, CancellationToken cancellationToken = default)
+        {
+            if (FailNext > 0)
+            {
+                FailNext--;
+                throw new HttpRequestException("Cosmos DB unavailable");
+            }
+
+            return _store.AppendAsync(batchKey, records, cancellationToken);
+        }
+
+        public Task<TimelinePage> QueryAsync(TimelineQuery query, CancellationToken cancellationToken = default) => _store.QueryAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<TimelineRecord>> LatestAsync(string patientId, TimelineEntryType type, IReadOnlyCollection<string> codes, CancellationToken cancellationToken = default) =>
+            _store.LatestAsync(patientId, type, codes, cancellationToken);
+
+        public Task<IReadOnlyList<AggregateBucket>> AggregateAsync(
+            string patientId, TimelineEntryType type, string code, DateTimeOffset since, DateTimeOffset until, TimeSpan bucketSize,
+            TimelineValue value = TimelineValue.Primary, CancellationToken cancellationToken = default) =>
+            _store.AggregateAsync(patientId, type, code, since, until, bucketSize, value, cancellationToken);
+
+        public Task<int> PurgeAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) => _store.PurgeAsync(policy, now, cancellationToken);
+    }
+
+    private sealed class DeadLetters : IDeadLetter
+    {
+        public List<(IReadOnlyList<ReceivedMessage> Batch, string Reason)> Batches { get; } = [];
+
+        public Task WriteAsync(IReadOnlyList<ReceivedMessage> batch, string reason, CancellationToken cancellationToken)
+        {
+            Batches.Add((batch, reason));
+            return Task.CompletedTask;
+        }
+    }
+}

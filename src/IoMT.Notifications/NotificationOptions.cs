@@ -15,7 +15,7 @@ public sealed class NotificationOptions : IValidatableObject
     public Dictionary<string, WebhookOptions> Webhooks { get; set; } = [];
 
     /// <summary>Microsoft Teams workflow webhooks by name (the URL is the secret).</summary>
-    public Dictionary<string, WebhookOptions> Teams { get; set; } = [];
+    public Dictionary<string, TeamsOptions> Teams { get; set; } = [];
 
     public Dictionary<string, PagerDutyOptions> PagerDuty { get; set; } = [];
 
@@ -106,6 +106,12 @@ public sealed class WebhookOptions
     public string Url { get; set; } = "";
 
     public string Secret { get; set; } = "";
+}
+
+/// <summary>A Microsoft Teams workflow webhook: its URL carries its own signature, so there is no separate secret.</summary>
+public sealed class TeamsOptions
+{
+    public string Url { get; set; } = "";
 }
 
 public sealed class PagerDutyOptions

@@ -19,7 +19,8 @@ public sealed class WorkflowOptions : IValidatableObject
 
     public List<string> CoordinatorFollowUpChannels { get; set; } = [DefaultEscalationPolicies.ConsoleChannel];
 
-    public FollowUpChannels FollowUps => new(PatientFollowUpChannels, CaregiverFollowUpChannels, CoordinatorFollowUpChannels);
+    /// <summary>The follow-up channels as the adherence effects take them (a method, so configuration binding leaves it alone).</summary>
+    public FollowUpChannels FollowUps() => new(PatientFollowUpChannels, CaregiverFollowUpChannels, CoordinatorFollowUpChannels);
 
     /// <summary>Every policy error as <c>Workflows:Policies:{i}{pointer}: message</c>, so that the start fails naming them all.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>

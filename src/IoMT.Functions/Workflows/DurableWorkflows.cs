@@ -55,7 +55,7 @@ public sealed class DurableWorkflows(IWorkflowStore escalations, IOptionsMonitor
             return;
         }
 
-        var run = new AdherenceRun(schedule, options.CurrentValue.FollowUps);
+        var run = new AdherenceRun(schedule, options.CurrentValue.FollowUps());
         await client.ScheduleNewOrchestrationInstanceAsync(AdherenceOrchestrator.Name, DurablePayloads.Write(run),
             new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
     }

@@ -174,7 +174,7 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
     private static void SaveAdherence(WorkflowWriter writer, AdherenceDecision decision, WorkflowOptions settings, DateTimeOffset now)
     {
         writer.SaveAdherence(decision.State);
-        writer.Enqueue(WorkflowEffects.For(decision.State, decision.Commands, settings.FollowUps), now);
+        writer.Enqueue(WorkflowEffects.For(decision.State, decision.Commands, settings.FollowUps()), now);
         foreach (var publish in decision.Commands.OfType<PublishAlertEvent>())
         {
             Apply(writer, publish.Event, settings, now);

@@ -1,0 +1,112 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using IoMT.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IoMT.Functions.Tests;
+
+/// <summary>
+/// local.settings.sample.json lists every setting the app reads: its <c>Values</c> hold what a deployment sets, its
+/// <c>OptionalValues</c> (not applied by the Functions host) document the optional settings with examples.
+/// </summary>
+public partial class SettingsSampleTests
+{
+    private static readonly JsonObject Sample = JsonNode.Parse(File.ReadAllText(RepositoryPaths.Combine("local.settings.sample.json")))!.AsObject();
+
+    /// <summary>Settings the Functions platform and Azure SDK credentials read themselves.</summary>
+    private static readonly string[] PlatformSettings = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage__accountName", "AZURE_CLIENT_ID"];
+
+    [Fact]
+    public void EveryOptionsSettingTheAppBinds_IsInTheSample()
+    {
+        var documented = SampleKeys();
+        var recording = new RecordingSource(documented);
+        var configuration = new ConfigurationBuilder().Add(recording).Build();
+        using var provider = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddIoMTFunctions().BuildServiceProvider();
+
+        foreach (var options in OptionTypes())
+        {
+            var accessor = provider.GetRequiredService(typeof(IOptions<>).MakeGenericType(options));
+            try
+            {
+                _ = accessor.GetType().GetProperty("Value")!.GetValue(accessor);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is OptionsValidationException)
+            {
+                // Empty configuration: reading the options is what records the keys.
+            }
+        }
+
+        var undocumented = recording.Read.Where(key => !documented.Any(d => d == key || d.StartsWith(key + ":", StringComparison.Ordinal))).Order().ToList();
+        Assert.True(undocumented.Count == 0, "Settings read but not in local.settings.sample.json: " + string.Join(", ", undocumented));
+        Assert.Contains(recording.Read, k => k == "Cosmos:AccountEndpoint");
+    }
+
+    [Fact]
+    public void EveryBindingSettingAndPlatformSetting_IsInTheSample()
+    {
+        var documented = SampleKeys();
+        var sources = Directory.EnumerateFiles(RepositoryPaths.Combine("src", "IoMT.Functions"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText);
+        var bindings = sources.SelectMany(s => BindingSetting().Matches(s)).Select(m => m.Groups["percent"].Success
+            ? m.Groups["percent"].Value
+            : m.Groups["connection"].Value + ":fullyQualifiedNamespace");
+
+        foreach (var setting in bindings.Concat(PlatformSettings.Select(s => s.Replace("__", ":", StringComparison.Ordinal))))
+        {
+            Assert.Contains(setting, documented);
+        }
+    }
+
+    private static HashSet<string> SampleKeys() => [.. SampleValues().Select(v => v.Key)];
+
+    private static IEnumerable<(string Key, string? Value)> SampleValues() =>
+        new[] { "Values", "OptionalValues" }.SelectMany(section => Sample[section]?.AsObject() ?? [])
+            .Select(p => (p.Key.Replace("__", ":", StringComparison.Ordinal), (string?)p.Value));
+
+    private static IEnumerable<Type> OptionTypes() =>
+        new ServiceCollection().AddLogging().AddIoMTFunctions()
+            .Select(d => d.ServiceType)
+            .Where(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IConfigureOptions<>))
+            .Select(t => t.GetGenericArguments()[0])
+            .Distinct();
+
+    [GeneratedRegex("%(?<percent>[A-Za-z0-9_]+)%|Connection = \"(?<connection>[A-Za-z0-9_]+)\"")]
+    private static partial Regex BindingSetting();
+
+    /// <summary>The sample's settings as configuration, recording the key of every value and section the binder asks for.</summary>
+    private sealed class RecordingSource(IEnumerable<string> keys) : ConfigurationProvider, IConfigurationSource
+    {
+        public SortedSet<string> Read { get; } = new(StringComparer.Ordinal);
+
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
+
+        public override void Load()
+        {
+            foreach (var (key, value) in SampleValues().Where(v => keys.Contains(v.Key)))
+            {
+                Data[key] = value;
+            }
+        }
+
+        public override bool TryGet(string key, out string? value)
+        {
+            Read.Add(key);
+            return base.TryGet(key, out value);
+        }
+
+        public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
+        {
+            if (parentPath is not null)
+            {
+                Read.Add(parentPath);
+            }
+
+            return base.GetChildKeys(earlierKeys, parentPath);
+        }
+    }
+}

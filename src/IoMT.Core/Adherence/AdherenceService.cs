@@ -130,13 +130,10 @@ public sealed class AdherenceService(IMedicationSchedules schedules, IPatientDir
     {
         var doses = new List<DoseOutcome>();
         var query = new TimelineQuery(schedule.PatientId, from, to.AddTicks(1), [TimelineEntryType.Adherence], [schedule.MedicationId], TimelineQuery.MaxPageSize);
-        do
+        await foreach (var record in timelines.ReadAllAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var page = await timelines.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            doses.AddRange(page.Items.Select(r => WorkflowJson.Deserialize<DoseOutcome>(r.Data)));
-            query = query with { ContinuationToken = page.ContinuationToken };
+            doses.Add(WorkflowJson.Deserialize<DoseOutcome>(record.Data));
         }
-        while (query.ContinuationToken is not null);
 
         // A dose can be missed, then taken late: its latest outcome stands.
         return [.. doses.GroupBy(d => d.ScheduledAt ?? d.TakenAt).Select(g => g.Last()).Where(d => d.ScheduledAt is null || d.ScheduledAt >= schedule.EffectiveFrom)];

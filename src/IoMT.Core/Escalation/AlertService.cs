@@ -102,13 +102,10 @@ public sealed class AlertService(IAlertWorkflows alerts, IPatientDirectory patie
 
         var history = new List<AlertHistoryItem>();
         var query = new TimelineQuery(alert!.PatientId, alert.RaisedAt, time.GetUtcNow().AddDays(1), HistoryTypes, [alert.AlertId], TimelineQuery.MaxPageSize);
-        do
+        await foreach (var record in timelines.ReadAllAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var page = await timelines.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            history.AddRange(page.Items.Select(ToHistory));
-            query = query with { ContinuationToken = page.ContinuationToken };
+            history.Add(ToHistory(record));
         }
-        while (query.ContinuationToken is not null);
 
         return new AlertDetail(alert, history);
     }

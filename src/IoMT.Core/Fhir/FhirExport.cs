@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using IoMT.Core.Access;
 using IoMT.Core.Api;
@@ -91,14 +90,14 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
         var lookbackStart = request.From.UtcTicks - DateTimeOffset.MinValue.UtcTicks > EpisodeLookback.Ticks ? request.From - EpisodeLookback : DateTimeOffset.MinValue;
         var earlier = new TimelineQuery(request.PatientId, lookbackStart, request.From,
             [TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared], PageSize: TimelineQuery.MaxPageSize);
-        await foreach (var record in ReadAllAsync(earlier, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in timelines.ReadAllAsync(earlier, cancellationToken).ConfigureAwait(false))
         {
             bundle.AddEarlier(record);
         }
 
         var query = new TimelineQuery(request.PatientId, request.From, request.To, ExportedTypes, PageSize: TimelineQuery.MaxPageSize);
         var written = 0;
-        await foreach (var record in ReadAllAsync(query, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in timelines.ReadAllAsync(query, cancellationToken).ConfigureAwait(false))
         {
             bundle.Add(record);
             if (++written % TimelineQuery.MaxPageSize == 0)
@@ -111,21 +110,6 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
         await FlushAsync(json, pipe, cancellationToken).ConfigureAwait(false);
         await pipe.CompleteAsync().ConfigureAwait(false);
         return bundle.Counts;
-    }
-
-    private async IAsyncEnumerable<TimelineRecord> ReadAllAsync(TimelineQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        do
-        {
-            var page = await timelines.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (var record in page.Items)
-            {
-                yield return record;
-            }
-
-            query = query with { ContinuationToken = page.ContinuationToken };
-        }
-        while (query.ContinuationToken is not null);
     }
 
     private static async Task FlushAsync(Utf8JsonWriter json, PipeWriter pipe, CancellationToken cancellationToken)

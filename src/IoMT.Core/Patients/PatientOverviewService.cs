@@ -100,18 +100,15 @@ public sealed class PatientOverviewService(IPatientDirectory patients, ITimeline
 
         var items = new List<TimelineItem>();
         var query = new TimelineQuery(patient!.Id, from, to, wanted, null, TimelineQuery.MaxPageSize);
-        do
+        await foreach (var record in timelines.ReadAllAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var page = await timelines.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (var record in page.Items.Take(MaxEntries - items.Count))
+            using var data = JsonDocument.Parse(record.Data);
+            items.Add(new TimelineItem(record.Id, record.At, record.Type, record.Code, record.Value, record.Value2, record.DeviceId, data.RootElement.Clone()));
+            if (items.Count == MaxEntries)
             {
-                using var data = JsonDocument.Parse(record.Data);
-                items.Add(new TimelineItem(record.Id, record.At, record.Type, record.Code, record.Value, record.Value2, record.DeviceId, data.RootElement.Clone()));
+                break;
             }
-
-            query = query with { ContinuationToken = page.ContinuationToken };
         }
-        while (query.ContinuationToken is not null && items.Count < MaxEntries);
 
         return items;
     }

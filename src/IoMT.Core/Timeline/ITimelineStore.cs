@@ -37,3 +37,25 @@ public interface ITimelineStore
     /// <summary>Deletes entries older than the policy keeps them; returns how many were deleted (stores that expire entries themselves return 0).</summary>
     Task<int> PurgeAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
+
+public static class TimelineStoreExtensions
+{
+    /// <summary>Every entry the query matches, page after page, fetched as the caller reads them.</summary>
+    public static async IAsyncEnumerable<TimelineRecord> ReadAllAsync(
+        this ITimelineStore timelines, TimelineQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(timelines);
+        ArgumentNullException.ThrowIfNull(query);
+        do
+        {
+            var page = await timelines.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page.Items)
+            {
+                yield return record;
+            }
+
+            query = query with { ContinuationToken = page.ContinuationToken };
+        }
+        while (query.ContinuationToken is not null);
+    }
+}

@@ -25,20 +25,11 @@ internal sealed partial class AdminBootstrap(SqliteDirectory directory, DataDire
 
         await directory.SaveUserAsync(new LocalUser(AdminUserId, [Role.Admin], []), cancellationToken).ConfigureAwait(false);
         var token = await directory.IssueTokenAsync(AdminUserId, "admin.token", time.GetUtcNow(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var partial = path + ".partial";
-        File.Delete(partial);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        await OwnerOnlyFiles.WriteAsync(path, async stream =>
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var file = new StreamWriter(partial, options))
-        {
+            await using var file = new StreamWriter(stream);
             await file.WriteLineAsync(token).ConfigureAwait(false);
-        }
-
-        File.Move(partial, path);
+        }).ConfigureAwait(false);
         Log.TokenWritten(logger, path);
     }
 

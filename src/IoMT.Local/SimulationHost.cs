@@ -110,21 +110,8 @@ internal sealed partial class SimulationHost(
             seeded.Add(new { id = user.Id, roles = user.Roles.Select(r => r.Name()), careTeams = user.CareTeams, manufacturer = user.Manufacturer, token });
         }
 
-        var path = Path.Combine(dataDirectory.Path, UsersFileName);
-        var partial = path + ".partial";
-        File.Delete(partial);
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var file = new FileStream(partial, fileOptions))
-        {
-            await JsonSerializer.SerializeAsync(file, seeded, Indented, cancellationToken).ConfigureAwait(false);
-        }
-
-        File.Move(partial, path, overwrite: true);
+        await OwnerOnlyFiles.WriteAsync(Path.Combine(dataDirectory.Path, UsersFileName),
+            stream => JsonSerializer.SerializeAsync(stream, seeded, Indented, cancellationToken)).ConfigureAwait(false);
     }
 
     private static partial class Log

@@ -1,8 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
 
@@ -48,7 +46,7 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
     public async Task<bool> CreateAsync(string partitionKey, IReadOnlyList<JsonObject> documents, CancellationToken cancellationToken)
     {
         var batch = container.CreateTransactionalBatch(new PartitionKey(partitionKey));
-        var streams = documents.Select(Stream).ToList();
+        var streams = documents.Select(CosmosStreams.Json).ToList();
         streams.ForEach(stream => batch.CreateItemStream(stream));
         try
         {
@@ -64,11 +62,11 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
     public async Task<bool> ReplaceAsync(string partitionKey, JsonObject document, string etag, IReadOnlyList<JsonObject> alsoCreate, CancellationToken cancellationToken)
     {
         var batch = container.CreateTransactionalBatch(new PartitionKey(partitionKey));
-        var streams = new List<MemoryStream> { Stream(document) };
+        var streams = new List<MemoryStream> { CosmosStreams.Json(document) };
         batch.ReplaceItemStream((string)document["id"]!, streams[0], new TransactionalBatchItemRequestOptions { IfMatchEtag = etag });
         foreach (var extra in alsoCreate)
         {
-            streams.Add(Stream(extra));
+            streams.Add(CosmosStreams.Json(extra));
             batch.CreateItemStream(streams[^1]);
         }
 
@@ -85,7 +83,7 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
 
     public async Task UpsertAsync(string partitionKey, JsonObject document, CancellationToken cancellationToken)
     {
-        using var content = Stream(document);
+        using var content = CosmosStreams.Json(document);
         using var response = await container.UpsertItemStreamAsync(content, new PartitionKey(partitionKey), cancellationToken: cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
@@ -101,7 +99,7 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
         }
     }
 
-    public async IAsyncEnumerable<JsonObject> QueryAsync(DirectoryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<JsonObject> QueryAsync(DirectoryQuery query, CancellationToken cancellationToken)
     {
         var options = new QueryRequestOptions { MaxItemCount = Math.Min(query.Limit ?? 1000, 1000) };
         if (query.DeviceId is { } device)
@@ -109,17 +107,7 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
             options.PartitionKey = new PartitionKey(DirectoryDocuments.DevicePartition(device));
         }
 
-        using var iterator = container.GetItemQueryStreamIterator(ToSql(query), continuationToken: null, options);
-        while (iterator.HasMoreResults)
-        {
-            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.RootElement.GetProperty("Documents").EnumerateArray())
-            {
-                yield return JsonObject.Create(item)!;
-            }
-        }
+        return CosmosStreams.QueryAsync(container, ToSql(query), options, item => JsonObject.Create(item)!, cancellationToken);
     }
 
     /// <summary>The Cosmos DB SQL of a query, every value a parameter.</summary>
@@ -211,8 +199,6 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
 
         return definition;
     }
-
-    private static MemoryStream Stream(JsonObject document) => new(Encoding.UTF8.GetBytes(document.ToJsonString()));
 
     private static CosmosException Failure(TransactionalBatchResponse result) =>
         new($"Directory batch failed: {result.ErrorMessage}", result.StatusCode, 0, result.ActivityId, result.RequestCharge);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IoMT.Core.Pipeline;
@@ -57,7 +56,7 @@ public sealed class CosmosIngestionStateStore(Container container, TimeSpan seen
                 ["pk"] = PatientPartition(state.PatientId),
                 ["state"] = JsonNode.Parse(PatientStateJson.Serialize(state)),
             };
-            using var content = Stream(document);
+            using var content = CosmosStreams.Json(document);
             using var response = await container.UpsertItemStreamAsync(content, new PartitionKey(PatientPartition(state.PatientId)),
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             response.EnsureSuccessStatusCode();
@@ -76,7 +75,7 @@ public sealed class CosmosIngestionStateStore(Container container, TimeSpan seen
             };
 
             // The first sighting stands: a conflict means it is stored already.
-            using var content = Stream(document);
+            using var content = CosmosStreams.Json(document);
             using var response = await container.CreateItemStreamAsync(content, new PartitionKey(DevicePartition(deviceId)),
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Conflict)
@@ -105,6 +104,4 @@ public sealed class CosmosIngestionStateStore(Container container, TimeSpan seen
         using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
         return [.. page.RootElement.GetProperty("Documents").EnumerateArray().Select(d => JsonObject.Create(d.Clone())!)];
     }
-
-    private static MemoryStream Stream(JsonObject document) => new(Encoding.UTF8.GetBytes(document.ToJsonString()));
 }

@@ -1,7 +1,5 @@
 using System.Collections.ObjectModel;
-using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 
 namespace IoMT.Storage.Cosmos.Timeline;
@@ -39,20 +37,8 @@ internal sealed class CosmosTimelineDocumentContainer(Container container) : ITi
         await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<TimelineDocument> QueryAsync(DocumentQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var iterator = container.GetItemQueryStreamIterator(ToSql(query), continuationToken: null, new QueryRequestOptions { MaxItemCount = 100 });
-        while (iterator.HasMoreResults)
-        {
-            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.RootElement.GetProperty("Documents").EnumerateArray())
-            {
-                yield return TimelineDocument.FromJson(item);
-            }
-        }
-    }
+    public IAsyncEnumerable<TimelineDocument> QueryAsync(DocumentQuery query, CancellationToken cancellationToken) =>
+        CosmosStreams.QueryAsync(container, ToSql(query), new QueryRequestOptions { MaxItemCount = 100 }, TimelineDocument.FromJson, cancellationToken);
 
     /// <summary>The Cosmos DB SQL of a query; the patient filter routes it to that patient's partitions only.</summary>
     public static QueryDefinition ToSql(DocumentQuery query)

@@ -1,6 +1,5 @@
 using System.Collections.ObjectModel;
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -64,7 +63,7 @@ public sealed class CosmosWorkflowStore(Container container, TimeProvider time) 
                 }
             }
 
-            using var content = Stream(AlertDocument(state));
+            using var content = CosmosStreams.Json(AlertDocument(state));
             using var written = read.StatusCode == HttpStatusCode.NotFound
                 ? await container.CreateItemStreamAsync(content, partition, cancellationToken: cancellationToken).ConfigureAwait(false)
                 : await container.ReplaceItemStreamAsync(content, state.Alert.AlertId, partition, new ItemRequestOptions { IfMatchEtag = read.Headers.ETag },
@@ -126,7 +125,7 @@ public sealed class CosmosWorkflowStore(Container container, TimeProvider time) 
             ["scope"] = JsonNode.Parse(WorkflowJson.Serialize(scope)),
             ["ttl"] = Math.Max(1, secondsLeft + 3600),
         };
-        using var content = Stream(document);
+        using var content = CosmosStreams.Json(document);
         using var response = await container.UpsertItemStreamAsync(content, new PartitionKey(scope.PatientId), cancellationToken: cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
@@ -155,7 +154,7 @@ public sealed class CosmosWorkflowStore(Container container, TimeProvider time) 
             ["type"] = ScheduleType,
             ["schedule"] = JsonNode.Parse(WorkflowJson.Serialize(schedule)),
         };
-        using var content = Stream(document);
+        using var content = CosmosStreams.Json(document);
         using var response = await container.UpsertItemStreamAsync(content, new PartitionKey(schedule.PatientId), cancellationToken: cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
@@ -213,7 +212,7 @@ public sealed class CosmosWorkflowStore(Container container, TimeProvider time) 
 
     private static EscalationState ToState(JsonElement document) => WorkflowJson.Deserialize<EscalationState>(document.GetProperty("state").GetRawText());
 
-    private async IAsyncEnumerable<JsonElement> QueryAsync(QueryDefinition query, string? patientId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<JsonElement> QueryAsync(QueryDefinition query, string? patientId, CancellationToken cancellationToken)
     {
         var options = new QueryRequestOptions { MaxItemCount = 1000 };
         if (patientId is not null)
@@ -221,21 +220,10 @@ public sealed class CosmosWorkflowStore(Container container, TimeProvider time) 
             options.PartitionKey = new PartitionKey(patientId);
         }
 
-        using var iterator = container.GetItemQueryStreamIterator(query, continuationToken: null, options);
-        while (iterator.HasMoreResults)
-        {
-            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.RootElement.GetProperty("Documents").EnumerateArray())
-            {
-                yield return item.Clone();
-            }
-        }
+        return CosmosStreams.QueryAsync(container, query, options, item => item.Clone(), cancellationToken);
     }
 
     private static string Name<TEnum>(TEnum value)
         where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
-    private static MemoryStream Stream(JsonObject document) => new(Encoding.UTF8.GetBytes(document.ToJsonString()));
 }

@@ -1,0 +1,30 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Azure.Cosmos;
+
+namespace IoMT.Storage.Cosmos;
+
+/// <summary>The stream APIs as the stores use them: our own JSON in, the query pages' documents out, no serializer in between.</summary>
+internal static class CosmosStreams
+{
+    public static MemoryStream Json(JsonObject document) => new(Encoding.UTF8.GetBytes(document.ToJsonString()));
+
+    /// <summary>Every document the query returns, page after page, each turned into <typeparamref name="T"/> by <paramref name="read"/> while its page is parsed.</summary>
+    public static async IAsyncEnumerable<T> QueryAsync<T>(
+        Container container, QueryDefinition query, QueryRequestOptions options, Func<JsonElement, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var iterator = container.GetItemQueryStreamIterator(query, continuationToken: null, options);
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.RootElement.GetProperty("Documents").EnumerateArray())
+            {
+                yield return read(item);
+            }
+        }
+    }
+}

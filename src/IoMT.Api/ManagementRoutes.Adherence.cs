@@ -19,13 +19,12 @@ public static partial class ManagementRoutes
     /// <summary><c>GET /patients/{id}/adherence?days=30</c>.</summary>
     private static Task<IResult> GetAdherenceAsync(HttpContext http) => AsCallerAsync(http, async caller =>
     {
-        var days = Query(http, "days");
-        if (days is not null && !int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (QueryNumber(http, "days", 30) is not { } days)
         {
             return ApiProblems.ToResult(Core.Api.ApiError.InvalidParameter("days", $"'days' must be a number 1–{AdherenceService.MaxDays}."));
         }
 
         return Answer(await Service<AdherenceService>(http).GetAsync(caller, Id(http),
-            days is null ? 30 : int.Parse(days, System.Globalization.CultureInfo.InvariantCulture), http.RequestAborted).ConfigureAwait(false));
+            days, http.RequestAborted).ConfigureAwait(false));
     });
 }

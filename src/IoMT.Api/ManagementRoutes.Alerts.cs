@@ -8,14 +8,13 @@ public static partial class ManagementRoutes
     /// <summary><c>GET /alerts?status&amp;priority&amp;patient&amp;careTeam&amp;limit</c>: highest priority first, then oldest.</summary>
     private static Task<IResult> ListAlertsAsync(HttpContext http) => AsCallerAsync(http, async caller =>
     {
-        var limit = Query(http, "limit");
-        if (limit is not null && !int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (QueryNumber(http, "limit", 100) is not { } limit)
         {
             return ApiProblems.ToResult(Core.Api.ApiError.InvalidParameter("limit", $"'limit' must be a number 1–{AlertService.MaxLimit}."));
         }
 
         return Answer(await Alerts(http).ListAsync(caller, Query(http, "status"), Query(http, "priority"), Query(http, "patient"), Query(http, "careTeam"),
-            limit is null ? 100 : int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture), http.RequestAborted).ConfigureAwait(false));
+            limit, http.RequestAborted).ConfigureAwait(false));
     });
 
     private static Task<IResult> GetAlertAsync(HttpContext http) => AsCallerAsync(http, async caller =>

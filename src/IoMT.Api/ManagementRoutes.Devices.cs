@@ -41,8 +41,7 @@ public static partial class ManagementRoutes
             return ApiProblems.ToResult(ApiError.InvalidParameter("status", "'status' must be 'enabled' or 'disabled'."));
         }
 
-        var pageSize = Query(http, "pageSize");
-        if (pageSize is not null && !int.TryParse(pageSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (QueryNumber(http, "pageSize", 100) is not { } pageSize)
         {
             return ApiProblems.ToResult(ApiError.InvalidParameter("pageSize", $"'pageSize' must be a number 1–{DeviceFilter.MaxPageSize}."));
         }
@@ -54,7 +53,7 @@ public static partial class ManagementRoutes
             Query(http, "kind"),
             Query(http, "patient"),
             string.Equals(Query(http, "includeDeleted"), "true", StringComparison.OrdinalIgnoreCase),
-            pageSize is null ? 100 : int.Parse(pageSize, System.Globalization.CultureInfo.InvariantCulture),
+            pageSize,
             Query(http, "continuationToken"));
         return Answer(await Devices(http).ListAsync(caller, filter, http.RequestAborted).ConfigureAwait(false));
     });

@@ -76,6 +76,11 @@ public static partial class ManagementRoutes
 
     private static string? Query(HttpContext http, string name) => http.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
 
+    /// <summary>A whole-number query parameter: its value, <paramref name="fallback"/> when absent, or null when it is not a number.</summary>
+    private static int? QueryNumber(HttpContext http, string name, int fallback) =>
+        Query(http, name) is not { } text ? fallback
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+
     /// <summary>A service result as an HTTP answer: the value as JSON (with <paramref name="status"/>), or problem details.</summary>
     private static IResult Answer<T>(ApiResult<T> result, int status = StatusCodes.Status200OK) =>
         result.IsSuccess ? Results.Json(result.Value, ApiJson.Options, statusCode: status) : ApiProblems.ToResult(result.Error!);

@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
 done
 
 work=$(mktemp -d)
-data="$work/data" port=5187 url="http://127.0.0.1:5187"
+data="$work/data" url="http://127.0.0.1:5187"
 trap 'kill -9 ${host:-} ${sim:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 for project in src/IoMT.Local src/IoMT.Cli; do
   dotnet build "$project" -v q -nologo > "$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
@@ -40,7 +40,7 @@ sim=$!
 # Kill the host at random moments while the simulation runs, restarting it each time.
 gap=$(( duration / (kills + 1) ))
 restarts=()
-for k in $(seq 1 "$kills"); do
+for _ in $(seq 1 "$kills"); do
   sleep "$(( gap / 2 + RANDOM % gap ))"
   kill -9 "$host"; wait "$host" 2>/dev/null || true
   before=$(date +%s%N); start_host; restarts+=( $(( ($(date +%s%N) - before) / 1000000 )) )

@@ -1,0 +1,147 @@
+// IoT Hub (devices connect with their own keys or certificates) routing every device message to our Event Hubs with
+// its user-assigned identity, and the Device Provisioning Service linked to it by identity. Hub-scoped shared access
+// policies are off, so no connection string can read or manage the hub: the app manages devices with its identity.
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags of every resource.')
+param tags object
+
+@description('Required. Name of the IoT Hub.')
+param hubName string
+
+@description('Required. Name of the Device Provisioning Service.')
+param dpsName string
+
+@allowed(['S1', 'S2', 'S3'])
+@description('Required. IoT Hub tier.')
+param sku string
+
+@minValue(1)
+@maxValue(200)
+@description('Required. IoT Hub units.')
+param units int
+
+@description('Required. Resource id of the identity IoT Hub and DPS use.')
+param hubIdentityId string
+
+@description('Required. Principal id of that identity.')
+param hubPrincipalId string
+
+@description('Required. Principal id of the Functions app identity (manages devices and enrollment groups).')
+param appPrincipalId string
+
+@description('Required. sb:// endpoint of the Event Hubs namespace.')
+param eventHubsEndpoint string
+
+@description('Required. Event hub device telemetry is routed to.')
+param eventHubName string
+
+var roleIds = {
+  iotHubRegistryContributor: '4ea46cd5-c1b2-4a8e-910b-273211f9ce47'
+  iotHubDataContributor: '4fc6c259-987e-4a07-842e-c321cc9d413f'
+  dpsDataContributor: 'dfce44e4-17b7-4bd1-a6d1-04996ec95633'
+}
+
+resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {
+  name: hubName
+  location: location
+  tags: tags
+  sku: { name: sku, capacity: units }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${hubIdentityId}': {} }
+  }
+  properties: {
+    disableLocalAuth: true
+    disableDeviceSAS: false
+    disableModuleSAS: true
+    minTlsVersion: '1.2'
+    publicNetworkAccess: 'Enabled'
+    eventHubEndpoints: {
+      // The built-in endpoint is unused: every message goes to our own Event Hubs.
+      events: { retentionTimeInDays: 1, partitionCount: 2 }
+    }
+    routing: {
+      endpoints: {
+        eventHubs: [
+          {
+            name: 'telemetry'
+            authenticationType: 'identityBased'
+            identity: { userAssignedIdentity: hubIdentityId }
+            endpointUri: eventHubsEndpoint
+            entityPath: eventHubName
+          }
+        ]
+      }
+      routes: [
+        {
+          name: 'device-telemetry'
+          source: 'DeviceMessages'
+          condition: 'true'
+          endpointNames: ['telemetry']
+          isEnabled: true
+        }
+      ]
+    }
+  }
+}
+
+resource appRegistry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: hub
+  name: guid(hub.id, appPrincipalId, roleIds.iotHubRegistryContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.iotHubRegistryContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// DPS creates the devices it assigns in the hub with this identity.
+resource dpsOnHub 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: hub
+  name: guid(hub.id, hubPrincipalId, roleIds.iotHubDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.iotHubDataContributor)
+    principalId: hubPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource dps 'Microsoft.Devices/provisioningServices@2026-08-31' = {
+  name: dpsName
+  location: location
+  tags: tags
+  sku: { name: 'S1', capacity: 1 }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${hubIdentityId}': {} }
+  }
+  properties: {
+    allocationPolicy: 'Hashed'
+    publicNetworkAccess: 'Enabled'
+    iotHubs: [
+      {
+        location: location
+        hostName: hub.properties.hostName
+        authenticationType: 'UserAssigned'
+        selectedUserAssignedIdentityResourceId: hubIdentityId
+      }
+    ]
+  }
+  dependsOn: [dpsOnHub]
+}
+
+resource appEnrollments 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: dps
+  name: guid(dps.id, appPrincipalId, roleIds.dpsDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.dpsDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+output hubHostName string = hub.properties.hostName
+output dpsIdScope string = dps.properties.idScope
+output dpsServiceHostName string = dps.properties.serviceOperationsHostName

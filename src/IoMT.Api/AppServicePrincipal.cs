@@ -29,6 +29,14 @@ public sealed class EntraAccessOptions
 public static class AppServicePrincipal
 {
     public const string Header = "X-MS-CLIENT-PRINCIPAL";
+
+    /// <summary>
+    /// The read-only setting App Service injects as <c>True</c> when App Service Authentication is on. Without it nothing
+    /// strips <see cref="Header"/> from requests, so a caller could forge it: the header is trusted only when this is set.
+    /// </summary>
+    public const string EnabledSetting = "WEBSITE_AUTH_ENABLED";
+
+    public static bool IsEnabled(string? setting) => string.Equals(setting, "true", StringComparison.OrdinalIgnoreCase);
     private const string ObjectId = "http://schemas.microsoft.com/identity/claims/objectidentifier";
 
     /// <summary>Null for a missing, malformed or anonymous principal, or one without an object id.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +15,12 @@ namespace IoMT.Functions.Api;
 /// The management API (docs/api.md): one HTTP function per route of <see cref="ManagementRoutes"/>, running the same
 /// handler as IoMT.Local. The caller is the Entra sign-in App Service Authentication vouches for (its
 /// <c>X-MS-CLIENT-PRINCIPAL</c> header, which App Service sets only for signed-in callers and strips from requests);
-/// without one, the handlers answer 401.
+/// without one, or when App Service Authentication is off (the header could then be forged), the handlers answer 401.
 /// </summary>
-public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access)
+public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access, IConfiguration configuration)
 {
+    private readonly bool _platformAuthentication = AppServicePrincipal.IsEnabled(configuration[AppServicePrincipal.EnabledSetting]);
+
     private static readonly Dictionary<string, ManagementRoute> Routes = ManagementRoutes.All.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
     [Function(nameof(GetMe))]
@@ -181,7 +184,7 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access)
             http.RequestServices.GetRequiredService<DurableClientAccessor>().Client = client;
         }
 
-        var caller = AppServicePrincipal.ToCaller(request.Headers[AppServicePrincipal.Header], access.Value);
+        var caller = _platformAuthentication ? AppServicePrincipal.ToCaller(request.Headers[AppServicePrincipal.Header], access.Value) : null;
         http.User = caller is null ? new() : CallerClaims.ToPrincipal(caller, "AppServiceAuthentication");
         if (id is not null)
         {

@@ -15,6 +15,7 @@ using IoMT.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,9 @@ public class ManagementFunctionsTests
     {
         CareTeamGroups = new(StringComparer.OrdinalIgnoreCase) { ["11111111-1111-1111-1111-111111111111"] = "ward-7" },
     };
+
+    private static readonly IConfiguration PlatformAuthentication =
+        new ConfigurationBuilder().AddInMemoryCollection([new(AppServicePrincipal.EnabledSetting, "True")]).Build();
 
     private readonly DurableTestHost _durable = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
 
@@ -78,6 +82,20 @@ public class ManagementFunctionsTests
     public async Task NoAppServicePrincipal_401WithTheCode()
     {
         var (status, body) = await RunAsync(Request(null), (f, r) => f.GetPatient(r, "patient-1"));
+
+        Assert.Equal(401, status);
+        Assert.Equal("auth.unauthenticated", (string?)body["code"]);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("False")]
+    public async Task AppServiceAuthenticationOff_APrincipalHeaderIsNotTrusted_401(string? enabled)
+    {
+        var forged = Principal(("roles", "admin"), ("groups", "11111111-1111-1111-1111-111111111111"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(AppServicePrincipal.EnabledSetting, enabled)]).Build();
+
+        var (status, body) = await RunAsync(Request(forged), (f, r) => f.GetPatient(r, "patient-1"), configuration);
 
         Assert.Equal(401, status);
         Assert.Equal("auth.unauthenticated", (string?)body["code"]);
@@ -177,6 +195,12 @@ public class ManagementFunctionsTests
 
     private static async Task<(int Status, JsonObject Body)> RunAsync(HttpRequest request, Func<ManagementFunctions, HttpRequest, Task<IActionResult>> invoke)
     {
-        return await ActionResults.ExecuteAsync(await invoke(new ManagementFunctions(Options.Create(Access)), request), request.HttpContext);
+        return await RunAsync(request, invoke, PlatformAuthentication);
+    }
+
+    private static async Task<(int Status, JsonObject Body)> RunAsync(
+        HttpRequest request, Func<ManagementFunctions, HttpRequest, Task<IActionResult>> invoke, IConfiguration configuration)
+    {
+        return await ActionResults.ExecuteAsync(await invoke(new ManagementFunctions(Options.Create(Access), configuration), request), request.HttpContext);
     }
 }

@@ -97,6 +97,19 @@ try {
   await Promise.all([session.waitForURL(/\/\.auth\/logout$/), session.getByRole("button", { name: "Sign out" }).click()]);
   check(true, "signing out of a platform session goes to /.auth/logout");
   await session.close();
+
+  // 7. Served by the Functions app (/api/console/, mapped here onto the local files) with no session: the only way in
+  //    is the organization sign-in of App Service Authentication; there is no token form.
+  const azure = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  azure.on("pageerror", (error) => errors.push(error.message));
+  await azure.route("**/api/console/**", async (route) =>
+    route.fulfill({ response: await route.fetch({ url: route.request().url().replace("/api/console/", "/console/") }) }));
+  await azure.goto(new URL("api/console/", url).href);
+  const organization = azure.getByRole("link", { name: "Sign in with your organization account" });
+  await organization.waitFor();
+  check((await organization.getAttribute("href")) === "/.auth/login/aad?post_login_redirect_uri=/api/console/", "in Azure the console offers Entra sign-in");
+  check(await azure.getByLabel("API token").isHidden(), "and no API token form");
+  await azure.close();
   check(errors.length === 0, `no script errors in the pages${errors.length ? `: ${errors.join("; ")}` : ""}`);
 } catch (error) {
   await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});

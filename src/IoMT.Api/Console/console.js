@@ -42,6 +42,9 @@ async function signIn(token) {
   await route();
 }
 
+// In Azure (served under /api/console/) people sign in with Entra ID through App Service Authentication, never a token.
+const platformSignIn = location.pathname.startsWith("/api/console");
+
 function signOut(message) {
   if (state.me && !state.token) {
     location.href = "/.auth/logout";
@@ -53,6 +56,8 @@ function signOut(message) {
   $("who").hidden = $("nav").hidden = true;
   ["workspace", "patients", "patient"].forEach((id) => ($(id).hidden = true));
   $("sign-in").hidden = false;
+  $("entra-sign-in").hidden = !platformSignIn;
+  $("sign-in-form").hidden = platformSignIn;
   $("sign-in-error").textContent = message ?? "";
   $("token").value = "";
   $("token").focus();

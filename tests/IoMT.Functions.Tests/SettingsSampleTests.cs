@@ -17,7 +17,7 @@ public partial class SettingsSampleTests
     private static readonly JsonObject Sample = JsonNode.Parse(File.ReadAllText(RepositoryPaths.Combine("local.settings.sample.json")))!.AsObject();
 
     /// <summary>Settings the Functions platform and Azure SDK credentials read themselves.</summary>
-    private static readonly string[] PlatformSettings = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage__accountName", "AZURE_CLIENT_ID", "WEBSITE_AUTH_ENABLED"];
+    private static readonly string[] PlatformSettings = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage__accountName", "AZURE_CLIENT_ID", "WEBSITE_AUTH_ENABLED", "APPLICATIONINSIGHTS_CONNECTION_STRING"];
 
     [Fact]
     public void EveryOptionsSettingTheAppBinds_IsInTheSample()

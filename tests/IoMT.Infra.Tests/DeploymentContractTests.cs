@@ -50,7 +50,7 @@ public partial class DeploymentContractTests
         // Set by the platform on Flex Consumption (functionAppConfig.runtime), or per organization after deployment.
         var notDeployed = required.Where(k => k == "FUNCTIONS_WORKER_RUNTIME" || k.StartsWith("Access__", StringComparison.Ordinal));
         Assert.Empty(required.Except(notDeployed).Except(deployed));
-        var platform = new[] { "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId", "EventHubs__credential", "EventHubs__clientId", "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING" };
+        var platform = new[] { "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId", "EventHubs__credential", "EventHubs__clientId" };
         Assert.Empty(deployed.Except(required).Except(optional).Except(platform));
     }
 

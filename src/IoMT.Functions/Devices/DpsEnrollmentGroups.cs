@@ -20,6 +20,13 @@ public class DpsEnrollmentGroups(HttpClient http, TokenCredential credential, Az
     public virtual async Task PutAsync(EnrollmentGroup group, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(group);
+        // Until the deployment's postdeploy hook stores it, the setting holds an unresolved Key Vault reference.
+        if (!Uri.TryCreate(options.AllocationWebhookUrl, UriKind.Absolute, out var webhook) || webhook.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new InvalidOperationException(
+                "Devices:AllocationWebhookUrl is not an https URL yet; store the allocation webhook in Key Vault (infra/hooks/postdeploy.sh) and restart the app.");
+        }
+
         var uri = new Uri($"https://{options.DpsServiceHostName}/enrollmentGroups/{Uri.EscapeDataString(group.Id)}?api-version={ApiVersion}");
         var body = new
         {

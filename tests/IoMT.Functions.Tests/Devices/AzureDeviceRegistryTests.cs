@@ -197,6 +197,28 @@ public class AzureDeviceRegistryTests
     }
 
     [Fact]
+    public async Task PutGroup_WebhookStillAnUnresolvedKeyVaultReference_RefusedBeforeCallingDps()
+    {
+        var unresolved = new AzureDeviceOptions
+        {
+            IoTHubHostName = FakeDps.Options.IoTHubHostName,
+            DpsIdScope = FakeDps.Options.DpsIdScope,
+            DpsServiceHostName = FakeDps.Options.DpsServiceHostName,
+            AllocationWebhookUrl = "@Microsoft.KeyVault(VaultName=kv-iomt;SecretName=dps-allocation-webhook-url)",
+        };
+        var group = new EnrollmentGroup
+        {
+            Id = "acme-oximeters", Manufacturer = "Acme Medical", Model = "PulseOx 2", Kinds = ["spo2"],
+            PrimaryKey = "a2V5LWtleS1rZXk=", SecondaryKey = "a2V5LWtleS1rZXk=", CreatedAt = default,
+        };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _dps.Client(unresolved).PutAsync(group, default));
+
+        Assert.Contains("Devices:AllocationWebhookUrl", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_dps.Requests);
+    }
+
+    [Fact]
     public async Task CreateGroup_AlreadyExists_ConflictAndDpsUntouched()
     {
         await Service.CreateGroupAsync(Admin, new EnrollmentGroupRequest("acme-oximeters", "Acme Medical", "PulseOx 2", ["spo2"]));

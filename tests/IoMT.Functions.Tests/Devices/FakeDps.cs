@@ -22,7 +22,7 @@ internal sealed class FakeDps : HttpMessageHandler
 
     public HttpStatusCode Answer { get; set; } = HttpStatusCode.OK;
 
-    public DpsEnrollmentGroups Client() => new(new HttpClient(this), new StaticToken(), Options);
+    public DpsEnrollmentGroups Client(AzureDeviceOptions? options = null) => new(new HttpClient(this), new StaticToken(), options ?? Options);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

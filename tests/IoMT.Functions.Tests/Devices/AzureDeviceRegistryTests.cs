@@ -208,8 +208,13 @@ public class AzureDeviceRegistryTests
         };
         var group = new EnrollmentGroup
         {
-            Id = "acme-oximeters", Manufacturer = "Acme Medical", Model = "PulseOx 2", Kinds = ["spo2"],
-            PrimaryKey = "a2V5LWtleS1rZXk=", SecondaryKey = "a2V5LWtleS1rZXk=", CreatedAt = default,
+            Id = "acme-oximeters",
+            Manufacturer = "Acme Medical",
+            Model = "PulseOx 2",
+            Kinds = ["spo2"],
+            PrimaryKey = "a2V5LWtleS1rZXk=",
+            SecondaryKey = "a2V5LWtleS1rZXk=",
+            CreatedAt = default,
         };
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _dps.Client(unresolved).PutAsync(group, default));

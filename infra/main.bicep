@@ -25,7 +25,7 @@ param iotHubSku string = 'S1'
 
 @minValue(1)
 @maxValue(200)
-@description('Optional. IoT Hub units of the chosen tier.')
+@description('Optional. IoT Hub units of the chosen tier: up to 200 for S1 and S2, up to 10 for S3.')
 param iotHubUnits int = 1
 
 @minValue(1)
@@ -80,6 +80,9 @@ param enableCommunicationServices bool = false
 @description('Optional. Where Communication Services keeps its data at rest.')
 param communicationDataLocation string = 'United States'
 
+@description('Optional. Zone-redundant storage and Event Hubs; turn off only in a region without availability zones.')
+param zoneRedundant bool = true
+
 @description('Optional. Integrate the Functions app into a virtual network and reach Storage, Cosmos DB and Event Hubs through private endpoints, with their public access off (Event Hubs admits trusted Azure services only, for IoT Hub). Devices still reach IoT Hub and DPS over the internet.')
 param enablePrivateNetworking bool = false
 
@@ -126,6 +129,7 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    zoneRedundant: zoneRedundant
     publicNetworkAccess: enablePrivateNetworking ? 'Disabled' : 'Enabled'
   }
 }
@@ -140,7 +144,7 @@ module eventHubs 'app/eventhubs.bicep' = {
     partitionCount: eventHubPartitionCount
     throughputUnits: eventHubsThroughputUnits
     maxThroughputUnits: eventHubsMaxThroughputUnits
-    denyPublicNetwork: enablePrivateNetworking
+    zoneRedundant: zoneRedundant
   }
 }
 
@@ -224,6 +228,7 @@ module network 'app/network.bicep' = if (enablePrivateNetworking) {
     vnetName: '${abbrs.networkVirtualNetworks}${resourceToken}'
     addressPrefix: vnetAddressPrefix
     endpointPrefix: abbrs.networkPrivateEndpoints
+    eventHubsNamespaceName: eventHubs.outputs.namespaceName
     targets: [
       { name: 'blob', id: storage.outputs.id, groupId: 'blob' }
       { name: 'queue', id: storage.outputs.id, groupId: 'queue' }
@@ -240,7 +245,7 @@ module functionApp 'app/function.bicep' = {
   dependsOn: [roles]
   params: {
     location: location
-    tags: union(tags, { 'azd-service-name': 'functions' })
+    tags: tags
     name: '${abbrs.webSitesFunctions}iomt-${resourceToken}'
     planName: '${abbrs.webServerFarms}${resourceToken}'
     identityId: identities.outputs.appIdentityId

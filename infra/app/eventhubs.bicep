@@ -24,8 +24,8 @@ param throughputUnits int
 @description('Required. Most throughput units auto-inflate may grow to.')
 param maxThroughputUnits int
 
-@description('Required. Deny every public network but trusted Azure services (IoT Hub) when the app reaches the namespace through a private endpoint.')
-param denyPublicNetwork bool
+@description('Required. Spread the namespace across availability zones (regions with zones only).')
+param zoneRedundant bool
 
 @minValue(1)
 @maxValue(7)
@@ -45,21 +45,11 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
-    // IoT Hub sends from outside any virtual network, so the public endpoint stays; its network rules decide who passes.
+    // IoT Hub sends from outside any virtual network, so the public endpoint stays (network.bicep restricts it).
     publicNetworkAccess: 'Enabled'
     isAutoInflateEnabled: true
     maximumThroughputUnits: max(throughputUnits, maxThroughputUnits)
-    zoneRedundant: true
-  }
-}
-
-resource networkRules 'Microsoft.EventHub/namespaces/networkRuleSets@2024-01-01' = {
-  parent: namespace
-  name: 'default'
-  properties: {
-    publicNetworkAccess: 'Enabled'
-    defaultAction: denyPublicNetwork ? 'Deny' : 'Allow'
-    trustedServiceAccessEnabled: true
+    zoneRedundant: zoneRedundant
   }
 }
 

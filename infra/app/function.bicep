@@ -4,7 +4,7 @@
 @description('Required. Azure region.')
 param location string
 
-@description('Required. Tags of every resource (azd-service-name included).')
+@description('Required. Tags of every resource; the site adds the azd service tag.')
 param tags object
 
 @description('Required. Name of the Functions app.')
@@ -75,7 +75,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
-  tags: tags
+  // azd finds the app to deploy by this tag.
+  tags: union(tags, { 'azd-service-name': 'functions' })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'

@@ -19,7 +19,7 @@ param sku string
 
 @minValue(1)
 @maxValue(200)
-@description('Required. IoT Hub units.')
+@description('Required. IoT Hub units: up to 200 for S1 and S2, up to 10 for S3.')
 param units int
 
 @description('Required. Resource id of the identity IoT Hub and DPS use.')
@@ -56,7 +56,7 @@ resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {
     disableLocalAuth: true
     disableDeviceSAS: false
     disableModuleSAS: true
-    minTlsVersion: '1.2'
+    // TLS 1.0 and 1.1 were retired from IoT Hub in 2025; minTlsVersion is only settable in a few regions.
     publicNetworkAccess: 'Enabled'
     eventHubEndpoints: {
       // The built-in endpoint is unused: every message goes to our own Event Hubs.
@@ -119,6 +119,8 @@ resource dps 'Microsoft.Devices/provisioningServices@2026-08-31' = {
   }
   properties: {
     allocationPolicy: 'Hashed'
+    // Service APIs by Entra ID only; devices still attest with their enrollment-group derived keys.
+    disableLocalAuth: true
     publicNetworkAccess: 'Enabled'
     iotHubs: [
       {

@@ -15,6 +15,9 @@ param addressPrefix string
 @description('Required. Name prefix of the private endpoints.')
 param endpointPrefix string
 
+@description('Required. Event Hubs namespace whose public endpoint admits only trusted Azure services (IoT Hub) and this network.')
+param eventHubsNamespaceName string
+
 @description('Required. Services to reach privately: [{ name, id, groupId }], groupId one of blob, queue, table, Sql, namespace.')
 param targets array
 
@@ -73,7 +76,7 @@ resource zoneLinks 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 ]
 
 resource endpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
-  for target in targets: {
+  for (target, i) in targets: {
     name: '${endpointPrefix}${target.name}-${uniqueString(target.id)}'
     location: location
     tags: tags
@@ -82,7 +85,7 @@ resource endpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
       privateLinkServiceConnections: [
         {
           name: target.name
-          properties: { privateLinkServiceId: target.id, groupIds: [target.groupId] }
+          properties: { privateLinkServiceId: targets[i].id, groupIds: [target.groupId] }
         }
       ]
     }
@@ -98,5 +101,22 @@ resource endpointZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@
     }
   }
 ]
+
+resource eventHubs 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
+  name: eventHubsNamespaceName
+}
+
+// IoT Hub routes from outside any virtual network, so the namespace keeps its public endpoint; these rules admit only
+// trusted Azure services and the app's subnet there (Event Hubs ignores a Deny that comes without any rule).
+resource eventHubsRules 'Microsoft.EventHub/namespaces/networkRuleSets@2024-01-01' = {
+  parent: eventHubs
+  name: 'default'
+  properties: {
+    publicNetworkAccess: 'Enabled'
+    defaultAction: 'Deny'
+    trustedServiceAccessEnabled: true
+    virtualNetworkRules: [{ subnet: { id: vnet.properties.subnets[0].id }, ignoreMissingVnetServiceEndpoint: true }]
+  }
+}
 
 output functionSubnetId string = vnet.properties.subnets[0].id

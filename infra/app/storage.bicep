@@ -11,6 +11,9 @@ param tags object
 @description('Required. Storage account name (lowercase letters and digits).')
 param name string
 
+@description('Required. Zone-redundant (ZRS) or locally redundant (LRS) replication.')
+param zoneRedundant bool
+
 @allowed(['Enabled', 'Disabled'])
 @description('Required. Disabled when the account is reached through private endpoints only.')
 param publicNetworkAccess string
@@ -23,7 +26,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   location: location
   tags: tags
   kind: 'StorageV2'
-  sku: { name: 'Standard_ZRS' }
+  sku: { name: zoneRedundant ? 'Standard_ZRS' : 'Standard_LRS' }
   properties: {
     accessTier: 'Hot'
     allowBlobPublicAccess: false

@@ -65,6 +65,7 @@ public partial class DeploymentContractTests
         Assert.Equal("true", Property("Microsoft.DocumentDB/databaseAccounts", "properties.disableKeyBasedMetadataWriteAccess"));
         Assert.Equal("true", Property("Microsoft.Devices/IotHubs", "properties.disableLocalAuth"));
         Assert.Equal("true", Property("Microsoft.Devices/IotHubs", "properties.disableModuleSAS"));
+        Assert.Equal("true", Property("Microsoft.Devices/provisioningServices", "properties.disableLocalAuth"));
         Assert.Equal("true", Property("Microsoft.Insights/components", "properties.DisableLocalAuth"));
         Assert.Equal("true", Property("Microsoft.OperationalInsights/workspaces", "properties.features.disableLocalAuth"));
         Assert.Equal("false", Property("Microsoft.Storage/storageAccounts", "properties.allowSharedKeyAccess"));
@@ -101,7 +102,8 @@ public partial class DeploymentContractTests
         Assert.Matches(@"(?m)^\s+functions:\s*$", azure);
         Assert.Matches(@"(?m)^\s+project:\s*\./src/IoMT\.Functions\s*$", azure);
         Assert.Matches(@"(?m)^\s+host:\s*function\s*$", azure);
-        Assert.Contains(Infrastructure.File("infra/main.bicep").Modules, m => Infrastructure.At(m.Body, "params.tags")?.GetString()?.Contains("'azd-service-name': 'functions'", StringComparison.Ordinal) == true);
+        var tagged = Infrastructure.Resources.Where(r => Infrastructure.At(r.Body, "tags")?.GetString()?.Contains("'azd-service-name': 'functions'", StringComparison.Ordinal) == true);
+        Assert.Equal("Microsoft.Web/sites", Assert.Single(tagged).ResourceType);
         foreach (Match hook in Regex.Matches(azure, @"run:\s*(?<path>\S+\.sh)"))
         {
             Assert.True(File.Exists(RepositoryPaths.Combine(hook.Groups["path"].Value.Split('/'))), $"{hook.Groups["path"].Value} is missing");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using IoMT.Core.Devices;
 using Microsoft.Data.Sqlite;
+using static IoMT.Storage.Sqlite.SqliteCommands;
 
 namespace IoMT.Storage.Sqlite;
 
@@ -302,25 +303,6 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
     private static void AddHistory(SqliteConnection connection, SqliteTransaction transaction, string deviceId, DeviceChange change) =>
         Execute(connection, transaction, "INSERT INTO device_history (device_id, at, actor, action, detail) VALUES ($id, $at, $actor, $action, $detail)",
             ("$id", deviceId), ("$at", change.At.UtcTicks), ("$actor", change.Actor), ("$action", change.Action), ("$detail", change.Detail));
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
-
-    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
 }
 
 /// <summary>Device records and enrollment groups as stored: camelCase, enums as strings.</summary>

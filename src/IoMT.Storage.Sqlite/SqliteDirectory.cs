@@ -3,6 +3,7 @@ using System.Text;
 using IoMT.Core.Access;
 using IoMT.Core.Patients;
 using Microsoft.Data.Sqlite;
+using static IoMT.Storage.Sqlite.SqliteCommands;
 
 namespace IoMT.Storage.Sqlite;
 
@@ -181,19 +182,6 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
         {
             Execute(connection, transaction, $"INSERT INTO {table} ({column}, care_team) VALUES ($id, $team)", ("$id", id), ("$team", careTeam));
         }
-    }
-
-    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command.ExecuteNonQuery();
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

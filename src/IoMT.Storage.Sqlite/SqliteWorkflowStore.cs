@@ -217,11 +217,8 @@ public sealed class WorkflowWriter
         }
     }
 
-    internal int Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(sql, parameters);
-        return command.ExecuteNonQuery();
-    }
+    internal int Execute(string sql, params (string Name, object? Value)[] parameters) =>
+        SqliteCommands.Execute(_connection, _transaction, sql, parameters);
 
     internal List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
@@ -236,18 +233,8 @@ public sealed class WorkflowWriter
         return rows;
     }
 
-    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters) =>
+        SqliteCommands.Command(_connection, _transaction, sql, parameters);
 
     private T? ReadJson<T>(string sql, params (string Name, object? Value)[] parameters)
         where T : class

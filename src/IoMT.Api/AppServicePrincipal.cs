@@ -36,8 +36,9 @@ public static class AppServicePrincipal
     /// </summary>
     public const string EnabledSetting = "WEBSITE_AUTH_ENABLED";
 
-    public static bool IsEnabled(string? setting) => string.Equals(setting, "true", StringComparison.OrdinalIgnoreCase);
     private const string ObjectId = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+
+    public static bool IsEnabled(string? setting) => string.Equals(setting, "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Null for a missing, malformed or anonymous principal, or one without an object id.</summary>
     public static Caller? ToCaller(string? header, EntraAccessOptions options)

@@ -193,14 +193,11 @@ public class ManagementFunctionsTests
         return http.Request;
     }
 
-    private static async Task<(int Status, JsonObject Body)> RunAsync(HttpRequest request, Func<ManagementFunctions, HttpRequest, Task<IActionResult>> invoke)
-    {
-        return await RunAsync(request, invoke, PlatformAuthentication);
-    }
-
+    /// <summary>Runs a function as App Service would, with App Service Authentication on unless a configuration says otherwise.</summary>
     private static async Task<(int Status, JsonObject Body)> RunAsync(
-        HttpRequest request, Func<ManagementFunctions, HttpRequest, Task<IActionResult>> invoke, IConfiguration configuration)
+        HttpRequest request, Func<ManagementFunctions, HttpRequest, Task<IActionResult>> invoke, IConfiguration? configuration = null)
     {
-        return await ActionResults.ExecuteAsync(await invoke(new ManagementFunctions(Options.Create(Access), configuration), request), request.HttpContext);
+        var functions = new ManagementFunctions(Options.Create(Access), configuration ?? PlatformAuthentication);
+        return await ActionResults.ExecuteAsync(await invoke(functions, request), request.HttpContext);
     }
 }

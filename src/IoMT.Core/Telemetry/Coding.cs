@@ -40,6 +40,7 @@ public static class Codes
     public static readonly Coding DoseEvent = Coding.IoMT("dose-event", "Medication dose event");
     public static readonly Coding StorageTemperature = Coding.IoMT("storage-temperature", "Medication storage temperature");
     public static readonly Coding Battery = Coding.IoMT("battery", "Device battery charge");
+    public static readonly Coding Steps = Coding.Loinc("55423-8", "Number of steps in unspecified time Pedometer");
     /// <summary>A UK Edition SNOMED CT concept.</summary>
     public static readonly Coding News2 = Coding.Snomed("1104051000000101", "Royal College of Physicians NEWS2 (National Early Warning Score 2) total score");
 }

@@ -17,4 +17,5 @@ public enum ReadingKind
     DoseEvent,
     StorageTemperature,
     Battery,
+    Steps,
 }

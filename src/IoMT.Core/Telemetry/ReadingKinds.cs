@@ -105,6 +105,7 @@ public static class ReadingKinds
         new(ReadingKind.DoseEvent, "doseEvent", Codes.DoseEvent, "", null),
         new(ReadingKind.StorageTemperature, "storageTemperature", Codes.StorageTemperature, Ucum.Celsius, new(-40, 60), Celsius, Fahrenheit),
         new(ReadingKind.Battery, "battery", Codes.Battery, Ucum.Percent, new(0, 100), Percent),
+        new(ReadingKind.Steps, "steps", Codes.Steps, Ucum.Steps, new(0, 100_000), AcceptedUnit.Same(Ucum.Steps)),
     ];
 
     /// <summary>Kinds grouped by the length of their UTF-8 name, so a lookup compares at most two names.</summary>

@@ -15,6 +15,7 @@ public static class Ucum
     public const string Kilogram = "kg";
     public const string Pound = "[lb_av]";
     public const string LitresPerMinute = "L/min";
+    public const string Steps = "{steps}";
 
     /// <summary>Glucose: 1 mmol/L = 18.016 mg/dL (molar mass of glucose 180.16 g/mol).</summary>
     public const double MgPerDlPerMmolPerL = 18.016;

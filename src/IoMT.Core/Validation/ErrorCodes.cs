@@ -33,6 +33,17 @@ public static class ErrorCodes
     public const string TimeFuture = "time.future";
     public const string TimeTooOld = "time.too-old";
     public const string BindingNone = "binding.none";
+
+    // Device-payload mapping (docs/mappings.md): messages in a device's own format, mapped before validation.
+
+    /// <summary>No template of the device's active mapping matched the message (message level).</summary>
+    public const string MappingNoMatch = "mapping.no-match";
+
+    /// <summary>A template matched, but a value it marks required is absent or empty (that measurement only).</summary>
+    public const string MappingRequiredMissing = "mapping.required-missing";
+
+    /// <summary>An expression could not be evaluated on this message, e.g. it selected several values where one was expected.</summary>
+    public const string MappingExpressionFailed = "mapping.expression-failed";
 }
 
 /// <summary>Why something was rejected: a stable <see cref="ErrorCodes">code</see>, an RFC 6901 JSON pointer and a human message.</summary>

@@ -1,0 +1,335 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using IoMT.Core.Pipeline;
+using IoMT.Core.Telemetry;
+using IoMT.Core.Validation;
+using Newtonsoft.Json.Linq;
+
+namespace IoMT.Core.Mapping;
+
+/// <summary>A measurement a template matched but could not map, with the matched part of the message as evidence.</summary>
+public sealed record MappingFailure(ValidationError Error, string Raw);
+
+/// <summary>
+/// What mapping made of a message: a telemetry contract v1 message (<see cref="Body"/>) holding the readings it could
+/// map, and the measurements it could not; or, when nothing in the message could be mapped, why (<see cref="Rejection"/>).
+/// </summary>
+public sealed record MappedMessage(byte[]? Body, string MessageId, IReadOnlyList<MappingFailure> Failures, ValidationError? Rejection);
+
+public sealed partial class DeviceMapping
+{
+    private const string MatchedToken = "matchedToken";
+
+    /// <summary>
+    /// The id of a mapped message: the transport's message id when the device set one, else a digest of the body, so a
+    /// message delivered or sent twice is recognised as a duplicate.
+    /// </summary>
+    public static string MessageIdOf(ReceivedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.TransportMessageId is { Length: > 0 and <= 128 } id
+            ? id
+            : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(message.Body.Span))[..32];
+    }
+
+    /// <summary>Maps <paramref name="message"/>; never throws on any body.</summary>
+    public MappedMessage Map(ReceivedMessage message, IngestionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(options);
+        var messageId = MessageIdOf(message);
+        var body = message.Body.Span;
+        if (body.Length > options.MaxMessageBytes)
+        {
+            return Rejected(messageId, ErrorCodes.MessageTooLarge, $"The message has {body.Length} bytes; the limit is {options.MaxMessageBytes}.");
+        }
+
+        if (ParseBody(body, options) is not { } parsed)
+        {
+            return Rejected(messageId, ErrorCodes.JsonMalformed,
+                $"The message is not valid JSON, not valid UTF-8, or nested deeper than {options.MaxJsonDepth} levels.");
+        }
+
+        var root = Envelope(parsed, message);
+        var readings = new List<List<(string Member, JToken Value)>>();
+        var failures = new List<MappingFailure>();
+        var matched = false;
+        foreach (var template in Templates)
+        {
+            IReadOnlyList<JToken> matches;
+            try
+            {
+                matches = [.. template.TypeMatch.SelectAll(root)];
+            }
+            catch (MappingExpressionException e)
+            {
+                return Rejected(messageId, ErrorCodes.MappingExpressionFailed, $"{template}: typeMatchExpression '{template.TypeMatch.Text}' failed: {e.Message}");
+            }
+
+            foreach (var match in matches)
+            {
+                matched = true;
+                var reading = MapMatch(template, match, root, message.AuthenticatedDeviceId ?? FirstDevice(readings), out var failure);
+                if (reading is not null)
+                {
+                    readings.Add(reading);
+                }
+                else
+                {
+                    failures.Add(failure!);
+                }
+            }
+
+            root.Remove(MatchedToken);
+        }
+
+        if (!matched)
+        {
+            return Rejected(messageId, ErrorCodes.MappingNoMatch,
+                $"No template of the device's mapping matches the message (tried {string.Join(", ", Templates.Select(t => $"'{t.TypeName}'"))}).");
+        }
+
+        var deviceId = message.AuthenticatedDeviceId ?? FirstDevice(readings) ?? "";
+        return new MappedMessage(Write(messageId, deviceId, message.ReceivedAt, readings), messageId, failures, null);
+    }
+
+    private static MappedMessage Rejected(string messageId, string code, string text) => new(null, messageId, [], new ValidationError(code, "", text));
+
+    private static JToken? ParseBody(ReadOnlySpan<byte> body, IngestionOptions options)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(Encoding.UTF8.GetString(body)))
+            {
+                DateParseHandling = Newtonsoft.Json.DateParseHandling.None,
+                MaxDepth = options.MaxJsonDepth,
+            };
+            var token = JToken.ReadFrom(reader, new JsonLoadSettings { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
+            return reader.Read() ? null : token;
+        }
+        catch (Exception e) when (e is Newtonsoft.Json.JsonException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The message as iomt-fhir presents it to templates: <c>Body</c>, <c>Properties</c> and <c>SystemProperties</c>.</summary>
+    private static JObject Envelope(JToken body, ReceivedMessage message)
+    {
+        var properties = new JObject();
+        foreach (var (name, value) in message.Properties ?? new Dictionary<string, string>())
+        {
+            properties[name] = value;
+        }
+
+        var system = new JObject { ["iothub-enqueuedtime"] = message.ReceivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) };
+        if (message.AuthenticatedDeviceId is { } deviceId)
+        {
+            system["iothub-connection-device-id"] = deviceId;
+        }
+
+        if (message.TransportMessageId is { } transportId)
+        {
+            system["message-id"] = transportId;
+        }
+
+        return new JObject { ["Body"] = body, ["Properties"] = properties, ["SystemProperties"] = system };
+    }
+
+    private static string? FirstDevice(List<List<(string Member, JToken Value)>> readings) =>
+        readings.Count > 0 ? readings[0].FirstOrDefault(m => m.Member == "$device").Value?.Value<string>() : null;
+
+    /// <summary>One match → the members of one reading, or the failure that prevents it.</summary>
+    private static List<(string Member, JToken Value)>? MapMatch(
+        ContentTemplate template, JToken match, JObject root, string? expectedDevice, out MappingFailure? failure)
+    {
+        failure = null;
+        JToken scope = match;
+        if (template.WrapsMatch)
+        {
+            root[MatchedToken] = match;
+            scope = root;
+        }
+
+        try
+        {
+            var deviceId = Text(Single(template.DeviceId, scope));
+            if (deviceId is null)
+            {
+                failure = Failure(ErrorCodes.MappingRequiredMissing, template, match, $"deviceIdExpression '{template.DeviceId.Text}' found no device id");
+                return null;
+            }
+
+            if (expectedDevice is not null && !string.Equals(deviceId, expectedDevice, StringComparison.Ordinal))
+            {
+                failure = Failure(ErrorCodes.DeviceMismatch, template, match,
+                    $"the measurement names device '{TelemetryParser.Truncate(deviceId)}' but the message was sent by device '{expectedDevice}'");
+                return null;
+            }
+
+            var at = template.Timestamps.Select(t => Single(t, scope)).FirstOrDefault(t => Text(t) is not null || t is { Type: not JTokenType.String });
+            if (at is null)
+            {
+                failure = Failure(ErrorCodes.MappingRequiredMissing, template, match,
+                    $"timestampExpression '{string.Join("' or '", template.Timestamps.Select(t => t.Text))}' found no time");
+                return null;
+            }
+
+            var members = new List<(string, JToken)> { ("$device", deviceId), ("kind", ReadingKinds.ContractName(template.Target.Kind)) };
+            foreach (var value in template.Values)
+            {
+                var token = Single(value.Expression, scope);
+                if (token is null || token.Type == JTokenType.Null || (token.Type == JTokenType.String && string.IsNullOrWhiteSpace(token.Value<string>())))
+                {
+                    if (value.Required)
+                    {
+                        failure = Failure(ErrorCodes.MappingRequiredMissing, template, match,
+                            $"required value '{value.ValueName}' ({value.Expression.Text}) is missing or empty");
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                members.Add((value.Member, Numeric(value.Member, template.Target) ? AsNumber(token) : token));
+            }
+
+            AddDefault(members, "unit", template.Target.Unit);
+            AddDefault(members, "method", template.Target.Kind == ReadingKind.Glucose ? template.Target.Method : null);
+            members.Add(("at", at));
+            return members;
+        }
+        catch (MappingExpressionException e)
+        {
+            failure = Failure(ErrorCodes.MappingExpressionFailed, template, match, e.Message);
+            return null;
+        }
+    }
+
+    private static JToken? Single(MappingExpression expression, JToken scope) => expression.SelectSingle(scope);
+
+    private static string? Text(JToken? token) =>
+        token is JValue { Value: not null } value && value.Type != JTokenType.Null && value.ToString(CultureInfo.InvariantCulture) is { Length: > 0 } text
+        && !string.IsNullOrWhiteSpace(text) ? text : null;
+
+    private static void AddDefault(List<(string Member, JToken Value)> members, string member, string? value)
+    {
+        if (value is not null && !members.Any(m => m.Member == member))
+        {
+            members.Add((member, value));
+        }
+    }
+
+    /// <summary>Members that hold numbers; MedTech extracts every value as text, so numbers in strings count as numbers.</summary>
+    private static bool Numeric(string member, MappedType target) => member switch
+    {
+        "value" => ReadingKinds.Get(target.Kind).Range is not null,
+        "systolic" or "diastolic" or "puffs" or "flow" => true,
+        _ => false,
+    };
+
+    private static JToken AsNumber(JToken token) =>
+        token.Type == JTokenType.String && double.TryParse(token.Value<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
+            ? new JValue(number)
+            : token;
+
+    private static MappingFailure Failure(string code, ContentTemplate template, JToken match, string message) =>
+        new(new ValidationError(code, PointerOf(match), $"{template}: {message}."), match.ToString(Newtonsoft.Json.Formatting.None));
+
+    /// <summary>Where a match is in the device's body (RFC 6901), e.g. <c>/measurements/2</c>; empty for the whole message.</summary>
+    private static string PointerOf(JToken token)
+    {
+        var segments = new Stack<string>();
+        for (var current = token; current.Parent is not null; current = current.Parent)
+        {
+            switch (current.Parent)
+            {
+                case JProperty property:
+                    segments.Push(property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+                    current = property;
+                    break;
+                case JArray array:
+                    segments.Push(array.IndexOf(current).ToString(CultureInfo.InvariantCulture));
+                    break;
+            }
+
+            if (current.Parent is null)
+            {
+                break;
+            }
+        }
+
+        // Drop the envelope's "Body" (matches inside Properties keep their full path).
+        var path = segments.ToList();
+        return path is ["Body", ..] ? string.Concat(path.Skip(1).Select(s => "/" + s)) : path.Count == 0 ? "" : string.Concat(path.Select(s => "/" + s));
+    }
+
+    private static byte[] Write(string messageId, string deviceId, DateTimeOffset receivedAt, List<List<(string Member, JToken Value)>> readings)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + (readings.Count * 128));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("schema", TelemetryParser.SchemaId);
+            writer.WriteString("messageId", messageId);
+            writer.WriteString("deviceId", deviceId);
+            writer.WriteString("sentAt", receivedAt);
+            writer.WriteStartArray("readings");
+            foreach (var reading in readings)
+            {
+                writer.WriteStartObject();
+                foreach (var (member, value) in reading.Where(m => m.Member != "$device"))
+                {
+                    writer.WritePropertyName(member);
+                    WriteValue(writer, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, JToken value)
+    {
+        switch (value)
+        {
+            case JValue { Value: string text }:
+                writer.WriteStringValue(text);
+                break;
+            case JValue { Value: bool flag }:
+                writer.WriteBooleanValue(flag);
+                break;
+            case JValue { Value: long whole }:
+                writer.WriteNumberValue(whole);
+                break;
+            case JValue { Value: double number } when double.IsFinite(number):
+                writer.WriteNumberValue(number);
+                break;
+            case JValue { Value: double }:
+                // An infinite number cannot be written as JSON; a number far beyond every range takes its place so the
+                // reading is rejected as out of range, as a native one would be.
+                writer.WriteRawValue("1e308");
+                break;
+            case JValue { Value: BigInteger big }:
+                writer.WriteRawValue(big.ToString(CultureInfo.InvariantCulture));
+                break;
+            default:
+                writer.WriteRawValue(value.ToString(Newtonsoft.Json.Formatting.None));
+                break;
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
+using IoMT.Core.Mapping;
 using IoMT.Core.Timeline;
 using IoMT.Core.Validation;
 
@@ -29,13 +30,14 @@ public interface IWorkflowEventSink
 public sealed record BatchOutcome(int Messages, int Readings, int Quarantined, int Duplicates, int Events);
 
 /// <summary>
-/// One batch through the host contract of docs/ingestion.md, the same for every host: load the context (devices and
-/// their bindings, patient states, message ids seen), run the pipeline, write the timeline, signal the workflows, save
+/// One batch through the host contract of docs/ingestion.md, the same for every host: load the context (devices, their
+/// bindings and active mappings, patient states, message ids seen), run the pipeline, write the timeline, signal the workflows, save
 /// the states and sightings, mark the devices seen. The host checkpoints its source afterwards; a failure before that
 /// makes the source deliver the batch again, and every step is idempotent.
 /// </summary>
 public sealed class BatchIngestion(
-    IDeviceRegistry devices, ITimelineStore timelines, IIngestionStateStore state, IWorkflowEventSink events, TimeProvider time, EnrichmentOptions? enrichment = null)
+    IDeviceRegistry devices, ITimelineStore timelines, IIngestionStateStore state, IWorkflowEventSink events, TimeProvider time,
+    EnrichmentOptions? enrichment = null, MappingCatalog? mappings = null)
 {
     private readonly IngestionPipeline _pipeline = new(new IngestionOptions(), enrichment ?? new EnrichmentOptions());
 
@@ -75,6 +77,11 @@ public sealed class BatchIngestion(
         foreach (var device in registered.Where(d => !d.IsDeleted))
         {
             context.AddDevice(device.Id, device.Status);
+            if (mappings is not null && await mappings.FindAsync(device.Manufacturer, device.Model, cancellationToken).ConfigureAwait(false) is { } mapping)
+            {
+                context.AddMapping(device.Id, mapping);
+            }
+
             foreach (var binding in device.Bindings)
             {
                 context.AddBinding(binding);
@@ -88,7 +95,7 @@ public sealed class BatchIngestion(
         }
 
         var keys = batch.Where(m => m.AuthenticatedDeviceId is not null)
-            .Select(m => (DeviceId: m.AuthenticatedDeviceId!, MessageId: MessageIds.TryRead(m.Body.Span)))
+            .Select(m => (DeviceId: m.AuthenticatedDeviceId!, MessageId: MessageIdOf(m, context)))
             .Where(k => k.MessageId is not null)
             .Select(k => (k.DeviceId, k.MessageId!));
         foreach (var (deviceId, messageId, position) in await state.LoadSeenAsync(keys, cancellationToken).ConfigureAwait(false))
@@ -98,4 +105,10 @@ public sealed class BatchIngestion(
 
         return context;
     }
+
+    /// <summary>The id the pipeline will check for duplicates: the contract's <c>messageId</c>, or a mapped message's id.</summary>
+    private static string? MessageIdOf(ReceivedMessage message, InMemoryIngestionContext context) =>
+        context.FindMapping(message.AuthenticatedDeviceId!) is not null && !MessageIds.IsContractMessage(message.Body.Span)
+            ? DeviceMapping.MessageIdOf(message)
+            : MessageIds.TryRead(message.Body.Span);
 }

@@ -1,4 +1,5 @@
 using IoMT.Core.Devices;
+using IoMT.Core.Mapping;
 
 namespace IoMT.Core.Pipeline;
 
@@ -17,6 +18,9 @@ public interface IIngestionContext
     DeviceStatus? FindDevice(string deviceId);
 
     string? FindPatient(string deviceId, DateTimeOffset at);
+
+    /// <summary>The mapping that turns this device's own message format into contract v1, or null when it sends contract v1.</summary>
+    DeviceMapping? FindMapping(string deviceId);
 
     /// <summary>The patient's profile (settings and rules) and working state; the pipeline updates the state in place.</summary>
     (PatientProfile Profile, PatientState State) GetPatient(string patientId);

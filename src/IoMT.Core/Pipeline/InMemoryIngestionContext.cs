@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using IoMT.Core.Devices;
+using IoMT.Core.Mapping;
 
 namespace IoMT.Core.Pipeline;
 
@@ -56,6 +57,14 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         return this;
     }
 
+    /// <summary>Maps the device's messages with <paramref name="mapping"/> (its model's or its organization's active mapping).</summary>
+    public InMemoryIngestionContext AddMapping(string deviceId, DeviceMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        Device(deviceId).Mapping = mapping;
+        return this;
+    }
+
     /// <summary>Remembers that a device sent <paramref name="messageId"/> at <paramref name="sourcePosition"/> (loaded from a host's store).</summary>
     public InMemoryIngestionContext AddSeen(string deviceId, string messageId, string sourcePosition)
     {
@@ -84,6 +93,8 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     }
 
     public DeviceStatus? FindDevice(string deviceId) => Find(deviceId)?.Status;
+
+    public DeviceMapping? FindMapping(string deviceId) => Find(deviceId)?.Mapping;
 
     public string? FindPatient(string deviceId, DateTimeOffset at) =>
         Find(deviceId) is { } device ? BindingHistory.PatientAt(device.Bindings, at) : null;
@@ -161,6 +172,8 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         public DeviceStatus? Status { get; set; }
 
         public List<DeviceBinding> Bindings { get; } = [];
+
+        public DeviceMapping? Mapping { get; set; }
 
         public Dictionary<string, string> Seen { get; } = new(StringComparer.Ordinal);
     }

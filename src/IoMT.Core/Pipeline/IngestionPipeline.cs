@@ -1,11 +1,12 @@
 using IoMT.Core.Devices;
+using IoMT.Core.Mapping;
 using IoMT.Core.Timeline;
 using IoMT.Core.Validation;
 
 namespace IoMT.Core.Pipeline;
 
 /// <summary>
-/// Processes a batch of received messages: parse and validate → device checks → duplicate check → per reading,
+/// Processes a batch of received messages: map a device's own format to the contract (when it has a mapping) → parse and validate → device checks → duplicate check → per reading,
 /// bind to the patient at the reading's time → enrich → alert rules. Every message ends accepted, partial, rejected
 /// or duplicate; every rejected message or reading becomes a quarantine record with its reason; nothing is dropped.
 /// Pure apart from the <see cref="IIngestionContext"/> working set; thread-safe (no instance state).
@@ -36,14 +37,18 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
 
     private void ProcessMessage(int batchIndex, ReceivedMessage message, IIngestionContext context, Buffers buffers, IngestionResult result)
     {
-        var body = message.Body.Span;
-        var envelope = Parse(body, message, buffers.Readings);
+        var mapped = Map(message, context);
+        var body = mapped?.Body is { } mappedBody ? mappedBody : message.Body.Span;
+        var envelope = mapped?.Rejection is { } unmappable
+            ? new MessageEnvelope(mapped.MessageId, null, default, unmappable)
+            : Parse(body, message, buffers.Readings);
         var deviceId = message.AuthenticatedDeviceId ?? envelope.DeviceId ?? "";
         var messageError = envelope.Error ?? CheckDevice(deviceId, context);
         if (messageError is not null)
         {
+            // The evidence is what the device sent, not what a mapping made of it.
             result.Add(new QuarantineRecord(deviceId, PatientAtReceipt(deviceId, message, context), envelope.MessageId, -1, message.ReceivedAt,
-                message.SourcePosition, messageError, RawPayload.From(body)));
+                message.SourcePosition, messageError, RawPayload.From(message.Body.Span)));
             result.Add(new MessageOutcome(batchIndex, MessageStatus.Rejected, envelope.MessageId, deviceId, 0, [new RejectedReading(-1, messageError)]));
             return;
         }
@@ -91,9 +96,42 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
             }
         }
 
+        // Measurements the mapping matched but could not map are numbered after the readings it produced.
+        for (var i = 0; i < (mapped?.Failures.Count ?? 0); i++)
+        {
+            var failure = mapped!.Failures[i];
+            var index = buffers.Readings.Count + i;
+            result.Add(new QuarantineRecord(deviceId, PatientAtReceipt(deviceId, message, context), messageId, index, message.ReceivedAt,
+                message.SourcePosition, failure.Error, new RawPayload(failure.Raw, false)));
+            (rejected ??= []).Add(new RejectedReading(index, failure.Error));
+        }
+
         Monitor(buffers.Entries, message.ReceivedAt, context, result);
         var status = rejected is null ? MessageStatus.Accepted : accepted > 0 ? MessageStatus.Partial : MessageStatus.Rejected;
         result.Add(new MessageOutcome(batchIndex, status, messageId, deviceId, accepted, rejected is null ? [] : rejected));
+    }
+
+    /// <summary>
+    /// A message from a device with a mapping is mapped unless it says it is a contract message; null when it is not mapped.
+    /// Like the parser, mapping never throws by contract; should a defect make it throw, the message is quarantined.
+    /// </summary>
+    private MappedMessage? Map(ReceivedMessage message, IIngestionContext context)
+    {
+        if (message.AuthenticatedDeviceId is not { } deviceId || context.FindMapping(deviceId) is not { } mapping
+            || MessageIds.IsContractMessage(message.Body.Span))
+        {
+            return null;
+        }
+
+        try
+        {
+            return mapping.Map(message, Options);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new MappedMessage(null, DeviceMapping.MessageIdOf(message), [], new ValidationError(ErrorCodes.MessageUnprocessable, "",
+                $"The message could not be mapped ({e.GetType().Name}); it is kept for investigation."));
+        }
     }
 
     /// <summary>

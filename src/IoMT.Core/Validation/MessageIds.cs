@@ -6,7 +6,16 @@ namespace IoMT.Core.Validation;
 public static class MessageIds
 {
     /// <summary>The top-level <c>messageId</c> string of a JSON object; null when there is none or the body is not JSON.</summary>
-    public static string? TryRead(ReadOnlySpan<byte> body)
+    public static string? TryRead(ReadOnlySpan<byte> body) => TryReadString(body, "messageId"u8);
+
+    /// <summary>
+    /// Whether the body says it is a telemetry contract message (a top-level <c>schema</c> of <c>iomt.telemetry/…</c>): such
+    /// messages are judged as the contract says even from a device with a mapping; everything else from it is mapped.
+    /// </summary>
+    public static bool IsContractMessage(ReadOnlySpan<byte> body) =>
+        TryReadString(body, "schema"u8)?.StartsWith("iomt.telemetry/", StringComparison.Ordinal) == true;
+
+    private static string? TryReadString(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name)
     {
         try
         {
@@ -18,9 +27,9 @@ public static class MessageIds
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isMessageId = reader.ValueTextEquals("messageId"u8);
+                var found = reader.ValueTextEquals(name);
                 reader.Read();
-                if (isMessageId)
+                if (found)
                 {
                     return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 }

@@ -54,6 +54,10 @@ public static partial class ManagementRoutes
         new("POST", "alerts/{id}/resolve", "ResolveAlert", ResolveAlertAsync),
         new("POST", "alerts/{id}/snooze", "SnoozeAlert", SnoozeAlertAsync),
         new("POST", "alerts/{id}/notes", "AddAlertNote", AddAlertNoteAsync),
+        new("POST", "mappings", "UploadMapping", UploadMappingAsync),
+        new("GET", "mappings", "ListMappings", ListMappingsAsync),
+        new("POST", "mappings/activate", "ActivateMapping", ActivateMappingAsync),
+        new("POST", "mappings/deactivate", "DeactivateMapping", DeactivateMappingAsync),
     ];
 
     /// <summary><c>GET /me</c>: who the API takes the caller for (the console shows it and hides what the roles may not do).</summary>

@@ -6,6 +6,7 @@ using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Fhir;
+using IoMT.Core.Mapping;
 using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Workflows;
@@ -59,6 +60,8 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IDeadLetter>(provider => new BlobDeadLetter(new Azure.Storage.Blobs.BlobContainerClient(
             new Uri(provider.GetRequiredService<IOptions<AzureIngestionOptions>>().Value.DeadLetterContainerUri), provider.GetRequiredService<TokenCredential>())));
         services.AddScoped<IWorkflowEventSink, DurableEventSink>();
+        services.AddSingleton<MappingCatalog>();
+        services.AddSingleton<MappingService>();
         services.AddScoped<BatchIngestion>();
     }
 

@@ -12,6 +12,7 @@ using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
 using IoMT.Local.Workflows;
 using IoMT.Notifications;
+using IoMT.Core.Mapping;
 using IoMT.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -61,6 +62,10 @@ public static partial class LocalHostExtensions
         services.AddHostedService<DeviceWatchService>();
         services.AddOptions<EnrichmentOptions>().Bind(builder.Configuration.GetSection(EnrichmentOptions.SectionName));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EnrichmentOptions>>().Value);
+        services.AddSingleton(_ => new SqliteMappingStore(Path.Combine(dataDirectory.Path, "mappings.db")));
+        services.AddSingleton<IMappingStore>(sp => sp.GetRequiredService<SqliteMappingStore>());
+        services.AddSingleton<MappingCatalog>();
+        services.AddSingleton<MappingService>();
         services.AddSingleton<BatchIngestion>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<PatientService>();
@@ -109,6 +114,7 @@ public static partial class LocalHostExtensions
         app.Services.GetRequiredService<SqliteDeviceRegistry>().IdScope();
         app.Services.GetRequiredService<SqliteIngestionLog>();
         app.Services.GetRequiredService<SqliteWorkflowStore>();
+        app.Services.GetRequiredService<SqliteMappingStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path);

@@ -3,6 +3,7 @@ using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
+using IoMT.Core.Mapping;
 using IoMT.Storage.Cosmos.Directory;
 using IoMT.Storage.Cosmos.Ingestion;
 using IoMT.Storage.Cosmos.Timeline;
@@ -51,6 +52,11 @@ public static class CosmosServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
             return new CosmosPatientDirectory(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.DirectoryContainer));
+        });
+        services.AddSingleton<IMappingStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return new CosmosMappingStore(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.DirectoryContainer));
         });
 
         services.AddSingleton<IIngestionStateStore>(provider =>

@@ -107,6 +107,11 @@ public sealed class MappingService(IMappingStore store, TimeProvider time)
                 "Give both manufacturer and model (a mapping for one model), or neither (the organization's mapping).");
         }
 
+        if (manufacturer?.Contains('/', StringComparison.Ordinal) == true)
+        {
+            return ApiError.InvalidBody("/manufacturer", "A manufacturer name may not contain '/'.");
+        }
+
         if (manufacturer?.Length > MaxNameLength || model?.Length > MaxNameLength)
         {
             return ApiError.InvalidBody(manufacturer?.Length > MaxNameLength ? "/manufacturer" : "/model", $"At most {MaxNameLength} characters.");

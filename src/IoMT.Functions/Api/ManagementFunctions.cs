@@ -176,6 +176,22 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access, ICo
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/notes")] HttpRequest request, string id) =>
         RunAsync(request, nameof(AddAlertNote), id);
 
+    [Function(nameof(UploadMapping))]
+    public Task<IActionResult> UploadMapping([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "mappings")] HttpRequest request) =>
+        RunAsync(request, nameof(UploadMapping));
+
+    [Function(nameof(ListMappings))]
+    public Task<IActionResult> ListMappings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "mappings")] HttpRequest request) =>
+        RunAsync(request, nameof(ListMappings));
+
+    [Function(nameof(ActivateMapping))]
+    public Task<IActionResult> ActivateMapping([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "mappings/activate")] HttpRequest request) =>
+        RunAsync(request, nameof(ActivateMapping));
+
+    [Function(nameof(DeactivateMapping))]
+    public Task<IActionResult> DeactivateMapping([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "mappings/deactivate")] HttpRequest request) =>
+        RunAsync(request, nameof(DeactivateMapping));
+
     private async Task<IActionResult> RunAsync(HttpRequest request, string name, string? id = null, DurableTaskClient? client = null)
     {
         var http = request.HttpContext;

@@ -21,6 +21,8 @@ public sealed partial class IngestionFunction(
     ILogger<IngestionFunction> logger)
 {
     public const string DeviceIdProperty = "iothub-connection-device-id";
+    public const string MessageIdProperty = "message-id";
+    public const string CreationTimeProperty = "iothub-creation-time-utc";
 
     [Function("Ingest")]
     public async Task RunAsync(
@@ -65,7 +67,29 @@ public sealed partial class IngestionFunction(
         ArgumentNullException.ThrowIfNull(message);
         var deviceId = message.SystemProperties.TryGetValue(DeviceIdProperty, out var id) ? id as string : null;
         var position = string.Create(CultureInfo.InvariantCulture, $"{deviceId ?? "-"}:{message.SequenceNumber}:{message.EnqueuedTime.UtcTicks}");
-        return new ReceivedMessage(message.EventBody.ToMemory(), deviceId, message.EnqueuedTime, position);
+        return new ReceivedMessage(message.EventBody.ToMemory(), deviceId, message.EnqueuedTime, position)
+        {
+            Properties = Properties(message),
+            TransportMessageId = message.SystemProperties.TryGetValue(MessageIdProperty, out var messageId) ? messageId?.ToString() : null,
+        };
+    }
+
+    /// <summary>
+    /// The application properties as mapping templates read them (<c>$.Properties</c>), with the device's creation time,
+    /// which IoT Hub may carry among the system properties.
+    /// </summary>
+    private static Dictionary<string, string> Properties(EventData message)
+    {
+        var properties = message.Properties.Where(p => p.Value is not null)
+            .ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture)!, StringComparer.Ordinal);
+        if (!properties.ContainsKey(CreationTimeProperty) && message.SystemProperties.TryGetValue(CreationTimeProperty, out var created) && created is not null)
+        {
+            properties[CreationTimeProperty] = created is DateTime time
+                ? time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)
+                : Convert.ToString(created, CultureInfo.InvariantCulture)!;
+        }
+
+        return properties;
     }
 
     private static partial class Log

@@ -82,6 +82,26 @@ public class IngestionFunctionTests
         Assert.Null(anonymous.AuthenticatedDeviceId);
     }
 
+    [Fact]
+    public void ToReceived_CarriesPropertiesCreationTimeAndMessageIdForMappings()
+    {
+        var created = new DateTime(2026, 11, 21, 8, 29, 58, DateTimeKind.Utc);
+        var delivered = EventHubsModelFactory.EventData(new BinaryData("{\"spo2\":91}"u8.ToArray()),
+            properties: new Dictionary<string, object> { ["probe"] = "finger", ["unset"] = null! },
+            systemProperties: new Dictionary<string, object>
+            {
+                [IngestionFunction.DeviceIdProperty] = "oximeter-0042", [IngestionFunction.MessageIdProperty] = "m-77", [IngestionFunction.CreationTimeProperty] = created,
+            },
+            sequenceNumber: 44, enqueuedTime: T0);
+
+        var received = IngestionFunction.ToReceived(delivered);
+
+        Assert.Equal("m-77", received.TransportMessageId);
+        Assert.Equal("finger", received.Properties!["probe"]);
+        Assert.Equal("2026-11-21T08:29:58.0000000Z", received.Properties[IngestionFunction.CreationTimeProperty]);
+        Assert.False(received.Properties.ContainsKey("unset"));
+    }
+
     private async Task<IngestionFunction> CreateAsync()
     {
         await _devices.CreateAsync([WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), TimeSpan.FromSeconds(10))], "admin");

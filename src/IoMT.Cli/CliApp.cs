@@ -30,6 +30,7 @@ public static class CliApp
             FhirCommand.Create(environment),
             DevicesCommand.Create(environment),
             SimulateCommand.Create(environment),
+            MappingsCommand.Create(environment),
         };
 
         var parseResult = root.Parse(args);

@@ -35,8 +35,8 @@ public class MappingBenchmarks
         {
             var at = Start.AddMinutes(i).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             var (systolic, diastolic, pulse, battery) = (random.Next(100, 170), random.Next(60, 99), random.Next(50, 120), random.Next(5, 100));
-            _vendor.Add(Received($$"""{"device":{"serial":"{{Device}}","model":"AC-200","batteryPercent":{{battery}}},"measurement":{"sys":{{systolic}},"dia":{{diastolic}},"pulse":{{pulse}},"irregularHeartbeat":false,"takenAt":"{{at}}"}}"""));
-            _native.Add(Received($$"""{"schema":"iomt.telemetry/1","messageId":"m-{{i}}","deviceId":"{{Device}}","sentAt":"{{at}}","readings":[{"kind":"bloodPressure","systolic":{{systolic}},"diastolic":{{diastolic}},"unit":"mm[Hg]","at":"{{at}}"},{"kind":"heartRate","value":{{pulse}},"unit":"/min","at":"{{at}}"},{"kind":"battery","value":{{battery}},"unit":"%","at":"{{at}}"}]}"""));
+            _vendor.Add(Received($$$"""{"device":{"serial":"{{{Device}}}","model":"AC-200","batteryPercent":{{{battery}}}},"measurement":{"sys":{{{systolic}}},"dia":{{{diastolic}}},"pulse":{{{pulse}}},"irregularHeartbeat":false,"takenAt":"{{{at}}}"}}"""));
+            _native.Add(Received($$$"""{"schema":"iomt.telemetry/1","messageId":"m-{{{i}}}","deviceId":"{{{Device}}}","sentAt":"{{{at}}}","readings":[{"kind":"bloodPressure","systolic":{{{systolic}}},"diastolic":{{{diastolic}}},"unit":"mm[Hg]","at":"{{{at}}}"},{"kind":"heartRate","value":{{{pulse}}},"unit":"/min","at":"{{{at}}}"},{"kind":"battery","value":{{{battery}}},"unit":"%","at":"{{{at}}}"}]}"""));
         }
 
         var mapping = DeviceMapping.Load(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "bp-cuff.mapping.json"))).Mapping!;

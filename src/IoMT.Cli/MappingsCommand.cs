@@ -36,10 +36,18 @@ internal static class MappingsCommand
 
             var load = DeviceMapping.Load(document);
             object report = load.IsValid
-                ? new { valid = true, templates = load.Mapping!.Templates.Select(t => new
+                ? new
+                {
+                    valid = true,
+                    templates = load.Mapping!.Templates.Select(t => new
                     {
-                        index = t.Index, templateType = t.TemplateType, typeName = t.TypeName, kind = t.Target.Kind.ContractName(), unit = t.Target.Unit,
-                    }) }
+                        index = t.Index,
+                        templateType = t.TemplateType,
+                        typeName = t.TypeName,
+                        kind = t.Target.Kind.ContractName(),
+                        unit = t.Target.Unit,
+                    })
+                }
                 : new { valid = false, errors = load.Errors.Select(e => new { code = e.Code, pointer = e.Pointer, message = e.Message }) };
             await environment.Output.WriteLineAsync(JsonSerializer.Serialize(report, CliJson.Options)).ConfigureAwait(false);
             return load.IsValid ? 0 : Invalid;

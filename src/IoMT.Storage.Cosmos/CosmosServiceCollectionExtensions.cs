@@ -1,9 +1,9 @@
 using Azure.Core;
+using IoMT.Core.Mapping;
 using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
-using IoMT.Core.Mapping;
 using IoMT.Storage.Cosmos.Directory;
 using IoMT.Storage.Cosmos.Ingestion;
 using IoMT.Storage.Cosmos.Timeline;

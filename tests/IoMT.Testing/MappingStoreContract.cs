@@ -1,5 +1,5 @@
-using Xunit;
 using IoMT.Core.Mapping;
+using Xunit;
 
 namespace IoMT.Testing;
 

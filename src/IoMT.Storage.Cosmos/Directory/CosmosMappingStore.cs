@@ -108,7 +108,9 @@ public sealed class CosmosMappingStore : IMappingStore
             {
                 entries[scope.Key] = new JsonObject
                 {
-                    ["version"] = active.Version, ["activatedAt"] = active.ActivatedAt.ToString("O", CultureInfo.InvariantCulture), ["activatedBy"] = active.ActivatedBy,
+                    ["version"] = active.Version,
+                    ["activatedAt"] = active.ActivatedAt.ToString("O", CultureInfo.InvariantCulture),
+                    ["activatedBy"] = active.ActivatedBy,
                 };
             }
 

@@ -90,7 +90,9 @@ public class IngestionFunctionTests
             properties: new Dictionary<string, object> { ["probe"] = "finger", ["unset"] = null! },
             systemProperties: new Dictionary<string, object>
             {
-                [IngestionFunction.DeviceIdProperty] = "oximeter-0042", [IngestionFunction.MessageIdProperty] = "m-77", [IngestionFunction.CreationTimeProperty] = created,
+                [IngestionFunction.DeviceIdProperty] = "oximeter-0042",
+                [IngestionFunction.MessageIdProperty] = "m-77",
+                [IngestionFunction.CreationTimeProperty] = created,
             },
             sequenceNumber: 44, enqueuedTime: T0);
 

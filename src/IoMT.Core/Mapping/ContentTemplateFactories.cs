@@ -203,9 +203,13 @@ internal sealed class IotJsonPathContentFactory : JsonPathContentFactory
 
     protected override IEnumerable<string> Members => base.Members.Except(["deviceIdExpression", "timestampExpression"]);
 
+    private static readonly MappingExpression AuthenticatedDevice = Fixed("$.SystemProperties.iothub-connection-device-id");
+
+    private static readonly MappingExpression[] CreatedElseEnqueued =
+        [Fixed("$.Properties.iothub-creation-time-utc"), Fixed("$.SystemProperties.iothub-enqueuedtime")];
+
     protected override (MappingExpression? DeviceId, IReadOnlyList<MappingExpression> Timestamps) DeviceAndTime(TemplateSite site) =>
-        (Fixed("$.SystemProperties.iothub-connection-device-id"),
-         [Fixed("$.Properties.iothub-creation-time-utc"), Fixed("$.SystemProperties.iothub-enqueuedtime")]);
+        (AuthenticatedDevice, CreatedElseEnqueued);
 
     private static MappingExpression Fixed(string path) => MappingExpression.Compile(path, ExpressionLanguage.JsonPath, "", out _)!;
 }

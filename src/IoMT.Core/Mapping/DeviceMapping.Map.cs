@@ -55,7 +55,7 @@ public sealed partial class DeviceMapping
         }
 
         var root = Envelope(parsed, message);
-        var readings = new List<List<(string Member, JToken Value)>>();
+        var readings = new List<MappedReading>();
         var failures = new List<MappingFailure>();
         var matched = false;
         foreach (var template in Templates)
@@ -73,7 +73,7 @@ public sealed partial class DeviceMapping
             foreach (var match in matches)
             {
                 matched = true;
-                var reading = MapMatch(template, match, root, message.AuthenticatedDeviceId ?? FirstDevice(readings), out var failure);
+                var reading = MapMatch(template, match, root, message.AuthenticatedDeviceId ?? readings.FirstOrDefault()?.DeviceId, out var failure);
                 if (reading is not null)
                 {
                     readings.Add(reading);
@@ -93,7 +93,7 @@ public sealed partial class DeviceMapping
                 $"No template of the device's mapping matches the message (tried {string.Join(", ", Templates.Select(t => $"'{t.TypeName}'"))}).");
         }
 
-        var deviceId = message.AuthenticatedDeviceId ?? FirstDevice(readings) ?? "";
+        var deviceId = message.AuthenticatedDeviceId ?? readings.FirstOrDefault()?.DeviceId ?? "";
         return new MappedMessage(Write(messageId, deviceId, message.ReceivedAt, readings), messageId, failures, null);
     }
 
@@ -145,11 +145,8 @@ public sealed partial class DeviceMapping
         return new JObject { ["Body"] = body, ["Properties"] = properties, ["SystemProperties"] = system };
     }
 
-    private static string? FirstDevice(List<List<(string Member, JToken Value)>> readings) =>
-        readings.Count > 0 ? readings[0].FirstOrDefault(m => m.Member == "$device").Value?.Value<string>() : null;
-
-    /// <summary>One match → the members of one reading, or the failure that prevents it.</summary>
-    private static List<(string Member, JToken Value)>? MapMatch(
+    /// <summary>One match → one reading (its device and its members in the contract), or the failure that prevents it.</summary>
+    private static MappedReading? MapMatch(
         ContentTemplate template, JToken match, JObject root, string? expectedDevice, out MappingFailure? failure)
     {
         failure = null;
@@ -162,7 +159,7 @@ public sealed partial class DeviceMapping
 
         try
         {
-            var deviceId = Text(Single(template.DeviceId, scope));
+            var deviceId = Text(template.DeviceId.SelectSingle(scope));
             if (deviceId is null)
             {
                 failure = Failure(ErrorCodes.MappingRequiredMissing, template, match, $"deviceIdExpression '{template.DeviceId.Text}' found no device id");
@@ -176,7 +173,7 @@ public sealed partial class DeviceMapping
                 return null;
             }
 
-            var at = template.Timestamps.Select(t => Single(t, scope)).FirstOrDefault(t => Text(t) is not null || t is { Type: not JTokenType.String });
+            var at = template.Timestamps.Select(t => t.SelectSingle(scope)).FirstOrDefault(t => Text(t) is not null || t is { Type: not JTokenType.String });
             if (at is null)
             {
                 failure = Failure(ErrorCodes.MappingRequiredMissing, template, match,
@@ -184,10 +181,10 @@ public sealed partial class DeviceMapping
                 return null;
             }
 
-            var members = new List<(string, JToken)> { ("$device", deviceId), ("kind", ReadingKinds.ContractName(template.Target.Kind)) };
+            var members = new List<(string, JToken)> { ("kind", ReadingKinds.ContractName(template.Target.Kind)) };
             foreach (var value in template.Values)
             {
-                var token = Single(value.Expression, scope);
+                var token = value.Expression.SelectSingle(scope);
                 if (token is null || token.Type == JTokenType.Null || (token.Type == JTokenType.String && string.IsNullOrWhiteSpace(token.Value<string>())))
                 {
                     if (value.Required)
@@ -206,7 +203,7 @@ public sealed partial class DeviceMapping
             AddDefault(members, "unit", template.Target.Unit);
             AddDefault(members, "method", template.Target.Kind == ReadingKind.Glucose ? template.Target.Method : null);
             members.Add(("at", at));
-            return members;
+            return new MappedReading(deviceId, members);
         }
         catch (MappingExpressionException e)
         {
@@ -214,8 +211,6 @@ public sealed partial class DeviceMapping
             return null;
         }
     }
-
-    private static JToken? Single(MappingExpression expression, JToken scope) => expression.SelectSingle(scope);
 
     private static string? Text(JToken? token) =>
         token is JValue { Value: not null } value && value.Type != JTokenType.Null && value.ToString(CultureInfo.InvariantCulture) is { Length: > 0 } text
@@ -249,31 +244,23 @@ public sealed partial class DeviceMapping
     private static string PointerOf(JToken token)
     {
         var segments = new Stack<string>();
-        for (var current = token; current.Parent is not null; current = current.Parent)
+        for (var current = token; current.Parent is { } parent; current = parent)
         {
-            switch (current.Parent)
+            if (parent is JProperty property)
             {
-                case JProperty property:
-                    segments.Push(property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
-                    current = property;
-                    break;
-                case JArray array:
-                    segments.Push(array.IndexOf(current).ToString(CultureInfo.InvariantCulture));
-                    break;
+                segments.Push(property.Name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
             }
-
-            if (current.Parent is null)
+            else if (parent is JArray array)
             {
-                break;
+                segments.Push(array.IndexOf(current).ToString(CultureInfo.InvariantCulture));
             }
         }
 
         // Drop the envelope's "Body" (matches inside Properties keep their full path).
-        var path = segments.ToList();
-        return path is ["Body", ..] ? string.Concat(path.Skip(1).Select(s => "/" + s)) : path.Count == 0 ? "" : string.Concat(path.Select(s => "/" + s));
+        return string.Concat(segments.SkipWhile((segment, i) => i == 0 && segment == "Body").Select(s => "/" + s));
     }
 
-    private static byte[] Write(string messageId, string deviceId, DateTimeOffset receivedAt, List<List<(string Member, JToken Value)>> readings)
+    private static byte[] Write(string messageId, string deviceId, DateTimeOffset receivedAt, List<MappedReading> readings)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (readings.Count * 128));
         using (var writer = new Utf8JsonWriter(buffer))
@@ -287,7 +274,7 @@ public sealed partial class DeviceMapping
             foreach (var reading in readings)
             {
                 writer.WriteStartObject();
-                foreach (var (member, value) in reading.Where(m => m.Member != "$device"))
+                foreach (var (member, value) in reading.Members)
                 {
                     writer.WritePropertyName(member);
                     WriteValue(writer, value);
@@ -332,4 +319,7 @@ public sealed partial class DeviceMapping
                 break;
         }
     }
+
+    /// <summary>A reading a match produced: the device the match names, and the reading's members as the contract has them.</summary>
+    private sealed record MappedReading(string DeviceId, List<(string Member, JToken Value)> Members);
 }

@@ -127,10 +127,12 @@ public sealed class MappingService(IMappingStore store, TimeProvider time)
                 ? "Only admins manage the organization's mapping."
                 : "Only admins and the model's device maker manage its mapping.");
 
+    /// <summary>Stored versions loaded when they were uploaded, so their template count is the length of their template list.</summary>
     private static MappingVersionView View(MappingVersion version, bool active)
     {
         using var document = JsonDocument.Parse(version.Document, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        var root = document.RootElement.Clone();
         return new MappingVersionView(version.Scope.Key, version.Scope.Manufacturer, version.Scope.Model, version.Version, version.Description,
-            version.UploadedAt, version.UploadedBy, active, DeviceMapping.Load(version.Document).Mapping?.Templates.Count ?? 0, document.RootElement.Clone());
+            version.UploadedAt, version.UploadedBy, active, root.GetProperty("template").GetArrayLength(), root);
     }
 }

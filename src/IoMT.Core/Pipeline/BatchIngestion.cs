@@ -108,7 +108,7 @@ public sealed class BatchIngestion(
 
     /// <summary>The id the pipeline will check for duplicates: the contract's <c>messageId</c>, or a mapped message's id.</summary>
     private static string? MessageIdOf(ReceivedMessage message, InMemoryIngestionContext context) =>
-        context.FindMapping(message.AuthenticatedDeviceId!) is not null && !MessageIds.IsContractMessage(message.Body.Span)
+        IngestionPipeline.MappingFor(message, context) is not null
             ? DeviceMapping.MessageIdOf(message)
             : MessageIds.TryRead(message.Body.Span);
 }

@@ -117,8 +117,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
     /// </summary>
     private MappedMessage? Map(ReceivedMessage message, IIngestionContext context)
     {
-        if (message.AuthenticatedDeviceId is not { } deviceId || context.FindMapping(deviceId) is not { } mapping
-            || MessageIds.IsContractMessage(message.Body.Span))
+        if (MappingFor(message, context) is not { } mapping)
         {
             return null;
         }
@@ -133,6 +132,12 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
                 $"The message could not be mapped ({e.GetType().Name}); it is kept for investigation."));
         }
     }
+
+    /// <summary>The mapping that applies to this message: its device's, unless the message says it is a contract message.</summary>
+    internal static DeviceMapping? MappingFor(ReceivedMessage message, IIngestionContext context) =>
+        message.AuthenticatedDeviceId is { } deviceId && context.FindMapping(deviceId) is { } mapping && !MessageIds.IsContractMessage(message.Body.Span)
+            ? mapping
+            : null;
 
     /// <summary>
     /// The parser never throws by contract; should a defect make it throw, the message is quarantined with

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using IoMT.Api;
+using IoMT.Core.Access;
 using IoMT.Core.Api;
 using IoMT.Core.Devices;
 using IoMT.Core.Validation;
@@ -27,11 +28,12 @@ internal static class DeviceGatewayEndpoints
 
     /// <summary>
     /// Accepts one device-to-cloud message: authenticated as its device, at most 256 KB, stored durably in the
-    /// ingestion log with its device, receive time and message id before the answer (204, as IoT Hub answers).
+    /// ingestion log with its device, receive time and message id before the answer (204, as IoT Hub answers), in the
+    /// partition of the patient the device is bound to.
     /// </summary>
     private static async Task<IResult> SendEventAsync(
-        string deviceId, HttpRequest request, DeviceGateway gateway, SqliteIngestionLog log, TimeProvider time, IOptions<LocalOptions> options,
-        CancellationToken cancellationToken)
+        string deviceId, HttpRequest request, DeviceGateway gateway, DeviceRateLimiter limiter, SqliteIngestionLog log, TimeProvider time,
+        IOptions<LocalOptions> options, CancellationToken cancellationToken)
     {
         if (request.ContentLength > DeviceGateway.MaxMessageBytes)
         {
@@ -41,7 +43,14 @@ internal static class DeviceGatewayEndpoints
         var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, HostNames(request, options.Value), cancellationToken).ConfigureAwait(false);
         if (!device.IsSuccess)
         {
-            return ApiProblems.ToResult(device.Error!);
+            return Refuse(request, device.Error!);
+        }
+
+        if (limiter.TryAcquire(deviceId) is { } retryAfter)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refuse(request, new ApiError(429, SecurityEventCodes.DeviceRateLimited,
+                $"Device '{deviceId}' sends more than {options.Value.DeviceMessagesPerSecond:0.#} messages a second; retry after {retryAfter.TotalSeconds:0} s."));
         }
 
         var body = await ReadAtMostAsync(request.Body, DeviceGateway.MaxMessageBytes + 1, cancellationToken).ConfigureAwait(false);
@@ -51,7 +60,9 @@ internal static class DeviceGatewayEndpoints
         }
 
         var messageId = request.Headers[MessageIdHeader].FirstOrDefault() ?? MessageIds.TryRead(body);
-        await log.AppendAsync(deviceId, messageId, time.GetUtcNow(), body, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var patient = device.Value!.Bindings.LastOrDefault(b => b.Covers(now))?.PatientId;
+        await log.AppendAsync(deviceId, messageId, now, body, patient, cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
 
@@ -63,7 +74,7 @@ internal static class DeviceGatewayEndpoints
             .ConfigureAwait(false);
         if (!result.IsSuccess)
         {
-            return ApiProblems.ToResult(result.Error!);
+            return Refuse(request, result.Error!);
         }
 
         var operationId = operations.Add(result.Value!);
@@ -79,7 +90,7 @@ internal static class DeviceGatewayEndpoints
             .ConfigureAwait(false);
         if (!again.IsSuccess)
         {
-            return ApiProblems.ToResult(again.Error!);
+            return Refuse(request, again.Error!);
         }
 
         if (operations.Find(operationId) is not { } done || done.RegistrationId != registrationId)
@@ -102,6 +113,13 @@ internal static class DeviceGatewayEndpoints
                 lastUpdatedDateTimeUtc = done.UpdatedAt,
             },
         });
+    }
+
+    /// <summary>The refusal, with its reason kept for the security audit (which sees only the status otherwise).</summary>
+    private static IResult Refuse(HttpRequest request, ApiError error)
+    {
+        request.HttpContext.Items[SecurityAuditMiddleware.DetailKey] = error.Detail;
+        return ApiProblems.ToResult(error);
     }
 
     private static string[] HostNames(HttpRequest request, LocalOptions options) =>

@@ -5,15 +5,18 @@ using Microsoft.Extensions.Options;
 namespace IoMT.Local;
 
 /// <summary>
-/// Reads the ingestion log partition by partition, in order, runs each batch through <see cref="BatchIngestion"/> and
-/// checkpoints it. A batch that fails is retried (with a growing pause) without moving the checkpoint, so nothing the
+/// Reads the ingestion log, each partition in order, and runs what every partition has waiting through
+/// <see cref="BatchIngestion"/> as one batch, then checkpoints the partitions together: one set of writes (timeline,
+/// states, checkpoints) per round instead of one per partition, which is what keeps the processor ahead of the gateway
+/// under load (docs/performance.md). A batch that fails is retried (with a growing pause) without moving the checkpoint, so nothing the
 /// gateway accepted is skipped; processed messages older than the retention are purged once an hour.
 /// </summary>
 internal sealed partial class IngestionProcessor(
     SqliteIngestionLog log, BatchIngestion ingestion, TimeProvider time, IOptions<LocalOptions> options, ILogger<IngestionProcessor> logger)
     : BackgroundService
 {
-    public const int BatchSize = 200;
+    /// <summary>Messages taken from each partition per round.</summary>
+    public const int BatchSize = 250;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
     private DateTimeOffset _nextPurge;
 
@@ -24,11 +27,7 @@ internal sealed partial class IngestionProcessor(
         {
             try
             {
-                var processed = 0;
-                for (var partition = 0; partition < SqliteIngestionLog.Partitions; partition++)
-                {
-                    processed += await ProcessPartitionAsync(partition, stoppingToken).ConfigureAwait(false);
-                }
+                var processed = await ProcessRoundAsync(stoppingToken).ConfigureAwait(false);
 
                 failures = 0;
                 await PurgeWhenDueAsync(stoppingToken).ConfigureAwait(false);
@@ -50,9 +49,14 @@ internal sealed partial class IngestionProcessor(
         }
     }
 
-    private async Task<int> ProcessPartitionAsync(int partition, CancellationToken cancellationToken)
+    private async Task<int> ProcessRoundAsync(CancellationToken cancellationToken)
     {
-        var batch = await log.ReadAsync(partition, BatchSize, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var batch = new List<LoggedMessage>();
+        for (var partition = 0; partition < SqliteIngestionLog.Partitions; partition++)
+        {
+            batch.AddRange(await log.ReadAsync(partition, BatchSize, cancellationToken: cancellationToken).ConfigureAwait(false));
+        }
+
         if (batch.Count == 0)
         {
             return 0;
@@ -60,8 +64,8 @@ internal sealed partial class IngestionProcessor(
 
         var outcome = await ingestion.ProcessAsync(
             [.. batch.Select(m => new ReceivedMessage(m.Body, m.DeviceId, m.ReceivedAt, m.SourcePosition))], cancellationToken).ConfigureAwait(false);
-        await log.CheckpointAsync(partition, batch[^1].Sequence, cancellationToken).ConfigureAwait(false);
-        Log.BatchProcessed(logger, partition, outcome.Messages, outcome.Readings, outcome.Quarantined, outcome.Duplicates);
+        await log.CheckpointAsync(batch.GroupBy(m => m.Partition).ToDictionary(g => g.Key, g => g.Max(m => m.Sequence)), cancellationToken).ConfigureAwait(false);
+        Log.BatchProcessed(logger, outcome.Messages, outcome.Readings, outcome.Quarantined, outcome.Duplicates);
         return batch.Count;
     }
 
@@ -83,8 +87,8 @@ internal sealed partial class IngestionProcessor(
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Partition}: {Messages} messages, {Readings} readings, {Quarantined} quarantined, {Duplicates} duplicates")]
-        public static partial void BatchProcessed(ILogger logger, int partition, int messages, int readings, int quarantined, int duplicates);
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Processed {Messages} messages, {Readings} readings, {Quarantined} quarantined, {Duplicates} duplicates")]
+        public static partial void BatchProcessed(ILogger logger, int messages, int readings, int quarantined, int duplicates);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Processing a batch failed ({Failures} in a row); it will be retried, nothing is skipped")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int failures);

@@ -1,5 +1,6 @@
 using IoMT.Api;
 using IoMT.Core;
+using IoMT.Core.Access;
 using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
@@ -70,6 +71,10 @@ public static partial class LocalHostExtensions
         services.AddSingleton<DeviceService>();
         services.AddSingleton<PatientService>();
         services.AddSingleton<DeviceGateway>();
+        services.AddSingleton(sp => new DeviceRateLimiter(options.DeviceMessagesPerSecond, options.DeviceMessageBurst, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(_ => new SqliteSecurityEventStore(Path.Combine(dataDirectory.Path, "audit.db")));
+        services.AddSingleton<ISecurityEventStore>(sp => sp.GetRequiredService<SqliteSecurityEventStore>());
+        services.AddSingleton<SecurityAudit>();
         services.AddSingleton<DpsOperations>();
         services.AddSingleton<IGatewayEndpoints, LocalGatewayEndpoints>();
         services.AddHostedService<AdminBootstrap>();
@@ -89,6 +94,7 @@ public static partial class LocalHostExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
+        app.UseMiddleware<SecurityAuditMiddleware>();
         app.UseAuthorization();
         app.MapGet("/healthz", WriteHealthAsync);
         app.MapGet("/api/health", WriteHealthAsync);
@@ -104,6 +110,7 @@ public static partial class LocalHostExtensions
         app.MapOpenApi("/openapi/v1.json");
         app.MapManagementApi();
         app.MapLiveFeed();
+        app.MapSecurityAudit();
         app.MapDeviceGateway();
 
         var dataDirectory = app.Services.GetRequiredService<DataDirectory>();
@@ -115,6 +122,7 @@ public static partial class LocalHostExtensions
         app.Services.GetRequiredService<SqliteIngestionLog>();
         app.Services.GetRequiredService<SqliteWorkflowStore>();
         app.Services.GetRequiredService<SqliteMappingStore>();
+        app.Services.GetRequiredService<SqliteSecurityEventStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path);

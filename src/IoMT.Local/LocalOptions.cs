@@ -23,6 +23,14 @@ public sealed class LocalOptions
     /// <summary>How long one round of each simulated scenario takes.</summary>
     public TimeSpan SimulationCycle { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Messages a device may send per second on average; above it the gateway answers 429 (other devices are not affected).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.1, 100_000)]
+    public double DeviceMessagesPerSecond { get; set; } = 10;
+
+    /// <summary>Messages a device may send at once (after a reconnect, say) before its average limit applies.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int DeviceMessageBurst { get; set; } = 100;
+
     /// <summary>How long processed messages stay in the ingestion log (to rebuild what a power cut lost), in days.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 3650)]
     public int IngestionLogRetentionDays { get; set; } = 30;

@@ -27,6 +27,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly string _synchronous;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, string> _configured = [];
 
     static SqliteDatabase()
     {
@@ -50,12 +51,17 @@ public sealed class SqliteDatabase : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using var pragma = connection.CreateCommand();
-        // A 64 MiB page cache, reads through mmap and a 64 MiB WAL between checkpoints: appending to a timeline of a
-        // million entries nearly doubles (docs/performance.md), because the random id index stays cached and pages
-        // written by several commits are checkpointed once.
-        pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 16384;";
-        pragma.ExecuteNonQuery();
+        // Settings stay with the pooled SQLite connection: set them once per physical connection, not per open.
+        if (_configured.TryAdd(connection.Handle!, _synchronous))
+        {
+            using var pragma = connection.CreateCommand();
+            // A 64 MiB page cache, reads through mmap and a 64 MiB WAL between checkpoints: appending to a timeline of a
+            // million entries nearly doubles (docs/performance.md), because the random id index stays cached and pages
+            // written by several commits are checkpointed once.
+            pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 16384;";
+            pragma.ExecuteNonQuery();
+        }
+
         return connection;
     }
 

@@ -15,7 +15,8 @@ public sealed record LoggedMessage(long Sequence, int Partition, string DeviceId
 /// <summary>
 /// The local ingestion log, IoMT.Local's Event Hubs: the gateway appends each accepted message (fully durable: the
 /// message survives power loss before the device hears the answer), partitioned by device; the processor reads each
-/// partition in order, saves what ingestion remembers between batches (patient states, message ids seen; the
+/// partition in order (a partition holds whole patients: every device of a patient appends to the patient's partition,
+/// so what ingestion derives across a patient's devices, such as NEWS2, does not depend on how partitions interleave), saves what ingestion remembers between batches (patient states, message ids seen; the
 /// <see cref="IIngestionStateStore"/>), then checkpoints. Appends that arrive together share one commit (group commit),
 /// so many devices cost one fsync.
 /// </summary>
@@ -57,12 +58,12 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
         _writer = Task.Run(WriteAppendsAsync);
     }
 
-    /// <summary>The partition of a device: a stable hash (FNV-1a) of its id, so a device's messages stay in order.</summary>
-    public static int PartitionOf(string deviceId)
+    /// <summary>The partition of a key: a stable hash (FNV-1a), so the messages of a key stay in order.</summary>
+    public static int PartitionOf(string key)
     {
-        ArgumentNullException.ThrowIfNull(deviceId);
+        ArgumentNullException.ThrowIfNull(key);
         var hash = 2166136261u;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(deviceId))
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(key))
         {
             hash = (hash ^ b) * 16777619u;
         }
@@ -70,10 +71,14 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
         return (int)(hash % Partitions);
     }
 
-    /// <summary>Appends a message; completes once it is durably stored.</summary>
-    public async Task<LoggedMessage> AppendAsync(string deviceId, string? messageId, DateTimeOffset receivedAt, byte[] body, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Appends a message to the partition of <paramref name="partitionKey"/> (the patient the device is bound to, else
+    /// the device); completes once it is durably stored.
+    /// </summary>
+    public async Task<LoggedMessage> AppendAsync(
+        string deviceId, string? messageId, DateTimeOffset receivedAt, byte[] body, string? partitionKey = null, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingAppend(deviceId, messageId, receivedAt, body);
+        var pending = new PendingAppend(deviceId, messageId, receivedAt, body, PartitionOf(partitionKey ?? deviceId));
         await _appends.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
         return await pending.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -186,13 +191,25 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
 
     /// <summary>Records that a partition is processed through <paramref name="throughSequence"/> (never moves back).</summary>
     public Task CheckpointAsync(int partition, long throughSequence, CancellationToken cancellationToken = default) =>
-        _database.WriteAsync((connection, transaction) =>
+        CheckpointAsync(new Dictionary<int, long> { [partition] = throughSequence }, cancellationToken);
+
+    /// <summary>Records, in one transaction, how far each partition is processed (never moves back).</summary>
+    public Task CheckpointAsync(IReadOnlyDictionary<int, long> throughSequences, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(throughSequences);
+        return _database.WriteAsync((connection, transaction) =>
         {
             using var checkpoint = Command(connection, transaction, "INSERT INTO checkpoints (partition, seq) VALUES ($partition, $seq) ON CONFLICT (partition) DO UPDATE SET seq = MAX(seq, excluded.seq)");
-            checkpoint.Parameters["$partition"].Value = partition;
-            checkpoint.Parameters["$seq"].Value = throughSequence;
-            return checkpoint.ExecuteNonQuery();
+            foreach (var (partition, sequence) in throughSequences)
+            {
+                checkpoint.Parameters["$partition"].Value = partition;
+                checkpoint.Parameters["$seq"].Value = sequence;
+                checkpoint.ExecuteNonQuery();
+            }
+
+            return throughSequences.Count;
         }, cancellationToken: cancellationToken);
+    }
 
     /// <summary>Deletes processed messages, and message-id sightings, older than <paramref name="before"/>; returns the messages deleted.</summary>
     public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
@@ -238,13 +255,12 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
                         """);
                     return group.Select(p =>
                     {
-                        var partition = PartitionOf(p.DeviceId);
-                        insert.Parameters["$partition"].Value = partition;
+                        insert.Parameters["$partition"].Value = p.Partition;
                         insert.Parameters["$device"].Value = p.DeviceId;
                         insert.Parameters["$message"].Value = (object?)p.MessageId ?? DBNull.Value;
                         insert.Parameters["$at"].Value = p.ReceivedAt.UtcTicks;
                         insert.Parameters["$body"].Value = p.Body;
-                        return new LoggedMessage((long)insert.ExecuteScalar()!, partition, p.DeviceId, p.MessageId, p.ReceivedAt, p.Body);
+                        return new LoggedMessage((long)insert.ExecuteScalar()!, p.Partition, p.DeviceId, p.MessageId, p.ReceivedAt, p.Body);
                     }).ToList();
                 }).ConfigureAwait(false);
                 for (var i = 0; i < group.Count; i++)
@@ -290,7 +306,7 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
         return command;
     }
 
-    private sealed record PendingAppend(string DeviceId, string? MessageId, DateTimeOffset ReceivedAt, byte[] Body)
+    private sealed record PendingAppend(string DeviceId, string? MessageId, DateTimeOffset ReceivedAt, byte[] Body, int Partition)
     {
         public TaskCompletionSource<LoggedMessage> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

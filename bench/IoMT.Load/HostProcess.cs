@@ -1,0 +1,131 @@
+using System.Diagnostics;
+
+namespace IoMT.Load;
+
+/// <summary>
+/// IoMT.Local as its own process (the IoMT.Local.dll built next to this tool), on a loopback port and a data folder,
+/// without the built-in simulation. <see cref="Kill"/> is SIGKILL: no shutdown code runs at all.
+/// </summary>
+public sealed class HostProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process, Uri address, string dataDirectory)
+    {
+        _process = process;
+        Address = address;
+        DataDirectory = dataDirectory;
+    }
+
+    public Uri Address { get; }
+
+    public string DataDirectory { get; }
+
+    public int Id => _process.Id;
+
+    public static async Task<HostProcess> StartAsync(Uri address, string dataDirectory, IEnumerable<string> settings, TextWriter log, CancellationToken cancellationToken)
+    {
+        var folder = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { Path.Combine(folder, "IoMT.Local.dll"), "--urls", address.AbsoluteUri.TrimEnd('/'), $"--IoMT:DataDirectory={dataDirectory}", "--IoMT:Simulate=false" }.Concat(settings))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var host = new HostProcess(process, address, dataDirectory);
+        await host.WaitReadyAsync(cancellationToken);
+        return host;
+    }
+
+    /// <summary>CPU time the host has used so far (user and system), from /proc on Linux.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+    }
+
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, the orderly stop, then waits for the process to end.</summary>
+    public void Stop()
+    {
+        if (!_process.HasExited)
+        {
+            using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            term.WaitForExit();
+        }
+
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            _process.Kill();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The host exited with code {_process.ExitCode} while starting.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Address, "readyz"), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Busy starting.
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new InvalidOperationException("The host did not become ready within 60 s.");
+    }
+
+    private static void Write(TextWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+}

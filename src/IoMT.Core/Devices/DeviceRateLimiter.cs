@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+
+namespace IoMT.Core.Devices;
+
+/// <summary>
+/// A token bucket per device: a device may send <c>burst</c> messages at once and <c>perSecond</c> on average. A
+/// device over its limit is told when to retry; other devices are not affected. Buckets of devices that have been
+/// quiet long enough to be full again are forgotten.
+/// </summary>
+public sealed class DeviceRateLimiter(double perSecond, double burst, TimeProvider time)
+{
+    private const int ForgetAbove = 100_000;
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+
+    /// <summary>Takes one message from the device's bucket: null when it may send, else how long until it may.</summary>
+    public TimeSpan? TryAcquire(string deviceId)
+    {
+        var now = time.GetTimestamp();
+        if (_buckets.Count > ForgetAbove)
+        {
+            foreach (var id in _buckets.Where(b => b.Value.IsFullAt(now, perSecond, burst, time)).Select(b => b.Key))
+            {
+                _buckets.TryRemove(id, out _);
+            }
+        }
+
+        var bucket = _buckets.GetOrAdd(deviceId, _ => new Bucket(burst, now));
+        lock (bucket)
+        {
+            bucket.Tokens = Math.Min(burst, bucket.Tokens + (time.GetElapsedTime(bucket.At, now).TotalSeconds * perSecond));
+            bucket.At = now;
+            if (bucket.Tokens >= 1)
+            {
+                bucket.Tokens--;
+                return null;
+            }
+
+            return TimeSpan.FromSeconds(Math.Ceiling((1 - bucket.Tokens) / perSecond));
+        }
+    }
+
+    private sealed class Bucket(double tokens, long at)
+    {
+        public double Tokens { get; set; } = tokens;
+
+        public long At { get; set; } = at;
+
+        public bool IsFullAt(long now, double perSecond, double burst, TimeProvider time)
+        {
+            lock (this)
+            {
+                return Tokens + (time.GetElapsedTime(At, now).TotalSeconds * perSecond) >= burst;
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using IoMT.Core.Access;
+
+namespace IoMT.Local;
+
+/// <summary>
+/// Records every refused request in the security audit (<c>audit.db</c>, <c>GET /api/audit</c>): devices refused at
+/// the gateway (bad, forged or expired tokens, disabled, over their rate), API calls without a valid token or role,
+/// and signed-in callers asking for a patient they may not see. Runs after authentication, so it knows who asked.
+/// </summary>
+internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudit audit)
+{
+    /// <summary>Where an endpoint leaves the reason of a refusal (the problem's detail) for the audit.</summary>
+    public const string DetailKey = "iomt.security-detail";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        await next(context).ConfigureAwait(false);
+        if (Classify(context) is { } refusal)
+        {
+            var request = $"{context.Request.Method} {context.Request.Path}";
+            await audit.RecordAsync(refusal.Code, refusal.Actor, request, context.Items[DetailKey] as string ?? refusal.Detail, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static (string Code, string Actor, string? Detail)? Classify(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        var path = context.Request.Path;
+        var caller = CallerClaims.FromPrincipal(context.User);
+        if ((context.GetRouteValue("deviceId") ?? context.GetRouteValue("registrationId")) is { } device)
+        {
+            var actor = "device:" + Convert.ToString(device, CultureInfo.InvariantCulture);
+            return status switch
+            {
+                401 => (SecurityEventCodes.DeviceUnauthenticated, actor, null),
+                403 => (SecurityEventCodes.DeviceDisabled, actor, null),
+                429 => (SecurityEventCodes.DeviceRateLimited, actor, null),
+                _ => null,
+            };
+        }
+
+        if (!path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return status switch
+        {
+            401 => (SecurityEventCodes.Unauthenticated, caller?.Id ?? "anonymous", "No valid token."),
+            403 => (SecurityEventCodes.Forbidden, caller?.Id ?? "anonymous", "The caller's roles do not allow this."),
+            404 when caller is not null && !caller.Has(Role.Admin) && path.StartsWithSegments("/api/patients", StringComparison.Ordinal) =>
+                (SecurityEventCodes.AccessDenied, caller.Id, "No such patient among those the caller may see."),
+            _ => null,
+        };
+    }
+}
+
+internal static class SecurityAuditEndpoints
+{
+    private const int MaxEvents = 1000;
+
+    /// <summary><c>GET /api/audit?since=…</c>: the newest security events (at most 1,000, default the last 24 hours), for admins.</summary>
+    public static void MapSecurityAudit(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/audit", async (HttpContext http, SecurityAudit audit, TimeProvider time) =>
+        {
+            if (CallerClaims.FromPrincipal(http.User) is not { } caller)
+            {
+                return Api.ApiProblems.ToResult(Core.Api.ApiError.Unauthorized());
+            }
+
+            if (!caller.Has(Role.Admin))
+            {
+                return Api.ApiProblems.ToResult(new Core.Api.ApiError(403, Core.Api.ApiError.Forbidden, "Only admins read the security audit."));
+            }
+
+            var since = time.GetUtcNow().AddDays(-1);
+            if (http.Request.Query.TryGetValue("since", out var text)
+                && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out since))
+            {
+                return Api.ApiProblems.ToResult(Core.Api.ApiError.InvalidParameter("since", "since is an RFC 3339 time, e.g. 2026-11-21T08:00:00Z."));
+            }
+
+            return Results.Json(await audit.ListAsync(since, MaxEvents, http.RequestAborted).ConfigureAwait(false), Api.ApiJson.Options);
+        }).ExcludeFromDescription();
+}

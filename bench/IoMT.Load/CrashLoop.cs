@@ -14,15 +14,15 @@ public sealed record CrashLoopResult(
 
 /// <summary>
 /// Sends at a steady rate while the host is killed with SIGKILL <c>kills</c> times at seeded random moments and
-/// started again on the same data. Alerts escalate to a second level 15 s after they are raised (a policy set for the
+/// started again on the same data. Alerts escalate to a second level 30 s after they are raised (a policy set for the
 /// run), and are never cleared, so timers are pending at the kills. At the end every message the gateway acknowledged
 /// must be in the timeline exactly once with all its readings, and every alert must have reached its second level.
 /// </summary>
 public sealed class CrashLoop(string dataDirectory, LoadSettings settings, int kills, TextWriter output)
 {
-    public static readonly TimeSpan SecondLevelAfter = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan SecondLevelAfter = TimeSpan.FromSeconds(30);
 
-    /// <summary>A two-level escalation: the nurse at once, the care coordinator 15 s later.</summary>
+    /// <summary>A two-level escalation: the nurse at once, the care coordinator 30 s later.</summary>
     public static IReadOnlyList<string> Policy { get; } =
     [
         "--Workflows:Policies:0:Id=crash-loop",
@@ -63,7 +63,7 @@ public sealed class CrashLoop(string dataDirectory, LoadSettings settings, int k
         };
         var load = await run.RunAsync(cancellationToken);
 
-        // Every alert's second level is due 15 s after it was raised: wait for the last one, then stop the host.
+        // Every alert's second level is due 30 s after it was raised: wait for the last one, then stop the host.
         await Task.Delay(SecondLevelAfter + TimeSpan.FromSeconds(10), cancellationToken);
         host.Stop();
         host.Dispose();

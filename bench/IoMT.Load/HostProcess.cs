@@ -21,7 +21,13 @@ public sealed class HostProcess : IDisposable
 
     public string DataDirectory { get; }
 
-    public int Id => _process.Id;
+    /// <summary>An address on a loopback port that is free now.</summary>
+    public static Uri FreeLoopback()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
+    }
 
     public static async Task<HostProcess> StartAsync(Uri address, string dataDirectory, IEnumerable<string> settings, TextWriter log, CancellationToken cancellationToken)
     {

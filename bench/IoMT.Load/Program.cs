@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using IoMT.Load;
 
@@ -36,7 +34,7 @@ async Task<int> LoadAsync()
     var data = Directory.CreateTempSubdirectory("iomt-load-").FullName;
     var hostLogPath = Path.Combine(data, "host.log");
     using var hostLog = new StreamWriter(hostLogPath);
-    using var host = await HostProcess.StartAsync(FreeLoopback(), Path.Combine(data, "data"), [], hostLog, stop.Token);
+    using var host = await HostProcess.StartAsync(HostProcess.FreeLoopback(), Path.Combine(data, "data"), [], hostLog, stop.Token);
     var result = await new LoadRun(host.Address, host.DataDirectory, settings, Console.Out) { HostCpu = host.CpuTime }.RunAsync(stop.Token);
     host.Stop();
     Console.WriteLine(JsonSerializer.Serialize(result, json));
@@ -56,7 +54,7 @@ async Task<int> CrashLoopAsync()
     var work = Directory.CreateTempSubdirectory("iomt-crash-").FullName;
     var hostLogPath = Path.Combine(work, "host.log");
     await using var hostLog = new StreamWriter(hostLogPath);
-    var result = await new CrashLoop(Path.Combine(work, "data"), settings, kills, Console.Out).RunAsync(FreeLoopback(), hostLog, stop.Token);
+    var result = await new CrashLoop(Path.Combine(work, "data"), settings, kills, Console.Out).RunAsync(HostProcess.FreeLoopback(), hostLog, stop.Token);
     Console.WriteLine(JsonSerializer.Serialize(result, json));
     await WriteReportAsync(new { machine = Machine.Current(), settings, kills, result });
     Console.WriteLine(result.Passed ? "PASSED: nothing lost, nothing doubled, every escalation ran." : $"FAILED; host log in {hostLogPath}.");
@@ -80,13 +78,6 @@ async Task WriteReportAsync(object report)
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, json));
         Console.WriteLine($"Results written to {path}.");
     }
-}
-
-static Uri FreeLoopback()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
 }
 
 static int Usage()

@@ -8,8 +8,9 @@ namespace IoMT.Local;
 /// Reads the ingestion log, each partition in order, and runs what every partition has waiting through
 /// <see cref="BatchIngestion"/> as one batch, then checkpoints the partitions together: one set of writes (timeline,
 /// states, checkpoints) per round instead of one per partition, which is what keeps the processor ahead of the gateway
-/// under load (docs/performance.md). A batch that fails is retried (with a growing pause) without moving the checkpoint, so nothing the
-/// gateway accepted is skipped; processed messages older than the retention are purged once an hour.
+/// under load (docs/performance.md). A batch that fails is retried (with a growing pause) without moving the
+/// checkpoints, so nothing the gateway accepted is skipped; processed messages older than the retention are purged once
+/// an hour.
 /// </summary>
 internal sealed partial class IngestionProcessor(
     SqliteIngestionLog log, BatchIngestion ingestion, TimeProvider time, IOptions<LocalOptions> options, ILogger<IngestionProcessor> logger)

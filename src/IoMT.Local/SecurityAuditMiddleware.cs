@@ -26,8 +26,12 @@ internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudi
     private static (string Code, string Actor, string? Detail)? Classify(HttpContext context)
     {
         var status = context.Response.StatusCode;
+        if (status is not (401 or 403 or 404 or 429))
+        {
+            return null;
+        }
+
         var path = context.Request.Path;
-        var caller = CallerClaims.FromPrincipal(context.User);
         if ((context.GetRouteValue("deviceId") ?? context.GetRouteValue("registrationId")) is { } device)
         {
             var actor = "device:" + Convert.ToString(device, CultureInfo.InvariantCulture);
@@ -45,6 +49,7 @@ internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudi
             return null;
         }
 
+        var caller = CallerClaims.FromPrincipal(context.User);
         return status switch
         {
             401 => (SecurityEventCodes.Unauthenticated, caller?.Id ?? "anonymous", "No valid token."),

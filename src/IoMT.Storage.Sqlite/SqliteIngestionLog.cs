@@ -14,11 +14,11 @@ public sealed record LoggedMessage(long Sequence, int Partition, string DeviceId
 
 /// <summary>
 /// The local ingestion log, IoMT.Local's Event Hubs: the gateway appends each accepted message (fully durable: the
-/// message survives power loss before the device hears the answer), partitioned by device; the processor reads each
-/// partition in order (a partition holds whole patients: every device of a patient appends to the patient's partition,
-/// so what ingestion derives across a patient's devices, such as NEWS2, does not depend on how partitions interleave), saves what ingestion remembers between batches (patient states, message ids seen; the
-/// <see cref="IIngestionStateStore"/>), then checkpoints. Appends that arrive together share one commit (group commit),
-/// so many devices cost one fsync.
+/// message survives power loss before the device hears the answer) to the partition of the patient its device is bound
+/// to, so that what ingestion derives across a patient's devices (NEWS2) does not depend on how partitions interleave;
+/// the processor reads each partition in order, saves what ingestion remembers between batches (patient states,
+/// message ids seen; the <see cref="IIngestionStateStore"/>), then checkpoints. Appends that arrive together share one
+/// commit (group commit), so many devices cost one fsync.
 /// </summary>
 public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
 {

@@ -44,11 +44,14 @@ public sealed class SecurityAudit(ISecurityEventStore store, TimeProvider time)
         int count;
         lock (_lock)
         {
-            if (_windows.TryGetValue((code, actor), out var window) && now - window.Start < Window)
+            var known = _windows.TryGetValue((code, actor), out var window);
+            if (known && now - window.Start < Window)
             {
                 _windows[(code, actor)] = window with { Suppressed = window.Suppressed + 1 };
                 return;
             }
+
+            count = 1 + (known ? window.Suppressed : 0);
 
             if (_windows.Count >= MaxTracked)
             {
@@ -58,7 +61,6 @@ public sealed class SecurityAudit(ISecurityEventStore store, TimeProvider time)
                 }
             }
 
-            count = 1 + (_windows.TryGetValue((code, actor), out var previous) ? previous.Suppressed : 0);
             _windows[(code, actor)] = (now, 0);
         }
 

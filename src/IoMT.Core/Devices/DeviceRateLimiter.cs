@@ -18,7 +18,7 @@ public sealed class DeviceRateLimiter(double perSecond, double burst, TimeProvid
         var now = time.GetTimestamp();
         if (_buckets.Count > ForgetAbove)
         {
-            foreach (var id in _buckets.Where(b => b.Value.IsFullAt(now, perSecond, burst, time)).Select(b => b.Key))
+            foreach (var id in _buckets.Where(b => TokensAt(b.Value, now) >= burst).Select(b => b.Key))
             {
                 _buckets.TryRemove(id, out _);
             }
@@ -27,7 +27,7 @@ public sealed class DeviceRateLimiter(double perSecond, double burst, TimeProvid
         var bucket = _buckets.GetOrAdd(deviceId, _ => new Bucket(burst, now));
         lock (bucket)
         {
-            bucket.Tokens = Math.Min(burst, bucket.Tokens + (time.GetElapsedTime(bucket.At, now).TotalSeconds * perSecond));
+            bucket.Tokens = TokensAt(bucket, now);
             bucket.At = now;
             if (bucket.Tokens >= 1)
             {
@@ -39,18 +39,19 @@ public sealed class DeviceRateLimiter(double perSecond, double burst, TimeProvid
         }
     }
 
+    /// <summary>A bucket's tokens at <paramref name="now"/>: refilled at the average rate since its last take, up to the burst.</summary>
+    private double TokensAt(Bucket bucket, long now)
+    {
+        lock (bucket)
+        {
+            return Math.Min(burst, bucket.Tokens + (time.GetElapsedTime(bucket.At, now).TotalSeconds * perSecond));
+        }
+    }
+
     private sealed class Bucket(double tokens, long at)
     {
         public double Tokens { get; set; } = tokens;
 
         public long At { get; set; } = at;
-
-        public bool IsFullAt(long now, double perSecond, double burst, TimeProvider time)
-        {
-            lock (this)
-            {
-                return Tokens + (time.GetElapsedTime(At, now).TotalSeconds * perSecond) >= burst;
-            }
-        }
     }
 }

@@ -42,7 +42,8 @@ public static partial class LocalHostExtensions
         services.AddSingleton(_ => new SqliteDeviceRegistry(Path.Combine(dataDirectory.Path, "devices.db")));
         services.AddSingleton<IDeviceRegistry>(sp => sp.GetRequiredService<SqliteDeviceRegistry>());
         services.AddSingleton(_ => new SqliteIngestionLog(Path.Combine(dataDirectory.Path, "ingestion.db")));
-        services.AddSingleton<IIngestionStateStore>(sp => sp.GetRequiredService<SqliteIngestionLog>());
+        // The processor is the only writer of patient states here, so they stay in memory between its rounds.
+        services.AddSingleton<IIngestionStateStore>(sp => new CachedIngestionState(sp.GetRequiredService<SqliteIngestionLog>()));
         services.AddSingleton(_ => new SqliteWorkflowStore(Path.Combine(dataDirectory.Path, "workflows.db")));
         services.AddSingleton<WorkflowSignal>();
         services.AddSingleton<LocalWorkflowEngine>();

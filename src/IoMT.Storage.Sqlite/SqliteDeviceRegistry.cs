@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -11,7 +12,9 @@ namespace IoMT.Storage.Sqlite;
 /// <summary>
 /// Devices, their history and DPS enrollment groups in a SQLite file. A device is one row: the columns lists filter on,
 /// and the whole record (credentials and bindings included) as JSON; <c>last_seen</c> is kept apart so that marking a
-/// device seen does not rewrite it. Commits are fully durable: registrations are not derived from anything.
+/// device seen does not rewrite it. Commits are fully durable: registrations are not derived from anything. Devices read
+/// are kept in memory, because every message a device sends looks its record up (authentication, then ingestion): this
+/// registry is the only writer of its file, and every write replaces or drops what it changed.
 /// </summary>
 public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
 {
@@ -45,7 +48,16 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
     ];
 
     private const string Columns = "data, last_seen";
+
+    /// <summary>Devices kept in memory at most (about 2 KB each); beyond, lookups read the file.</summary>
+    private const int MaxCached = 100_000;
+
     private readonly SqliteDatabase _database;
+    private readonly ConcurrentDictionary<string, DeviceRecord> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _cacheWrites = new();
+
+    // Moved by every write: a record read from the file is cached only if no write committed while it was being read.
+    private long _writes;
 
     public SqliteDeviceRegistry(string path)
     {
@@ -64,19 +76,50 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
         }).GetAwaiter().GetResult();
     }
 
-    public Task<DeviceRecord?> FindAsync(string deviceId, CancellationToken cancellationToken = default)
-    {
-        using var connection = _database.OpenConnection();
-        using var command = Command(connection, null, $"SELECT {Columns} FROM devices WHERE id = $id", ("$id", deviceId));
-        return Task.FromResult(ReadAll(command).SingleOrDefault());
-    }
+    public async Task<DeviceRecord?> FindAsync(string deviceId, CancellationToken cancellationToken = default) =>
+        (await FindManyAsync([deviceId], cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     public Task<IReadOnlyList<DeviceRecord>> FindManyAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deviceIds);
+        var found = new List<DeviceRecord>(deviceIds.Count);
+        var missing = new List<string>();
+        foreach (var id in deviceIds.Distinct(StringComparer.Ordinal))
+        {
+            if (_cache.TryGetValue(id, out var cached))
+            {
+                found.Add(cached);
+            }
+            else
+            {
+                missing.Add(id);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<DeviceRecord>>(found);
+        }
+
+        var writesBefore = Interlocked.Read(ref _writes);
+        var read = ReadMany(missing);
+        lock (_cacheWrites)
+        {
+            if (_writes == writesBefore && _cache.Count + read.Count <= MaxCached)
+            {
+                read.ForEach(device => _cache[device.Id] = device);
+            }
+        }
+
+        found.AddRange(read);
+        return Task.FromResult<IReadOnlyList<DeviceRecord>>(found);
+    }
+
+    private List<DeviceRecord> ReadMany(List<string> deviceIds)
+    {
         using var connection = _database.OpenConnection();
         var found = new List<DeviceRecord>(deviceIds.Count);
-        foreach (var chunk in deviceIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        foreach (var chunk in deviceIds.Chunk(500))
         {
             var names = chunk.Select((_, i) => "$id" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
             using var command = Command(connection, null, $"SELECT {Columns} FROM devices WHERE id IN ({string.Join(',', names)})",
@@ -84,7 +127,7 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
             found.AddRange(ReadAll(command));
         }
 
-        return Task.FromResult<IReadOnlyList<DeviceRecord>>(found);
+        return found;
     }
 
     public Task<DevicePage> ListAsync(DeviceFilter filter, CancellationToken cancellationToken = default)
@@ -150,7 +193,7 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
     public Task<IReadOnlyList<bool>> CreateAsync(IReadOnlyList<DeviceRecord> devices, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(devices);
-        return _database.WriteAsync<IReadOnlyList<bool>>((connection, transaction) =>
+        return ChangingAsync(devices.Select(d => d.Id), () => _database.WriteAsync<IReadOnlyList<bool>>((connection, transaction) =>
         {
             var created = new bool[devices.Count];
             using var insert = Command(connection, transaction, """
@@ -169,14 +212,14 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
             }
 
             return created;
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken));
     }
 
     public Task<bool> UpdateAsync(DeviceRecord device, DeviceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(change);
-        return _database.WriteAsync((connection, transaction) =>
+        return ChangingAsync([device.Id], () => _database.WriteAsync((connection, transaction) =>
         {
             using var update = Command(connection, transaction, """
                 UPDATE devices SET manufacturer = $manufacturer, model = $model, status = $status, kinds = $kinds, patient_id = $patient,
@@ -191,7 +234,7 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
 
             AddHistory(connection, transaction, device.Id, change);
             return true;
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken));
     }
 
     public Task<IReadOnlyList<DeviceChange>> HistoryAsync(string deviceId, CancellationToken cancellationToken = default)
@@ -222,10 +265,15 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
         }, cancellationToken: cancellationToken);
     }
 
-    public Task MarkSeenAsync(IReadOnlyDictionary<string, DateTimeOffset> lastSeen, CancellationToken cancellationToken = default)
+    public async Task MarkSeenAsync(IReadOnlyDictionary<string, DateTimeOffset> lastSeen, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lastSeen);
-        return lastSeen.Count == 0 ? Task.CompletedTask : _database.WriteAsync((connection, transaction) =>
+        if (lastSeen.Count == 0)
+        {
+            return;
+        }
+
+        await _database.WriteAsync((connection, transaction) =>
         {
             using var update = Command(connection, transaction, "UPDATE devices SET last_seen = $at WHERE id = $id AND (last_seen IS NULL OR last_seen < $at)");
             var id = update.Parameters.Add("$id", SqliteType.Text);
@@ -238,7 +286,18 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
             }
 
             return 0;
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        lock (_cacheWrites)
+        {
+            _writes++;
+            foreach (var (deviceId, seen) in lastSeen)
+            {
+                if (_cache.TryGetValue(deviceId, out var cached) && !(cached.LastSeenAt >= seen))
+                {
+                    _cache[deviceId] = cached with { LastSeenAt = seen };
+                }
+            }
+        }
     }
 
     public Task<EnrollmentGroup?> FindGroupAsync(string groupId, CancellationToken cancellationToken = default)
@@ -271,6 +330,26 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
     }
 
     public void Dispose() => _database.Dispose();
+
+    /// <summary>Runs a write, then drops what it may have changed from memory (also when it failed: it may have committed).</summary>
+    private async Task<T> ChangingAsync<T>(IEnumerable<string> deviceIds, Func<Task<T>> write)
+    {
+        try
+        {
+            return await write().ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_cacheWrites)
+            {
+                _writes++;
+                foreach (var id in deviceIds)
+                {
+                    _cache.TryRemove(id, out _);
+                }
+            }
+        }
+    }
 
     private static void Bind(SqliteCommand command, DeviceRecord device)
     {

@@ -5,12 +5,21 @@ using Microsoft.Data.Sqlite;
 namespace IoMT.Storage.Sqlite;
 
 /// <summary>
-/// Timelines in a SQLite file. Rows are clustered by (patient, time, id), so a patient's time range is one ordered
-/// scan; a unique index on id makes appends idempotent upserts; a second index serves latest values and aggregates
-/// per code. One transaction per append; readers run concurrently with the writer (WAL).
+/// Timelines in a SQLite file. Rows are clustered by (patient, time, id), so a patient's time range is one ordered scan.
+/// Each row has one more index entry, by (time, id), which lands at the end of that index, so a batch from a thousand
+/// patients touches a thousand pages, not several thousand: readings, scores and alert episodes are identified by time
+/// and id (both derived from the message), so a replay upserts them, and a replay after a binding fix moves them to
+/// the new patient. Entries recorded once (acknowledgements, notifications…) are also unique by id alone, through a
+/// small partial index, because a redelivery records them at a later time. A table points at each patient's latest
+/// entry per code. One transaction per append; readers run concurrently with the writer (WAL). Schema version 1 had a
+/// unique index on the id (random, so one page per entry) and one by (patient, type, code, time); dropping them made
+/// appends several times faster (docs/performance.md).
 /// </summary>
 public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
 {
+    /// <summary>Entry types recorded once (all after <see cref="TimelineEntryType.AlertCleared"/>); see <see cref="TimelineEntryTypes.IsRebuildable"/>.</summary>
+    private const string RecordedOnce = "type > 4";
+
     public static readonly IReadOnlyList<Migration> Migrations =
     [
         new(1, """
@@ -30,63 +39,75 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
             CREATE UNIQUE INDEX timeline_id ON timeline (id);
             CREATE INDEX timeline_code ON timeline (patient_id, type, code, at);
             """),
+        new(2, $"""
+            DROP INDEX timeline_id;
+            DROP INDEX timeline_code;
+            CREATE UNIQUE INDEX timeline_at_id ON timeline (at, id);
+            CREATE UNIQUE INDEX timeline_recorded_once ON timeline (id) WHERE {RecordedOnce};
+            CREATE TABLE timeline_latest (
+                patient_id TEXT NOT NULL,
+                type INTEGER NOT NULL,
+                code TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (patient_id, type, code)
+            ) WITHOUT ROWID;
+            INSERT INTO timeline_latest SELECT patient_id, type, code, MAX(at) FROM timeline GROUP BY patient_id, type, code;
+            """),
     ];
 
     private const string Columns = "patient_id, at, id, offset_minutes, type, code, value, value2, device_id, data";
 
+    private const string Insert = $"""
+        INSERT INTO timeline ({Columns}) VALUES ($patient, $at, $id, $offset, $type, $code, $value, $value2, $device, $data)
+        """;
+
+    private const string Replace = """
+        DO UPDATE SET patient_id = excluded.patient_id, at = excluded.at, offset_minutes = excluded.offset_minutes, type = excluded.type,
+            code = excluded.code, value = excluded.value, value2 = excluded.value2, device_id = excluded.device_id, data = excluded.data
+        """;
+
+    /// <summary>How far a latest-value pointer may trail the newest entry of its code.</summary>
+    private static readonly TimeSpan PointerStep = TimeSpan.FromMinutes(1);
+
     private readonly SqliteDatabase _database;
+
+    // Where this writer last put each pointer (the only writer of the file), so most appends leave pointers alone.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, TimelineEntryType, string), long> _pointers = new();
 
     public SqliteTimelineStore(string path)
     {
         _database = new SqliteDatabase(path, Migrations, SqliteDurability.Normal);
     }
 
-    public Task AppendAsync(string batchKey, IReadOnlyList<TimelineRecord> records, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(string batchKey, IReadOnlyList<TimelineRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return _database.WriteAsync((connection, transaction) =>
+        try
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"""
-                INSERT INTO timeline ({Columns}) VALUES ($patient, $at, $id, $offset, $type, $code, $value, $value2, $device, $data)
-                ON CONFLICT (id) DO UPDATE SET patient_id = excluded.patient_id, at = excluded.at, offset_minutes = excluded.offset_minutes,
-                    type = excluded.type, code = excluded.code, value = excluded.value, value2 = excluded.value2,
-                    device_id = excluded.device_id, data = excluded.data
-                """;
-            var patient = command.Parameters.Add("$patient", SqliteType.Text);
-            var at = command.Parameters.Add("$at", SqliteType.Integer);
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            var offset = command.Parameters.Add("$offset", SqliteType.Integer);
-            var type = command.Parameters.Add("$type", SqliteType.Integer);
-            var code = command.Parameters.Add("$code", SqliteType.Text);
-            var value = command.Parameters.Add("$value", SqliteType.Real);
-            var value2 = command.Parameters.Add("$value2", SqliteType.Real);
-            var device = command.Parameters.Add("$device", SqliteType.Text);
-            var data = command.Parameters.Add("$data", SqliteType.Text);
-            command.Prepare();
-            foreach (var record in records)
+            await _database.WriteAsync((connection, transaction) =>
             {
-                patient.Value = record.PatientId;
-                at.Value = record.At.UtcTicks;
-                id.Value = record.Id;
-                offset.Value = (int)record.At.Offset.TotalMinutes;
-                type.Value = (int)record.Type;
-                code.Value = record.Code;
-                value.Value = (object?)record.Value ?? DBNull.Value;
-                value2.Value = (object?)record.Value2 ?? DBNull.Value;
-                device.Value = (object?)record.DeviceId ?? DBNull.Value;
-                data.Value = record.Data;
-                command.ExecuteNonQuery();
-            }
+                using var derived = new EntryWriter(connection, transaction, $"{Insert} ON CONFLICT (at, id) {Replace}");
+                using var recordedOnce = new EntryWriter(connection, transaction, $"{Insert} ON CONFLICT (id) WHERE {RecordedOnce} {Replace}");
+                foreach (var record in records)
+                {
+                    (record.Type.IsRebuildable() ? derived : recordedOnce).Write(record);
+                }
 
-            return records.Count;
-        }, durable: records.Any(r => !r.Type.IsRebuildable()), cancellationToken);
+                MoveLatestPointers(connection, transaction, records);
+                return records.Count;
+            }, durable: records.Any(r => !r.Type.IsRebuildable()), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The pointers this append moved were rolled back with it.
+            _pointers.Clear();
+            throw;
+        }
     }
 
     public Task<TimelinePage> QueryAsync(TimelineQuery query, CancellationToken cancellationToken = default)
@@ -125,16 +146,39 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(codes);
         using var connection = _database.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM timeline WHERE patient_id = $patient AND type = $type AND code = $code ORDER BY at DESC, id DESC LIMIT 1";
-        command.Parameters.AddWithValue("$patient", patientId);
-        command.Parameters.AddWithValue("$type", (int)type);
-        var code = command.Parameters.Add("$code", SqliteType.Text);
+        using var pointer = connection.CreateCommand();
+        pointer.CommandText = "SELECT at FROM timeline_latest WHERE patient_id = $patient AND type = $type AND code = $code";
+        using var newest = connection.CreateCommand();
+        newest.CommandText = $"""
+            SELECT {Columns} FROM timeline WHERE patient_id = $patient AND at >= $since AND type = $type AND code = $code ORDER BY at DESC, id DESC LIMIT 1
+            """;
         var latest = new List<TimelineRecord>();
         foreach (var wanted in codes)
         {
-            code.Value = wanted;
-            latest.AddRange(ReadAll(command));
+            foreach (var command in new[] { pointer, newest })
+            {
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$patient", patientId);
+                command.Parameters.AddWithValue("$type", (int)type);
+                command.Parameters.AddWithValue("$code", wanted);
+            }
+
+            // A code the patient never had has no pointer and costs no search. The newest entry is at or after the
+            // pointer, unless the entries there have since moved to another patient or been purged: then all is searched.
+            if (pointer.ExecuteScalar() is not long since)
+            {
+                continue;
+            }
+
+            newest.Parameters.AddWithValue("$since", since);
+            var found = ReadAll(newest);
+            if (found.Count == 0)
+            {
+                newest.Parameters["$since"].Value = long.MinValue;
+                found = ReadAll(newest);
+            }
+
+            latest.AddRange(found);
         }
 
         return Task.FromResult<IReadOnlyList<TimelineRecord>>(latest);
@@ -189,11 +233,71 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
                 deleted += command.ExecuteNonQuery();
             }
 
+            // A pointer trails its newest entry by at most a step: one before the cutoff by more has nothing left to
+            // point at; one within a step of it is checked.
+            _pointers.Clear();
+            using var pointers = connection.CreateCommand();
+            pointers.Transaction = transaction;
+            pointers.CommandText = """
+                DELETE FROM timeline_latest WHERE type = $type AND at < $cutoff AND NOT EXISTS (
+                    SELECT 1 FROM timeline t WHERE t.patient_id = timeline_latest.patient_id AND t.at >= $cutoff AND t.at <= timeline_latest.at + $step
+                    AND t.type = timeline_latest.type AND t.code = timeline_latest.code)
+                """;
+            var pointerType = pointers.Parameters.Add("$type", SqliteType.Integer);
+            var pointerCutoff = pointers.Parameters.Add("$cutoff", SqliteType.Integer);
+            pointers.Parameters.AddWithValue("$step", PointerStep.Ticks);
+            foreach (var entryType in Enum.GetValues<TimelineEntryType>())
+            {
+                pointerType.Value = (int)entryType;
+                pointerCutoff.Value = (now - policy.For(entryType)).UtcTicks;
+                pointers.ExecuteNonQuery();
+            }
+
             return deleted;
         }, cancellationToken: cancellationToken);
     }
 
     public void Dispose() => _database.Dispose();
+
+    /// <summary>
+    /// Moves each (patient, type, code) pointer the batch wrote to its newest entry, when it is more than
+    /// <see cref="PointerStep"/> behind it (as far as this writer knows), or new: a monitor's every reading does not
+    /// rewrite its pointers, and a search for the latest value scans at most that much of the patient's timeline.
+    /// </summary>
+    private void MoveLatestPointers(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TimelineRecord> records)
+    {
+        var newest = new Dictionary<(string, TimelineEntryType, string), long>();
+        foreach (var record in records)
+        {
+            var key = (record.PatientId, record.Type, record.Code);
+            if (!newest.TryGetValue(key, out var at) || record.At.UtcTicks > at)
+            {
+                newest[key] = record.At.UtcTicks;
+            }
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO timeline_latest (patient_id, type, code, at) VALUES ($patient, $type, $code, $at)
+            ON CONFLICT DO UPDATE SET at = excluded.at WHERE excluded.at > timeline_latest.at
+            """;
+        var patient = command.Parameters.Add("$patient", SqliteType.Text);
+        var type = command.Parameters.Add("$type", SqliteType.Integer);
+        var code = command.Parameters.Add("$code", SqliteType.Text);
+        var atParameter = command.Parameters.Add("$at", SqliteType.Integer);
+        foreach (var (key, at) in newest)
+        {
+            if (_pointers.TryGetValue(key, out var pointed) && at - pointed < PointerStep.Ticks)
+            {
+                continue;
+            }
+
+            (patient.Value, type.Value, code.Value, atParameter.Value) = (key.Item1, (int)key.Item2, key.Item3, at);
+            command.ExecuteNonQuery();
+            _pointers[key] = Math.Max(at, pointed);
+        }
+    }
 
     private static void AppendIn(SqliteCommand command, System.Text.StringBuilder sql, string column, string prefix, IEnumerable<object>? values)
     {
@@ -234,5 +338,46 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
         }
 
         return records;
+    }
+
+    /// <summary>One prepared upsert of entries.</summary>
+    private sealed class EntryWriter : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter _patient, _at, _id, _offset, _type, _code, _value, _value2, _device, _data;
+
+        public EntryWriter(SqliteConnection connection, SqliteTransaction transaction, string sql)
+        {
+            _command = connection.CreateCommand();
+            _command.Transaction = transaction;
+            _command.CommandText = sql;
+            _patient = _command.Parameters.Add("$patient", SqliteType.Text);
+            _at = _command.Parameters.Add("$at", SqliteType.Integer);
+            _id = _command.Parameters.Add("$id", SqliteType.Text);
+            _offset = _command.Parameters.Add("$offset", SqliteType.Integer);
+            _type = _command.Parameters.Add("$type", SqliteType.Integer);
+            _code = _command.Parameters.Add("$code", SqliteType.Text);
+            _value = _command.Parameters.Add("$value", SqliteType.Real);
+            _value2 = _command.Parameters.Add("$value2", SqliteType.Real);
+            _device = _command.Parameters.Add("$device", SqliteType.Text);
+            _data = _command.Parameters.Add("$data", SqliteType.Text);
+        }
+
+        public void Write(TimelineRecord record)
+        {
+            _patient.Value = record.PatientId;
+            _at.Value = record.At.UtcTicks;
+            _id.Value = record.Id;
+            _offset.Value = (int)record.At.Offset.TotalMinutes;
+            _type.Value = (int)record.Type;
+            _code.Value = record.Code;
+            _value.Value = (object?)record.Value ?? DBNull.Value;
+            _value2.Value = (object?)record.Value2 ?? DBNull.Value;
+            _device.Value = (object?)record.DeviceId ?? DBNull.Value;
+            _data.Value = record.Data;
+            _command.ExecuteNonQuery();
+        }
+
+        public void Dispose() => _command.Dispose();
     }
 }

@@ -31,4 +31,23 @@ public class SqliteDeviceRegistryTests : DeviceRegistryContract
         Assert.Equal(first, reopened.IdScope());
         Assert.Matches("^0ne[0-9A-F]{8}$", first);
     }
+
+    [Fact]
+    public async Task Find_AfterEachKindOfWrite_SeesTheWrite()
+    {
+        // Records read are kept in memory: each write must show in the next read.
+        await Registry.CreateAsync([Device("d")], "acme");
+        var created = (await Registry.FindAsync("d"))!;
+
+        await Registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["d"] = T0.AddHours(1) });
+        Assert.Equal(T0.AddHours(1), (await Registry.FindAsync("d"))!.LastSeenAt);
+
+        await Registry.UpdateAsync(created with { Status = DeviceStatus.Disabled, Version = 2 }, new DeviceChange(T0.AddHours(2), "acme", "disabled"));
+        var disabled = (await Registry.FindManyAsync(["d"])).Single();
+        Assert.Equal((DeviceStatus.Disabled, 2L, T0.AddHours(1)), (disabled.Status, disabled.Version, disabled.LastSeenAt));
+
+        using var reopened = new SqliteDeviceRegistry(Path.Combine(_directory, "devices.db"));
+        var fromFile = (await reopened.FindAsync("d"))!;
+        Assert.Equal((DeviceStatus.Disabled, 2L, T0.AddHours(1)), (fromFile.Status, fromFile.Version, fromFile.LastSeenAt));
+    }
 }

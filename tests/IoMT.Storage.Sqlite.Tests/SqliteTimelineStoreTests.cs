@@ -57,6 +57,108 @@ public class SqliteTimelineStoreTests : TimelineStoreContract
     }
 
     [Fact]
+    public async Task Append_SameReadingUnderAnotherPatient_MovesIt()
+    {
+        // A replay after a binding fix: the reading now belongs to p-2, and p-1's latest value falls back to the one before.
+        var older = Reading("p-1", 10, 91);
+        var newest = Reading("p-1", 20, 92);
+        await Store.AppendAsync("0:1", [older, newest]);
+
+        await Store.AppendAsync("0:1", [newest with { PatientId = "p-2" }]);
+
+        Assert.Equal([older], (await Store.QueryAsync(new TimelineQuery("p-1", T0, T0.AddHours(1)))).Items);
+        Assert.Equal([newest with { PatientId = "p-2" }], (await Store.QueryAsync(new TimelineQuery("p-2", T0, T0.AddHours(1)))).Items);
+        Assert.Equal([older], await Store.LatestAsync("p-1", TimelineEntryType.Reading, ["spo2"]));
+        Assert.Equal([newest with { PatientId = "p-2" }], await Store.LatestAsync("p-2", TimelineEntryType.Reading, ["spo2"]));
+    }
+
+    [Fact]
+    public async Task Latest_NewestPurged_None()
+    {
+        await Store.AppendAsync("0:1", [new TimelineRecord("qr_1", "p-1", T0, TimelineEntryType.Quarantine, "value.out-of-range", null, null, "d", "{}")]);
+
+        await Store.PurgeAsync(RetentionPolicy.Default, T0.AddDays(365));
+
+        Assert.Empty(await Store.LatestAsync("p-1", TimelineEntryType.Quarantine, ["value.out-of-range"]));
+    }
+
+    [Fact]
+    public async Task Latest_NewerEntriesWithinTheMinuteInLaterAppends_TheNewest()
+    {
+        // The pointer to a code's latest entry moves at most once a minute; the search starts there.
+        await Store.AppendAsync("0:1", [Reading("p-1", 0, 90)]);
+        await Store.AppendAsync("0:2", [Reading("p-1", 20, 91)]);
+        await Store.AppendAsync("0:3", [Reading("p-1", 40, 92)]);
+        await Store.AppendAsync("0:4", [Reading("p-1", 10, 80)]);
+
+        Assert.Equal([Reading("p-1", 40, 92)], await Store.LatestAsync("p-1", TimelineEntryType.Reading, ["spo2"]));
+    }
+
+    [Fact]
+    public async Task Latest_PurgeBetweenThePointerAndTheNewest_TheNewest()
+    {
+        var older = new TimelineRecord("qr_1", "p-1", T0, TimelineEntryType.Quarantine, "value.out-of-range", null, null, "d", "{}");
+        var newer = older with { Id = "qr_2", At = T0.AddSeconds(30) };
+        await Store.AppendAsync("0:1", [older]);
+        await Store.AppendAsync("0:2", [newer]);
+
+        await Store.PurgeAsync(RetentionPolicy.Default, T0.AddSeconds(15) + RetentionPolicy.Default.For(TimelineEntryType.Quarantine));
+
+        Assert.Equal([newer], await Store.LatestAsync("p-1", TimelineEntryType.Quarantine, ["value.out-of-range"]));
+    }
+
+    [Fact]
+    public async Task Latest_SameInstant_GreatestId()
+    {
+        var a = Reading("p-1", 10, 91) with { Id = "rd_a" };
+        var b = Reading("p-1", 10, 92) with { Id = "rd_b" };
+        await Store.AppendAsync("0:1", [b]);
+        await Store.AppendAsync("0:2", [a]);
+
+        Assert.Equal([b], await Store.LatestAsync("p-1", TimelineEntryType.Reading, ["spo2"]));
+    }
+
+    [Fact]
+    public async Task Open_FirstSchemaWithEntries_KeepsEntriesAndLatest()
+    {
+        var path = Path.Combine(_directory, "v1.db");
+        var records = new[] { Reading("p-1", 10, 91), Reading("p-1", 20, 92), Reading("p-2", 5, 80) };
+        using (var v1 = new SqliteDatabase(path, [SqliteTimelineStore.Migrations[0]]))
+        {
+            await v1.WriteAsync((connection, transaction) =>
+            {
+                foreach (var r in records)
+                {
+                    using var insert = connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    insert.CommandText = "INSERT INTO timeline VALUES ($patient, $at, $id, 0, 0, 'spo2', $value, NULL, 'oximeter-1', $data)";
+                    insert.Parameters.AddWithValue("$patient", r.PatientId);
+                    insert.Parameters.AddWithValue("$at", r.At.UtcTicks);
+                    insert.Parameters.AddWithValue("$id", r.Id);
+                    insert.Parameters.AddWithValue("$value", r.Value);
+                    insert.Parameters.AddWithValue("$data", r.Data);
+                    insert.ExecuteNonQuery();
+                }
+
+                return 0;
+            });
+        }
+
+        using var store = new SqliteTimelineStore(path);
+
+        Assert.Equal(records[..2], (await store.QueryAsync(new TimelineQuery("p-1", T0, T0.AddHours(1)))).Items);
+        Assert.Equal([records[1]], await store.LatestAsync("p-1", TimelineEntryType.Reading, ["spo2"]));
+        Assert.Equal([records[2]], await store.LatestAsync("p-2", TimelineEntryType.Reading, ["spo2"]));
+    }
+
+    [Fact]
+    public void RecordedOnceTypes_AreExactlyThoseAfterAlertCleared()
+    {
+        // The store keeps a unique id index for entries recorded once, selected by type number (schema version 2).
+        Assert.All(Enum.GetValues<TimelineEntryType>(), type => Assert.Equal(type > TimelineEntryType.AlertCleared, !type.IsRebuildable()));
+    }
+
+    [Fact]
     public void Open_NewerSchemaThanTheProgram_RefusedByName()
     {
         var path = Path.Combine(_directory, "future.db");

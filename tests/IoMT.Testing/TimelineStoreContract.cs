@@ -86,6 +86,18 @@ public abstract class TimelineStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Append_RecordedOnceEntryAgainAtAnotherTime_ReplacesIt()
+    {
+        // A notification delivered again after a crash: same id (notification and channel), a later time.
+        var first = new TimelineRecord("nt_1", "p-1", T0, TimelineEntryType.Notification, "alert", null, null, null, "{\"attempts\":1}");
+        var again = first with { At = T0.AddSeconds(30), Data = "{\"attempts\":2}" };
+        await Store.AppendAsync("k", [first]);
+        await Store.AppendAsync("k", [again]);
+
+        Assert.Equal([again], (await Store.QueryAsync(new TimelineQuery("p-1", T0, T0.AddHours(1)))).Items);
+    }
+
+    [SkippableFact]
     public async Task Query_Paging_EveryEntryExactlyOnceThenNoToken()
     {
         var records = Readings("p-1", 10);

@@ -13,13 +13,16 @@ public sealed record LoadSettings(double Rate, TimeSpan Duration, TimeSpan Warmu
     public TimeSpan Total => Warmup + Duration;
 }
 
-/// <summary>What a run measured; times in milliseconds, rates per second over the measured window (the warm-up excluded).</summary>
+/// <summary>
+/// What a run measured; times in milliseconds, rates per second over the measured window (the warm-up excluded);
+/// send → committed also for each 10 s of the window, by due time, to show whether a tail is steady or a passing backlog.
+/// </summary>
 public sealed record LoadResult(
     long Sent, long Accepted, long Failed, IReadOnlyDictionary<string, long> Statuses,
     double AcceptedPerSecond, double ReadingsPerSecond, double CommittedPerSecond,
     LatencySummary SendToAccepted, LatencySummary SendToCommitted, long NotCommitted, double DrainSeconds,
     int AlertsSent, LatencySummary ReadingToNotification, int AlertsNotNotified,
-    double HostCpuCores, double DriverCpuCores);
+    double HostCpuCores, double DriverCpuCores, IReadOnlyList<LatencySummary> SendToCommittedEach10s);
 
 /// <summary>
 /// Provisions <see cref="LoadSettings.Devices"/> monitors (one patient each) through the management API, then sends
@@ -140,7 +143,11 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
             ReadingToNotification: LatencySummary.Of(alertLatencies),
             AlertsNotNotified: alerts.Values.Count(due => due >= measuredFrom),
             HostCpuCores: Math.Round((hostCpuEnd - hostCpu).TotalSeconds / window, 2),
-            DriverCpuCores: Math.Round((driverCpuEnd - driverCpu).TotalSeconds / window, 2));
+            DriverCpuCores: Math.Round((driverCpuEnd - driverCpu).TotalSeconds / window, 2),
+            SendToCommittedEach10s: [.. accepted.Where(i => _committed[i] != 0)
+                .GroupBy(i => (int)(Clock.Milliseconds(measuredFrom, _due[i]) / 10_000))
+                .OrderBy(g => g.Key)
+                .Select(g => LatencySummary.Of(g.Select(i => Clock.Milliseconds(_due[i], _committed[i]))))]);
     }
 
     private async Task SendAsync(IoTHubDeviceClient client, DeviceConnection connection, int index, string body, string deviceId, CancellationToken cancellationToken)

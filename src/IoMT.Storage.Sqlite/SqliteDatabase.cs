@@ -56,8 +56,8 @@ public sealed class SqliteDatabase : IDisposable
         {
             using var pragma = connection.CreateCommand();
             // A 64 MiB page cache, reads through mmap and a 64 MiB WAL between checkpoints: appending to a timeline of a
-            // million entries nearly doubles (docs/performance.md), because the random id index stays cached and pages
-            // written by several commits are checkpointed once.
+            // million entries nearly doubled (docs/performance.md), because the pages batches insert into stay cached and
+            // pages written by several commits are checkpointed once.
             pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824; PRAGMA wal_autocheckpoint = 16384;";
             pragma.ExecuteNonQuery();
         }

@@ -10,10 +10,11 @@ namespace IoMT.Storage.Sqlite;
 /// patients touches a thousand pages, not several thousand: readings, scores and alert episodes are identified by time
 /// and id (both derived from the message), so a replay upserts them, and a replay after a binding fix moves them to
 /// the new patient. Entries recorded once (acknowledgements, notifications…) are also unique by id alone, through a
-/// small partial index, because a redelivery records them at a later time. A table points at each patient's latest
-/// entry per code. One transaction per append; readers run concurrently with the writer (WAL). Schema version 1 had a
-/// unique index on the id (random, so one page per entry) and one by (patient, type, code, time); dropping them made
-/// appends several times faster (docs/performance.md).
+/// small partial index, because a redelivery records them at a later time. A small table holds, per patient and code,
+/// a time at most a minute before the newest entry: the search for the latest value starts there. One transaction per
+/// append; readers run concurrently with the writer (WAL). Schema version 1 had a unique index on the id (random, so
+/// one page per entry) and one by (patient, type, code, time); dropping them made appends 2–3× faster
+/// (docs/performance.md).
 /// </summary>
 public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
 {
@@ -71,8 +72,9 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
 
     private readonly SqliteDatabase _database;
 
-    // Where this writer last put each pointer (the only writer of the file), so most appends leave pointers alone.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, TimelineEntryType, string), long> _pointers = new();
+    // Where this writer last put each pointer (it is the file's only writer), so most appends leave pointers alone.
+    private readonly Dictionary<PointerKey, long> _pointers = [];
+    private long _pointerGeneration;
 
     public SqliteTimelineStore(string path)
     {
@@ -87,26 +89,29 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
             return;
         }
 
-        try
+        var moved = new List<(PointerKey Key, long At)>();
+        var generation = 0L;
+        await _database.WriteAsync((connection, transaction) =>
         {
-            await _database.WriteAsync((connection, transaction) =>
+            using var derived = new EntryWriter(connection, transaction, $"{Insert} ON CONFLICT (at, id) {Replace}");
+            using var recordedOnce = new EntryWriter(connection, transaction, $"{Insert} ON CONFLICT (id) WHERE {RecordedOnce} {Replace}");
+            foreach (var record in records)
             {
-                using var derived = new EntryWriter(connection, transaction, $"{Insert} ON CONFLICT (at, id) {Replace}");
-                using var recordedOnce = new EntryWriter(connection, transaction, $"{Insert} ON CONFLICT (id) WHERE {RecordedOnce} {Replace}");
-                foreach (var record in records)
-                {
-                    (record.Type.IsRebuildable() ? derived : recordedOnce).Write(record);
-                }
+                (record.Type.IsRebuildable() ? derived : recordedOnce).Write(record);
+            }
 
-                MoveLatestPointers(connection, transaction, records);
-                return records.Count;
-            }, durable: records.Any(r => !r.Type.IsRebuildable()), cancellationToken).ConfigureAwait(false);
-        }
-        catch
+            generation = Interlocked.Read(ref _pointerGeneration);
+            MoveLatestPointers(connection, transaction, records, moved);
+            return records.Count;
+        }, durable: records.Any(r => !r.Type.IsRebuildable()), cancellationToken).ConfigureAwait(false);
+
+        // Remembered only once committed, and not across a purge, which may have dropped pointers meanwhile.
+        lock (_pointers)
         {
-            // The pointers this append moved were rolled back with it.
-            _pointers.Clear();
-            throw;
+            if (generation == _pointerGeneration)
+            {
+                moved.ForEach(m => _pointers[m.Key] = Math.Max(m.At, _pointers.GetValueOrDefault(m.Key)));
+            }
         }
     }
 
@@ -235,7 +240,12 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
 
             // A pointer trails its newest entry by at most a step: one before the cutoff by more has nothing left to
             // point at; one within a step of it is checked.
-            _pointers.Clear();
+            lock (_pointers)
+            {
+                _pointerGeneration++;
+                _pointers.Clear();
+            }
+
             using var pointers = connection.CreateCommand();
             pointers.Transaction = transaction;
             pointers.CommandText = """
@@ -264,12 +274,12 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
     /// <see cref="PointerStep"/> behind it (as far as this writer knows), or new: a monitor's every reading does not
     /// rewrite its pointers, and a search for the latest value scans at most that much of the patient's timeline.
     /// </summary>
-    private void MoveLatestPointers(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TimelineRecord> records)
+    private void MoveLatestPointers(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TimelineRecord> records, List<(PointerKey, long)> moved)
     {
-        var newest = new Dictionary<(string, TimelineEntryType, string), long>();
+        var newest = new Dictionary<PointerKey, long>();
         foreach (var record in records)
         {
-            var key = (record.PatientId, record.Type, record.Code);
+            var key = new PointerKey(record.PatientId, record.Type, record.Code);
             if (!newest.TryGetValue(key, out var at) || record.At.UtcTicks > at)
             {
                 newest[key] = record.At.UtcTicks;
@@ -288,14 +298,21 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
         var atParameter = command.Parameters.Add("$at", SqliteType.Integer);
         foreach (var (key, at) in newest)
         {
-            if (_pointers.TryGetValue(key, out var pointed) && at - pointed < PointerStep.Ticks)
+            bool known;
+            long pointed;
+            lock (_pointers)
+            {
+                known = _pointers.TryGetValue(key, out pointed);
+            }
+
+            if (known && at - pointed < PointerStep.Ticks)
             {
                 continue;
             }
 
-            (patient.Value, type.Value, code.Value, atParameter.Value) = (key.Item1, (int)key.Item2, key.Item3, at);
+            (patient.Value, type.Value, code.Value, atParameter.Value) = (key.PatientId, (int)key.Type, key.Code, at);
             command.ExecuteNonQuery();
-            _pointers[key] = Math.Max(at, pointed);
+            moved.Add((key, at));
         }
     }
 
@@ -339,6 +356,8 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
 
         return records;
     }
+
+    private readonly record struct PointerKey(string PatientId, TimelineEntryType Type, string Code);
 
     /// <summary>One prepared upsert of entries.</summary>
     private sealed class EntryWriter : IDisposable

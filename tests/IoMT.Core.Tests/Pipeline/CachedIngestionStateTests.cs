@@ -61,7 +61,7 @@ public sealed class CachedIngestionStateTests : IngestionStateStoreContract
             Id = "oximeter-1", Manufacturer = "Acme Medical", Model = "PulseOx 2", Kinds = ["spo2"], Credentials = DeviceCredentials.NewKeys(),
             Bindings = [new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null)], CreatedAt = T0.AddDays(-1), UpdatedAt = T0.AddDays(-1),
         }], "admin");
-        var timeline = new FailingOnceTimelineStore { Armed = false };
+        var timeline = new FlakyTimelineStore(() => new IOException("disk full"));
         var events = new RecordingWorkflowEventSink();
         var ingestion = new BatchIngestion(devices, timeline, new CachedIngestionState(new InMemoryIngestionStateStore()), events, new ManualClock(T0.AddHours(1)));
         var batches = Enumerable.Range(0, 6)
@@ -69,47 +69,16 @@ public sealed class CachedIngestionStateTests : IngestionStateStoreContract
             .ToList();
         foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
         {
-            timeline.Armed = failOnce && index == 2;
-            if (timeline.Armed)
+            if (failOnce && index == 2)
             {
+                timeline.FailNext = 1;
                 await Assert.ThrowsAsync<IOException>(() => ingestion.ProcessAsync(batch));
             }
 
             await ingestion.ProcessAsync(batch);
         }
 
-        return ([.. timeline.Inner.All], events.Events);
-    }
-
-    private sealed class FailingOnceTimelineStore : ITimelineStore
-    {
-        public InMemoryTimelineStore Inner { get; } = new();
-
-        public bool Armed { get; set; }
-
-        public Task AppendAsync(string batchKey, IReadOnlyList<TimelineRecord> records, CancellationToken cancellationToken = default)
-        {
-            if (Armed)
-            {
-                Armed = false;
-                throw new IOException("disk full");
-            }
-
-            return Inner.AppendAsync(batchKey, records, cancellationToken);
-        }
-
-        public Task<TimelinePage> QueryAsync(TimelineQuery query, CancellationToken cancellationToken = default) => Inner.QueryAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<TimelineRecord>> LatestAsync(string patientId, TimelineEntryType type, IReadOnlyCollection<string> codes, CancellationToken cancellationToken = default) =>
-            Inner.LatestAsync(patientId, type, codes, cancellationToken);
-
-        public Task<IReadOnlyList<AggregateBucket>> AggregateAsync(
-            string patientId, TimelineEntryType type, string code, DateTimeOffset since, DateTimeOffset until, TimeSpan bucketSize,
-            TimelineValue value = TimelineValue.Primary, CancellationToken cancellationToken = default) =>
-            Inner.AggregateAsync(patientId, type, code, since, until, bucketSize, value, cancellationToken);
-
-        public Task<int> PurgeAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            Inner.PurgeAsync(policy, now, cancellationToken);
+        return ([.. timeline.All], events.Events);
     }
 
     private sealed class CountingStateStore : IIngestionStateStore

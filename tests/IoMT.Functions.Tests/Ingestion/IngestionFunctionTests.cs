@@ -15,7 +15,7 @@ public class IngestionFunctionTests
 {
     private static readonly DateTimeOffset T0 = TelemetryMessage.DefaultTime;
     private readonly DurableTestHost _durable = new(T0.AddSeconds(5));
-    private readonly FlakyTimeline _timeline = new();
+    private readonly FlakyTimelineStore _timeline = new(() => new HttpRequestException("Cosmos DB unavailable"));
     private readonly DeadLetters _deadLetter = new();
     private readonly InMemoryDeviceRegistry _devices = new();
     private long _sequence;
@@ -116,38 +116,6 @@ public class IngestionFunctionTests
     private EventData Event(TelemetryMessage message, string? deviceId) => EventHubsModelFactory.EventData(new BinaryData(message.ToBytes()),
         systemProperties: deviceId is null ? null : new Dictionary<string, object> { [IngestionFunction.DeviceIdProperty] = deviceId },
         sequenceNumber: Interlocked.Increment(ref _sequence), enqueuedTime: T0.AddSeconds(5));
-
-    private sealed class FlakyTimeline : ITimelineStore
-    {
-        private readonly InMemoryTimelineStore _store = new();
-
-        public int FailNext { get; set; }
-
-        public IReadOnlyCollection<TimelineRecord> All => _store.All;
-
-        public Task AppendAsync(string batchKey, IReadOnlyList<TimelineRecord> records, CancellationToken cancellationToken = default)
-        {
-            if (FailNext > 0)
-            {
-                FailNext--;
-                throw new HttpRequestException("Cosmos DB unavailable");
-            }
-
-            return _store.AppendAsync(batchKey, records, cancellationToken);
-        }
-
-        public Task<TimelinePage> QueryAsync(TimelineQuery query, CancellationToken cancellationToken = default) => _store.QueryAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<TimelineRecord>> LatestAsync(string patientId, TimelineEntryType type, IReadOnlyCollection<string> codes, CancellationToken cancellationToken = default) =>
-            _store.LatestAsync(patientId, type, codes, cancellationToken);
-
-        public Task<IReadOnlyList<AggregateBucket>> AggregateAsync(
-            string patientId, TimelineEntryType type, string code, DateTimeOffset since, DateTimeOffset until, TimeSpan bucketSize,
-            TimelineValue value = TimelineValue.Primary, CancellationToken cancellationToken = default) =>
-            _store.AggregateAsync(patientId, type, code, since, until, bucketSize, value, cancellationToken);
-
-        public Task<int> PurgeAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) => _store.PurgeAsync(policy, now, cancellationToken);
-    }
 
     private sealed class DeadLetters : IDeadLetter
     {

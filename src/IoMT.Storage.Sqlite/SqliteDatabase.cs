@@ -66,20 +66,22 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> as the only writer, in one transaction that commits when it returns. A
-    /// <paramref name="durable"/> commit survives power loss even in a database that otherwise commits with NORMAL.
+    /// Runs <paramref name="work"/> as the only writer, in one transaction that commits when it returns, with
+    /// <paramref name="durability"/> for this commit (the database's own by default).
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, bool durable = false, CancellationToken cancellationToken = default)
+    public async Task<T> WriteAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, T> work, SqliteDurability? durability = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var connection = OpenConnection();
-            var raise = durable && _synchronous != "FULL";
-            if (raise)
+            var synchronous = durability switch { SqliteDurability.Full => "FULL", SqliteDurability.Normal => "NORMAL", _ => _synchronous };
+            var change = synchronous != _synchronous;
+            if (change)
             {
-                Execute(connection, null, "PRAGMA synchronous = FULL");
+                Execute(connection, null, $"PRAGMA synchronous = {synchronous}");
             }
 
             try
@@ -91,7 +93,7 @@ public sealed class SqliteDatabase : IDisposable
             }
             finally
             {
-                if (raise)
+                if (change)
                 {
                     Execute(connection, null, $"PRAGMA synchronous = {_synchronous}");
                 }

@@ -103,7 +103,7 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
             generation = Interlocked.Read(ref _pointerGeneration);
             MoveLatestPointers(connection, transaction, records, moved);
             return records.Count;
-        }, durable: records.Any(r => !r.Type.IsRebuildable()), cancellationToken).ConfigureAwait(false);
+        }, records.Any(r => !r.Type.IsRebuildable()) ? SqliteDurability.Full : null, cancellationToken).ConfigureAwait(false);
 
         // Remembered only once committed, and not across a purge, which may have dropped pointers meanwhile.
         lock (_pointers)

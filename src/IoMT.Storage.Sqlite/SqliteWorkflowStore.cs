@@ -64,7 +64,7 @@ public sealed class SqliteWorkflowStore : IDisposable
     public Task<T> WriteAsync<T>(Func<WorkflowWriter, T> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return _database.WriteAsync((connection, transaction) => work(new WorkflowWriter(connection, transaction)), durable: true, cancellationToken);
+        return _database.WriteAsync((connection, transaction) => work(new WorkflowWriter(connection, transaction)), SqliteDurability.Full, cancellationToken);
     }
 
     public EscalationState? FindEscalation(string alertId) => Read(reader => reader.FindEscalation(alertId));

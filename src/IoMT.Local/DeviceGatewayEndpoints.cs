@@ -61,7 +61,7 @@ internal static class DeviceGatewayEndpoints
 
         var messageId = request.Headers[MessageIdHeader].FirstOrDefault() ?? MessageIds.TryRead(body);
         var now = time.GetUtcNow();
-        var patient = device.Value!.Bindings.LastOrDefault(b => b.Covers(now))?.PatientId;
+        var patient = BindingHistory.PatientAt(device.Value!.Bindings, now);
         await log.AppendAsync(deviceId, messageId, now, body, patient, cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }

@@ -40,7 +40,7 @@ public sealed class SqliteDatabase : IDisposable
         ArgumentNullException.ThrowIfNull(migrations);
         Path = System.IO.Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
-        _synchronous = durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+        _synchronous = Synchronous(durability);
         Migrate(migrations);
     }
 
@@ -77,7 +77,7 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             using var connection = OpenConnection();
-            var synchronous = durability switch { SqliteDurability.Full => "FULL", SqliteDurability.Normal => "NORMAL", _ => _synchronous };
+            var synchronous = durability is { } wanted ? Synchronous(wanted) : _synchronous;
             var change = synchronous != _synchronous;
             if (change)
             {
@@ -164,6 +164,9 @@ public sealed class SqliteDatabase : IDisposable
             // Another opener created it first.
         }
     }
+
+    /// <summary>The <c>PRAGMA synchronous</c> value of a durability.</summary>
+    private static string Synchronous(SqliteDurability durability) => durability == SqliteDurability.Full ? "FULL" : "NORMAL";
 
     private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {

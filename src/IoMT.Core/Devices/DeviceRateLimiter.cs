@@ -11,13 +11,16 @@ public sealed class DeviceRateLimiter(double perSecond, double burst, TimeProvid
 {
     private const int ForgetAbove = 100_000;
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private long _swept;
 
     /// <summary>Takes one message from the device's bucket: null when it may send, else how long until it may.</summary>
     public TimeSpan? TryAcquire(string deviceId)
     {
         var now = time.GetTimestamp();
-        if (_buckets.Count > ForgetAbove)
+        // No bucket fills up faster than burst / perSecond: sweeping more often would only scan the same buckets again.
+        if (_buckets.Count > ForgetAbove && time.GetElapsedTime(Interlocked.Read(ref _swept), now).TotalSeconds >= burst / perSecond)
         {
+            Interlocked.Exchange(ref _swept, now);
             foreach (var id in _buckets.Where(b => TokensAt(b.Value, now) >= burst).Select(b => b.Key))
             {
                 _buckets.TryRemove(id, out _);

@@ -57,7 +57,7 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
 
     private readonly SqliteDatabase _database;
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim _appended = new(0, 1);
+    private TaskCompletionSource _nextAppend = NewSignal();
     private readonly Task _writer;
 
     public SqliteIngestionLog(string path)
@@ -91,8 +91,11 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
         return await pending.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until something is appended, or <paramref name="timeout"/> passes.</summary>
-    public Task WaitForAppendAsync(TimeSpan timeout, CancellationToken cancellationToken) => _appended.WaitAsync(timeout, cancellationToken);
+    /// <summary>
+    /// Completes when the next appends are stored. A reader takes it before it reads, so that an append stored between
+    /// its read and its wait is not missed; any number of readers may wait on it.
+    /// </summary>
+    public Task NextAppend => Volatile.Read(ref _nextAppend).Task;
 
     /// <summary>Up to <paramref name="max"/> messages of a partition after its checkpoint (or after <paramref name="after"/>), in order.</summary>
     public Task<IReadOnlyList<LoggedMessage>> ReadAsync(int partition, int max, long? after = null, CancellationToken cancellationToken = default)
@@ -248,7 +251,6 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
     {
         _appends.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
-        _appended.Dispose();
         _database.Dispose();
     }
 
@@ -285,17 +287,7 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
                     group[i].Stored.TrySetResult(stored[i]);
                 }
 
-                if (_appended.CurrentCount == 0)
-                {
-                    try
-                    {
-                        _appended.Release();
-                    }
-                    catch (SemaphoreFullException)
-                    {
-                        // Another commit woke the processor already.
-                    }
-                }
+                Interlocked.Exchange(ref _nextAppend, NewSignal()).TrySetResult();
             }
             catch (Exception e) when (e is SqliteException or IOException or InvalidOperationException)
             {
@@ -306,6 +298,8 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
             group.Clear();
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

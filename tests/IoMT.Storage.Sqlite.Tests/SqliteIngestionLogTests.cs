@@ -81,6 +81,20 @@ public sealed class SqliteIngestionLogTests : IDisposable
     }
 
     [Fact]
+    public async Task NextAppend_TakenBeforeAnAppend_CompletesForEveryReaderOnceStored()
+    {
+        using var log = new SqliteIngestionLog(PathOf("log.db"));
+        var (first, second) = (log.NextAppend, log.NextAppend);
+        Assert.False(first.IsCompleted);
+
+        var stored = await log.AppendAsync("oximeter-1", "m-1", T0, "{}"u8.ToArray());
+
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(log.NextAppend.IsCompleted);
+        Assert.Equal(stored.Sequence, Assert.Single(await log.ReadAsync(stored.Partition, 10)).Sequence);
+    }
+
+    [Fact]
     public void PartitionOf_StableAcrossProcessesAndSpread()
     {
         Assert.Equal(SqliteIngestionLog.PartitionOf("oximeter-0042"), SqliteIngestionLog.PartitionOf("oximeter-0042"));

@@ -33,13 +33,15 @@ public sealed record BatchOutcome(int Messages, int Readings, int Quarantined, i
 /// One batch through the host contract of docs/ingestion.md, the same for every host: load the context (devices, their
 /// bindings and active mappings, patient states, message ids seen), run the pipeline, write the timeline, signal the workflows, save
 /// the states and sightings, mark the devices seen. The host checkpoints its source afterwards; a failure before that
-/// makes the source deliver the batch again, and every step is idempotent.
+/// makes the source deliver the batch again, and every step is idempotent. Batches may be processed at once (a host's
+/// partitions in parallel): one that shares a patient or a device with a batch already running waits until it is done.
 /// </summary>
 public sealed class BatchIngestion(
     IDeviceRegistry devices, ITimelineStore timelines, IIngestionStateStore state, IWorkflowEventSink events, TimeProvider time,
     EnrichmentOptions? enrichment = null, MappingCatalog? mappings = null)
 {
     private readonly IngestionPipeline _pipeline = new(new IngestionOptions(), enrichment ?? new EnrichmentOptions());
+    private readonly BatchLocks _locks = new();
 
     public async Task<BatchOutcome> ProcessAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken cancellationToken = default)
     {
@@ -49,7 +51,10 @@ public sealed class BatchIngestion(
             return new BatchOutcome(0, 0, 0, 0, 0);
         }
 
-        var context = await LoadContextAsync(batch, cancellationToken).ConfigureAwait(false);
+        var deviceIds = batch.Select(m => m.AuthenticatedDeviceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var registered = (await devices.FindManyAsync(deviceIds, cancellationToken).ConfigureAwait(false)).Where(d => !d.IsDeleted).ToList();
+        using var held = await _locks.AcquireAsync(LockKeys(deviceIds, registered), cancellationToken).ConfigureAwait(false);
+        var context = await LoadContextAsync(batch, registered, cancellationToken).ConfigureAwait(false);
         var result = _pipeline.Process(batch, context);
 
         await timelines.AppendAsync(batch[0].SourcePosition, TimelineRecords.From(result), cancellationToken).ConfigureAwait(false);
@@ -69,12 +74,23 @@ public sealed class BatchIngestion(
             result.Outcomes.Count(o => o.Status == MessageStatus.Duplicate), result.Events.Count);
     }
 
-    private async Task<InMemoryIngestionContext> LoadContextAsync(IReadOnlyList<ReceivedMessage> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a batch changes, for <see cref="BatchLocks"/>: the states of the patients its devices are or were bound to
+    /// (the only ones its readings can reach) and its devices' message ids. Batches of different partitions share none
+    /// unless a device moved between patients, and then they must not interleave.
+    /// </summary>
+    private static HashSet<string> LockKeys(IEnumerable<string> deviceIds, IEnumerable<DeviceRecord> registered)
+    {
+        var keys = deviceIds.Select(id => "device:" + id).ToHashSet(StringComparer.Ordinal);
+        keys.UnionWith(registered.SelectMany(d => d.Bindings).Select(b => "patient:" + b.PatientId));
+        return keys;
+    }
+
+    private async Task<InMemoryIngestionContext> LoadContextAsync(
+        IReadOnlyList<ReceivedMessage> batch, IReadOnlyList<DeviceRecord> registered, CancellationToken cancellationToken)
     {
         var context = new InMemoryIngestionContext();
-        var deviceIds = batch.Select(m => m.AuthenticatedDeviceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var registered = await devices.FindManyAsync(deviceIds, cancellationToken).ConfigureAwait(false);
-        foreach (var device in registered.Where(d => !d.IsDeleted))
+        foreach (var device in registered)
         {
             context.AddDevice(device.Id, device.Status);
             if (mappings is not null && await mappings.FindAsync(device.Manufacturer, device.Model, cancellationToken).ConfigureAwait(false) is { } mapping)

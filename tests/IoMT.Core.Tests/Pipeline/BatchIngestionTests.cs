@@ -99,12 +99,91 @@ public class BatchIngestionTests
         Assert.Equal(T0.AddSeconds(35), (await _devices.FindAsync("oximeter-1"))!.LastSeenAt);
     }
 
+    [Fact]
+    public async Task Process_TwoBatchesForOnePatientAtOnce_TheSecondStartsFromTheFirstOnesState()
+    {
+        // A late reading can bring a patient into another partition's batch; the two must not overwrite each other's state.
+        await RegisterAsync("oximeter-1", new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null));
+        var (ingestion, timeline) = WithFlakyTimeline();
+        var held = new TaskCompletionSource();
+        timeline.HoldNext = held.Task;
+
+        var first = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "0:1")]);
+        var second = ingestion.ProcessAsync([Message("oximeter-1", "m-2", T0.AddSeconds(20), "2:1")]);
+        await Task.WhenAny(second, Task.Delay(TimeSpan.FromMilliseconds(200)));
+        var secondRanAhead = second.IsCompleted;
+        held.SetResult();
+        await Task.WhenAll(first, second);
+
+        Assert.False(secondRanAhead);
+        Assert.Equal(T0.AddSeconds(20), Assert.Single(await _state.LoadStatesAsync(["patient-1"])).Spo2!.Value.At);
+        Assert.Equal(2, timeline.All.Count(r => r.Type == TimelineEntryType.Reading));
+    }
+
+    [Fact]
+    public async Task Process_DeviceResendsAMessageIdInABatchRunningAtTheSameTime_Duplicate()
+    {
+        await RegisterAsync("oximeter-1", new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null));
+        var (ingestion, timeline) = WithFlakyTimeline();
+        var held = new TaskCompletionSource();
+        timeline.HoldNext = held.Task;
+
+        var first = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "0:1")]);
+        var resent = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "2:1")]);
+        held.SetResult();
+
+        await first;
+        Assert.Equal(1, (await resent).Duplicates);
+        Assert.Single(timeline.All, r => r.Type == TimelineEntryType.Reading);
+    }
+
+    [Fact]
+    public async Task Process_BatchesForDifferentPatientsAtOnce_NeitherWaitsForTheOther()
+    {
+        await RegisterAsync("oximeter-1", new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null));
+        await RegisterAsync("oximeter-2", new DeviceBinding("oximeter-2", "patient-2", T0.AddHours(-1), null));
+        var (ingestion, timeline) = WithFlakyTimeline();
+        var held = new TaskCompletionSource();
+        timeline.HoldNext = held.Task;
+
+        var first = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "0:1")]);
+        await ingestion.ProcessAsync([Message("oximeter-2", "m-1", T0, "1:1")]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(first.IsCompleted);
+        held.SetResult();
+        await first;
+        Assert.Equal(["patient-1"], timeline.All.Where(r => r.Type == TimelineEntryType.Reading && r.PatientId == "patient-1").Select(r => r.PatientId));
+    }
+
+    [Fact]
+    public async Task Process_BatchFailsWhileAnotherWaitsForItsPatient_TheOtherRunsFromTheSavedState()
+    {
+        await RegisterAsync("oximeter-1", new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null));
+        var (ingestion, timeline) = WithFlakyTimeline();
+        var held = new TaskCompletionSource();
+        (timeline.HoldNext, timeline.FailNext) = (held.Task, 1);
+
+        var failing = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0.AddSeconds(30), "0:1")]);
+        var waiting = ingestion.ProcessAsync([Message("oximeter-1", "m-2", T0.AddSeconds(20), "2:1")]);
+        held.SetResult();
+
+        await Assert.ThrowsAsync<IOException>(() => failing);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(T0.AddSeconds(20), Assert.Single(await _state.LoadStatesAsync(["patient-1"])).Spo2!.Value.At);
+    }
+
     private async Task RegisterAsync(string id, params DeviceBinding[] bindings) =>
         await _devices.CreateAsync([new DeviceRecord
         {
             Id = id, Manufacturer = "Acme Medical", Model = "PulseOx 2", Kinds = ["spo2"], Credentials = DeviceCredentials.NewKeys(),
             Bindings = bindings, CreatedAt = T0.AddDays(-1), UpdatedAt = T0.AddDays(-1),
         }], "admin");
+
+    private (BatchIngestion Ingestion, FlakyTimelineStore Timeline) WithFlakyTimeline()
+    {
+        var timeline = new FlakyTimelineStore(() => new IOException("disk full"));
+        return (new BatchIngestion(_devices, timeline, _state, _events, new ManualClock(T0.AddMinutes(1))), timeline);
+    }
 
     private static ReceivedMessage Message(string device, string id, DateTimeOffset at, string position) =>
         new TelemetryMessage(device, id).Spo2(97, at).Received(at.AddSeconds(5), position);

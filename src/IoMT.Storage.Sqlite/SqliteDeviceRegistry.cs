@@ -265,20 +265,34 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
         }, cancellationToken: cancellationToken);
     }
 
+    /// <summary>
+    /// How far a device's stored last-seen time may trail its newest message: a device sending every second writes its
+    /// row every few seconds instead of with every message (silence is watched in minutes).
+    /// </summary>
+    public static readonly TimeSpan SeenResolution = TimeSpan.FromSeconds(5);
+
     public async Task MarkSeenAsync(IReadOnlyDictionary<string, DateTimeOffset> lastSeen, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lastSeen);
-        if (lastSeen.Count == 0)
+        List<KeyValuePair<string, DateTimeOffset>> moved;
+        lock (_cacheWrites)
+        {
+            // The cache holds what the file holds, so a device it shows seen within the resolution needs no statement.
+            moved = [.. lastSeen.Where(s => !(_cache.TryGetValue(s.Key, out var cached) && s.Value - cached.LastSeenAt < SeenResolution))];
+        }
+
+        if (moved.Count == 0)
         {
             return;
         }
 
         await _database.WriteAsync((connection, transaction) =>
         {
-            using var update = Command(connection, transaction, "UPDATE devices SET last_seen = $at WHERE id = $id AND (last_seen IS NULL OR last_seen < $at)");
+            using var update = Command(connection, transaction, "UPDATE devices SET last_seen = $at WHERE id = $id AND (last_seen IS NULL OR last_seen <= $at - $resolution)");
             var id = update.Parameters.Add("$id", SqliteType.Text);
             var at = update.Parameters.Add("$at", SqliteType.Integer);
-            foreach (var (deviceId, seen) in lastSeen)
+            update.Parameters.AddWithValue("$resolution", SeenResolution.Ticks);
+            foreach (var (deviceId, seen) in moved)
             {
                 id.Value = deviceId;
                 at.Value = seen.UtcTicks;
@@ -290,9 +304,9 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
         lock (_cacheWrites)
         {
             _writes++;
-            foreach (var (deviceId, seen) in lastSeen)
+            foreach (var (deviceId, seen) in moved)
             {
-                if (_cache.TryGetValue(deviceId, out var cached) && !(cached.LastSeenAt >= seen))
+                if (_cache.TryGetValue(deviceId, out var cached) && !(seen - cached.LastSeenAt < SeenResolution))
                 {
                     _cache[deviceId] = cached with { LastSeenAt = seen };
                 }

@@ -33,6 +33,23 @@ public class SqliteDeviceRegistryTests : DeviceRegistryContract
     }
 
     [Fact]
+    public async Task MarkSeen_WithinSecondsOfTheStoredTime_KeepsItUntilTheResolutionPasses()
+    {
+        // Every message would otherwise rewrite its device's row.
+        await Registry.CreateAsync([Device("d")], "acme");
+        await Registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["d"] = T0 });
+
+        await Registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["d"] = T0 + SqliteDeviceRegistry.SeenResolution - TimeSpan.FromTicks(1) });
+        var kept = (await Registry.FindAsync("d"))!.LastSeenAt;
+        await Registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["d"] = T0 + SqliteDeviceRegistry.SeenResolution });
+
+        Assert.Equal(T0, kept);
+        Assert.Equal(T0 + SqliteDeviceRegistry.SeenResolution, (await Registry.FindAsync("d"))!.LastSeenAt);
+        using var reopened = new SqliteDeviceRegistry(Path.Combine(_directory, "devices.db"));
+        Assert.Equal(T0 + SqliteDeviceRegistry.SeenResolution, (await reopened.FindAsync("d"))!.LastSeenAt);
+    }
+
+    [Fact]
     public async Task Find_AfterEachKindOfWrite_SeesTheWrite()
     {
         // Records read are kept in memory: each write must show in the next read.

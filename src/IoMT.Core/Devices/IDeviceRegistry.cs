@@ -40,7 +40,7 @@ public interface IDeviceRegistry
     /// <summary>Adds a history entry to each device without changing it (e.g. its credentials were exported).</summary>
     Task RecordAsync(IReadOnlyCollection<string> deviceIds, DeviceChange change, CancellationToken cancellationToken = default);
 
-    /// <summary>Records when devices were last heard from (only ever moves forward).</summary>
+    /// <summary>Records when devices were last heard from (only ever moves forward; a store may keep it to within a few seconds).</summary>
     Task MarkSeenAsync(IReadOnlyDictionary<string, DateTimeOffset> lastSeen, CancellationToken cancellationToken = default);
 
     Task<EnrollmentGroup?> FindGroupAsync(string groupId, CancellationToken cancellationToken = default);

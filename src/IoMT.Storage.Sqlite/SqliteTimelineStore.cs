@@ -12,7 +12,8 @@ namespace IoMT.Storage.Sqlite;
 /// the new patient. Entries recorded once (acknowledgements, notifications…) are also unique by id alone, through a
 /// small partial index, because a redelivery records them at a later time. A small table holds, per patient and code,
 /// a time at most a minute before the newest entry: the search for the latest value starts there. One transaction per
-/// append; readers run concurrently with the writer (WAL). Schema version 1 had a unique index on the id (random, so
+/// append; readers run concurrently with the writer (WAL), and the WAL is copied into the file in the background, so
+/// appends do not stop for checkpoints. Schema version 1 had a unique index on the id (random, so
 /// one page per entry) and one by (patient, type, code, time); dropping them made appends 2–3× faster
 /// (docs/performance.md).
 /// </summary>
@@ -78,7 +79,7 @@ public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
 
     public SqliteTimelineStore(string path)
     {
-        _database = new SqliteDatabase(path, Migrations, SqliteDurability.Normal);
+        _database = new SqliteDatabase(path, Migrations, SqliteDurability.Normal, checkpointsInBackground: true);
     }
 
     public async Task AppendAsync(string batchKey, IReadOnlyList<TimelineRecord> records, CancellationToken cancellationToken = default)

@@ -1,0 +1,41 @@
+namespace IoMT.Storage.Sqlite.Tests;
+
+public sealed class SqliteDatabaseTests : IDisposable
+{
+    private static readonly Migration Table = new(1, "CREATE TABLE items (id INTEGER PRIMARY KEY, data TEXT NOT NULL)");
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "iomt-db-" + Guid.NewGuid().ToString("N"));
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Write_CheckpointsInBackground_CopiedIntoTheFileWithoutAFullWal(bool inBackground)
+    {
+        var path = Path.Combine(_directory, $"{inBackground}.db");
+        using var database = new SqliteDatabase(path, [Table], checkpointsInBackground: inBackground);
+        var empty = new FileInfo(path).Length;
+
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO items (data) SELECT printf('%.500c', 'x') FROM n";
+            return insert.ExecuteNonQuery();
+        });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (new FileInfo(path).Length == empty && waited.Elapsed < TimeSpan.FromSeconds(inBackground ? 30 : 1))
+        {
+            await Task.Delay(50);
+        }
+
+        // 1,000 rows of 500 bytes are far below a WAL's worth: only the background task copies them this soon.
+        Assert.Equal(inBackground, new FileInfo(path).Length > empty);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}

@@ -27,8 +27,8 @@ internal sealed partial class IngestionProcessor(
 
     /// <summary>
     /// Processing loops, each over the partitions whose number modulo this is its own: while one writes, the other
-    /// prepares or writes another file, which took p99 send → committed at 5,000 msg/s from 0.8–3.1 s to 0.15–0.23 s
-    /// (docs/performance.md). A patient's messages share a partition, so lanes rarely share a patient; when they do (a
+    /// prepares or writes another file, which took p99 send → committed per 10 s at 5,000 msg/s from 0.5–0.95 s to
+    /// mostly 0.1–0.26 s (docs/performance.md). A patient's messages share a partition, so lanes rarely share a patient; when they do (a
     /// late reading of a device that moved), <see cref="BatchIngestion"/> runs their batches one after the other.
     /// </summary>
     public const int Lanes = 2;

@@ -32,6 +32,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _checkpoints = Task.CompletedTask;
     private int _committed;
+    private int _disposed;
 
     static SqliteDatabase()
     {
@@ -122,6 +123,11 @@ public sealed class SqliteDatabase : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _checkpoints.GetAwaiter().GetResult();
         _stopping.Dispose();

@@ -31,6 +31,16 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal(inBackground, new FileInfo(path).Length > empty);
     }
 
+    [Fact]
+    public void Dispose_Twice_NoError()
+    {
+        // Stores and the host's container may both dispose a database.
+        var database = new SqliteDatabase(Path.Combine(_directory, "twice.db"), [Table], checkpointsInBackground: true);
+        database.Dispose();
+
+        database.Dispose();
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))

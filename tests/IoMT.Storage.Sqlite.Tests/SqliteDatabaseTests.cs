@@ -5,13 +5,11 @@ public sealed class SqliteDatabaseTests : IDisposable
     private static readonly Migration Table = new(1, "CREATE TABLE items (id INTEGER PRIMARY KEY, data TEXT NOT NULL)");
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "iomt-db-" + Guid.NewGuid().ToString("N"));
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Write_CheckpointsInBackground_CopiedIntoTheFileWithoutAFullWal(bool inBackground)
+    [Fact]
+    public async Task Write_CheckpointsInBackground_CopiedIntoTheFileWithoutAFullWal()
     {
-        var path = Path.Combine(_directory, $"{inBackground}.db");
-        using var database = new SqliteDatabase(path, [Table], checkpointsInBackground: inBackground);
+        var path = Path.Combine(_directory, "background.db");
+        using var database = new SqliteDatabase(path, [Table], checkpointsInBackground: true);
         var empty = new FileInfo(path).Length;
 
         await database.WriteAsync((connection, transaction) =>
@@ -21,14 +19,15 @@ public sealed class SqliteDatabaseTests : IDisposable
             insert.CommandText = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO items (data) SELECT printf('%.500c', 'x') FROM n";
             return insert.ExecuteNonQuery();
         });
+        // 1,000 rows of 500 bytes are far below the WAL's checkpoint size: a commit would not copy them yet.
+        var copied = empty + (400 * 1000);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (new FileInfo(path).Length == empty && waited.Elapsed < TimeSpan.FromSeconds(inBackground ? 30 : 1))
+        while (new FileInfo(path).Length < copied && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }
 
-        // 1,000 rows of 500 bytes are far below a WAL's worth: only the background task copies them this soon.
-        Assert.Equal(inBackground, new FileInfo(path).Length > empty);
+        Assert.True(new FileInfo(path).Length >= copied);
     }
 
     [Fact]

@@ -278,7 +278,7 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
         lock (_cacheWrites)
         {
             // The cache holds what the file holds, so a device it shows seen within the resolution needs no statement.
-            moved = [.. lastSeen.Where(s => !(_cache.TryGetValue(s.Key, out var cached) && s.Value - cached.LastSeenAt < SeenResolution))];
+            moved = [.. lastSeen.Where(s => !_cache.TryGetValue(s.Key, out var cached) || Moves(cached, s.Value))];
         }
 
         if (moved.Count == 0)
@@ -306,7 +306,7 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
             _writes++;
             foreach (var (deviceId, seen) in moved)
             {
-                if (_cache.TryGetValue(deviceId, out var cached) && !(seen - cached.LastSeenAt < SeenResolution))
+                if (_cache.TryGetValue(deviceId, out var cached) && Moves(cached, seen))
                 {
                     _cache[deviceId] = cached with { LastSeenAt = seen };
                 }
@@ -344,6 +344,9 @@ public sealed class SqliteDeviceRegistry : IDeviceRegistry, IDisposable
     }
 
     public void Dispose() => _database.Dispose();
+
+    /// <summary>Whether <paramref name="seen"/> moves the device's stored last-seen time (the same rule as the UPDATE's condition).</summary>
+    private static bool Moves(DeviceRecord device, DateTimeOffset seen) => !(seen - device.LastSeenAt < SeenResolution);
 
     /// <summary>Runs a write, then drops what it may have changed from memory (also when it failed: it may have committed).</summary>
     private async Task<T> ChangingAsync<T>(IEnumerable<string> deviceIds, Func<Task<T>> write)

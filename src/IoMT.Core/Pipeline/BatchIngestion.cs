@@ -53,8 +53,10 @@ public sealed class BatchIngestion(
 
         var deviceIds = batch.Select(m => m.AuthenticatedDeviceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var registered = (await devices.FindManyAsync(deviceIds, cancellationToken).ConfigureAwait(false)).Where(d => !d.IsDeleted).ToList();
-        using var held = await _locks.AcquireAsync(LockKeys(deviceIds, registered), cancellationToken).ConfigureAwait(false);
-        var context = await LoadContextAsync(batch, registered, cancellationToken).ConfigureAwait(false);
+        // The patients its devices are or were bound to: the only ones its readings can reach.
+        var patientIds = registered.SelectMany(d => d.Bindings).Select(b => b.PatientId).ToHashSet(StringComparer.Ordinal);
+        using var held = await _locks.AcquireAsync(LockKeys(deviceIds, patientIds), cancellationToken).ConfigureAwait(false);
+        var context = await LoadContextAsync(batch, registered, patientIds, cancellationToken).ConfigureAwait(false);
         var result = _pipeline.Process(batch, context);
 
         await timelines.AppendAsync(batch[0].SourcePosition, TimelineRecords.From(result), cancellationToken).ConfigureAwait(false);
@@ -75,19 +77,20 @@ public sealed class BatchIngestion(
     }
 
     /// <summary>
-    /// What a batch changes, for <see cref="BatchLocks"/>: the states of the patients its devices are or were bound to
-    /// (the only ones its readings can reach) and its devices' message ids. Batches of different partitions share none
-    /// unless a device moved between patients, and then they must not interleave.
+    /// What a batch changes, for <see cref="BatchLocks"/>: the states of the patients it loads and its devices' message
+    /// ids. Batches of different partitions share none unless a device moved between patients, and then they must not
+    /// interleave.
     /// </summary>
-    private static HashSet<string> LockKeys(IEnumerable<string> deviceIds, IEnumerable<DeviceRecord> registered)
+    private static HashSet<string> LockKeys(IEnumerable<string> deviceIds, IEnumerable<string> patientIds)
     {
         var keys = deviceIds.Select(id => "device:" + id).ToHashSet(StringComparer.Ordinal);
-        keys.UnionWith(registered.SelectMany(d => d.Bindings).Select(b => "patient:" + b.PatientId));
+        keys.UnionWith(patientIds.Select(id => "patient:" + id));
         return keys;
     }
 
     private async Task<InMemoryIngestionContext> LoadContextAsync(
-        IReadOnlyList<ReceivedMessage> batch, IReadOnlyList<DeviceRecord> registered, CancellationToken cancellationToken)
+        IReadOnlyList<ReceivedMessage> batch, IReadOnlyList<DeviceRecord> registered, IReadOnlyCollection<string> patientIds,
+        CancellationToken cancellationToken)
     {
         var context = new InMemoryIngestionContext();
         foreach (var device in registered)
@@ -104,8 +107,7 @@ public sealed class BatchIngestion(
             }
         }
 
-        var patients = registered.SelectMany(d => d.Bindings).Select(b => b.PatientId).Distinct(StringComparer.Ordinal);
-        foreach (var patient in await state.LoadStatesAsync(patients, cancellationToken).ConfigureAwait(false))
+        foreach (var patient in await state.LoadStatesAsync(patientIds, cancellationToken).ConfigureAwait(false))
         {
             context.AddState(patient);
         }

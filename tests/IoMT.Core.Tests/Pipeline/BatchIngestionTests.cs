@@ -104,9 +104,7 @@ public class BatchIngestionTests
     {
         // A late reading can bring a patient into another partition's batch; the two must not overwrite each other's state.
         await RegisterAsync("oximeter-1", new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null));
-        var (ingestion, timeline) = WithFlakyTimeline();
-        var held = new TaskCompletionSource();
-        timeline.HoldNext = held.Task;
+        var (ingestion, timeline, held) = WithNextAppendHeld();
 
         var first = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "0:1")]);
         var second = ingestion.ProcessAsync([Message("oximeter-1", "m-2", T0.AddSeconds(20), "2:1")]);
@@ -124,9 +122,7 @@ public class BatchIngestionTests
     public async Task Process_DeviceResendsAMessageIdInABatchRunningAtTheSameTime_Duplicate()
     {
         await RegisterAsync("oximeter-1", new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null));
-        var (ingestion, timeline) = WithFlakyTimeline();
-        var held = new TaskCompletionSource();
-        timeline.HoldNext = held.Task;
+        var (ingestion, timeline, held) = WithNextAppendHeld();
 
         var first = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "0:1")]);
         var resent = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "2:1")]);
@@ -142,9 +138,7 @@ public class BatchIngestionTests
     {
         await RegisterAsync("oximeter-1", new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null));
         await RegisterAsync("oximeter-2", new DeviceBinding("oximeter-2", "patient-2", T0.AddHours(-1), null));
-        var (ingestion, timeline) = WithFlakyTimeline();
-        var held = new TaskCompletionSource();
-        timeline.HoldNext = held.Task;
+        var (ingestion, timeline, held) = WithNextAppendHeld();
 
         var first = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "0:1")]);
         await ingestion.ProcessAsync([Message("oximeter-2", "m-1", T0, "1:1")]).WaitAsync(TimeSpan.FromSeconds(30));
@@ -159,9 +153,8 @@ public class BatchIngestionTests
     public async Task Process_BatchFailsWhileAnotherWaitsForItsPatient_TheOtherRunsFromTheSavedState()
     {
         await RegisterAsync("oximeter-1", new DeviceBinding("oximeter-1", "patient-1", T0.AddHours(-1), null));
-        var (ingestion, timeline) = WithFlakyTimeline();
-        var held = new TaskCompletionSource();
-        (timeline.HoldNext, timeline.FailNext) = (held.Task, 1);
+        var (ingestion, timeline, held) = WithNextAppendHeld();
+        timeline.FailNext = 1;
 
         var failing = ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0.AddSeconds(30), "0:1")]);
         var waiting = ingestion.ProcessAsync([Message("oximeter-1", "m-2", T0.AddSeconds(20), "2:1")]);
@@ -179,10 +172,12 @@ public class BatchIngestionTests
             Bindings = bindings, CreatedAt = T0.AddDays(-1), UpdatedAt = T0.AddDays(-1),
         }], "admin");
 
-    private (BatchIngestion Ingestion, FlakyTimelineStore Timeline) WithFlakyTimeline()
+    /// <summary>An ingestion whose next timeline append waits until the returned source is set.</summary>
+    private (BatchIngestion Ingestion, FlakyTimelineStore Timeline, TaskCompletionSource Held) WithNextAppendHeld()
     {
-        var timeline = new FlakyTimelineStore(() => new IOException("disk full"));
-        return (new BatchIngestion(_devices, timeline, _state, _events, new ManualClock(T0.AddMinutes(1))), timeline);
+        var held = new TaskCompletionSource();
+        var timeline = new FlakyTimelineStore(() => new IOException("disk full")) { HoldNext = held.Task };
+        return (new BatchIngestion(_devices, timeline, _state, _events, new ManualClock(T0.AddMinutes(1))), timeline, held);
     }
 
     private static ReceivedMessage Message(string device, string id, DateTimeOffset at, string position) =>

@@ -20,17 +20,21 @@ public enum SqliteDurability
 
 /// <summary>
 /// One SQLite database file in WAL mode: migrations on open (versions recorded in <c>schema_version</c>), any number
-/// of concurrent readers, and one writer at a time whose work runs in an immediate transaction.
+/// of concurrent readers, and one writer at a time whose work runs in an immediate transaction. Writes go through one
+/// connection kept open for them: as the file's only writer, its page cache stays valid from one commit to the next,
+/// where a pooled connection that another one wrote through since must drop its cache and read the pages again.
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
+    private readonly string _writerConnectionString;
     private readonly string _synchronous;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, string> _configured = [];
     private readonly int _walPages;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _checkpoints = Task.CompletedTask;
+    private SqliteConnection? _writerConnection;
     private int _committed;
     private int _disposed;
 
@@ -50,6 +54,7 @@ public sealed class SqliteDatabase : IDisposable
         ArgumentNullException.ThrowIfNull(migrations);
         Path = System.IO.Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         _synchronous = Synchronous(durability);
         _walPages = checkpointsInBackground ? 65536 : 16384;
         Migrate(migrations);
@@ -69,13 +74,7 @@ public sealed class SqliteDatabase : IDisposable
         // Settings stay with the pooled SQLite connection: set them once per physical connection, not per open.
         if (_configured.TryAdd(connection.Handle!, _synchronous))
         {
-            using var pragma = connection.CreateCommand();
-            // A 64 MiB page cache, reads through mmap (up to 2 GiB, SQLite's limit) and a 64 MiB WAL between checkpoints
-            // (256 MiB if they run in the background): appending to a timeline of a million entries nearly doubled
-            // (docs/performance.md), because the pages batches insert into stay cached and pages written by several
-            // commits are checkpointed once; past the mapped size, appends slowed down (the five-minute soak).
-            pragma.CommandText = $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112; PRAGMA wal_autocheckpoint = {_walPages};";
-            pragma.ExecuteNonQuery();
+            Configure(connection);
         }
 
         return connection;
@@ -90,9 +89,9 @@ public sealed class SqliteDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var connection = _writerConnection ??= OpenWriter();
         try
         {
-            using var connection = OpenConnection();
             var synchronous = durability is { } wanted ? Synchronous(wanted) : _synchronous;
             var change = synchronous != _synchronous;
             if (change)
@@ -116,6 +115,13 @@ public sealed class SqliteDatabase : IDisposable
                 }
             }
         }
+        catch
+        {
+            // Whatever failed, the next write starts on a new connection rather than one in an unknown state.
+            _writerConnection = null;
+            connection.Dispose();
+            throw;
+        }
         finally
         {
             _writer.Release();
@@ -132,6 +138,7 @@ public sealed class SqliteDatabase : IDisposable
         _stopping.Cancel();
         _checkpoints.GetAwaiter().GetResult();
         _stopping.Dispose();
+        _writerConnection?.Dispose();
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
@@ -220,6 +227,23 @@ public sealed class SqliteDatabase : IDisposable
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private SqliteConnection OpenWriter()
+    {
+        var connection = new SqliteConnection(_writerConnectionString);
+        connection.Open();
+        Configure(connection);
+        return connection;
+    }
+
+    private void Configure(SqliteConnection connection)
+    {
+        // A 64 MiB page cache, reads through mmap (up to 2 GiB, SQLite's limit) and a 64 MiB WAL between checkpoints
+        // (256 MiB if they run in the background): appending to a timeline of a million entries nearly doubled
+        // (docs/performance.md), because the pages batches insert into stay cached and pages written by several
+        // commits are checkpointed once; past the mapped size, appends slowed down (the five-minute soak).
+        Execute(connection, null, $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112; PRAGMA wal_autocheckpoint = {_walPages};");
     }
 
     /// <summary>The <c>PRAGMA synchronous</c> value of a durability.</summary>

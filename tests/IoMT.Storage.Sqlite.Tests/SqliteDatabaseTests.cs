@@ -31,6 +31,46 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_WorkThrows_NothingCommittedAndTheNextWriteCommits()
+    {
+        using var database = new SqliteDatabase(Path.Combine(_directory, "failing.db"), [Table]);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>((connection, transaction) =>
+        {
+            Insert(connection, transaction, "lost");
+            throw new InvalidOperationException("work failed");
+        }));
+        await database.WriteAsync((connection, transaction) => Insert(connection, transaction, "kept"));
+
+        Assert.Equal(["kept"], ReadAll(database));
+    }
+
+    [Fact]
+    public async Task Write_AfterAnotherWriterOnTheSameFile_SeesItsRows()
+    {
+        // The writer keeps its connection (and page cache) between writes; another process may write the file meanwhile.
+        var path = Path.Combine(_directory, "shared.db");
+        using var database = new SqliteDatabase(path, [Table]);
+        await database.WriteAsync((connection, transaction) => Insert(connection, transaction, "first"));
+        using (var other = new SqliteDatabase(path, [Table]))
+        {
+            await other.WriteAsync((connection, transaction) => Insert(connection, transaction, "other"));
+        }
+
+        var seen = await database.WriteAsync((connection, transaction) =>
+        {
+            Insert(connection, transaction, "third");
+            using var count = connection.CreateCommand();
+            count.Transaction = transaction;
+            count.CommandText = "SELECT COUNT(*) FROM items";
+            return Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+        Assert.Equal(3, seen);
+        Assert.Equal(["first", "other", "third"], ReadAll(database));
+    }
+
+    [Fact]
     public void Dispose_Twice_NoError()
     {
         // Stores and the host's container may both dispose a database.
@@ -38,6 +78,30 @@ public sealed class SqliteDatabaseTests : IDisposable
         database.Dispose();
 
         database.Dispose();
+    }
+
+    private static int Insert(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string data)
+    {
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO items (data) VALUES ($data)";
+        insert.Parameters.AddWithValue("$data", data);
+        return insert.ExecuteNonQuery();
+    }
+
+    private static List<string> ReadAll(SqliteDatabase database)
+    {
+        using var connection = database.OpenConnection();
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT data FROM items ORDER BY id";
+        using var reader = select.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
     }
 
     public void Dispose()

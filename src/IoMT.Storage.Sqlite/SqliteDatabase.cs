@@ -33,7 +33,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, string> _configured = [];
     private readonly int _walPages;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _checkpoints = Task.CompletedTask;
+    private readonly Thread? _checkpoints;
     private SqliteConnection? _writerConnection;
     private int _committed;
     private int _disposed;
@@ -44,11 +44,15 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <param name="checkpointsInBackground">
-    /// Copy the WAL into the file from a background task five times a second, for a file written many times a second:
-    /// its commits no longer stop to copy 64 MiB and sync the file. Under constant writes the WAL does not start over
-    /// until it reaches 256 MiB, and the commit that fills it only finishes the copy (docs/performance.md).
+    /// Copy the WAL into the file from a background thread five times a second, for a file written many times a second:
+    /// its commits no longer stop to copy the WAL and sync the file (docs/performance.md).
     /// </param>
     public SqliteDatabase(string path, IReadOnlyList<Migration> migrations, SqliteDurability durability = SqliteDurability.Normal, bool checkpointsInBackground = false)
+        : this(path, migrations, durability, checkpointsInBackground ? WalCheckpoints.Default : null)
+    {
+    }
+
+    internal SqliteDatabase(string path, IReadOnlyList<Migration> migrations, SqliteDurability durability, WalCheckpoints? background)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(migrations);
@@ -56,11 +60,13 @@ public sealed class SqliteDatabase : IDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _writerConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         _synchronous = Synchronous(durability);
-        _walPages = checkpointsInBackground ? 65536 : 16384;
+        _walPages = background?.LimitPages ?? 16384;
         Migrate(migrations);
-        if (checkpointsInBackground)
+        if (background is not null)
         {
-            _checkpoints = Task.Run(() => CheckpointAsync(_stopping.Token));
+            // A thread of its own: checkpoints block on I/O, and must not wait behind busy thread pool threads.
+            _checkpoints = new Thread(() => Checkpoint(background, _stopping.Token)) { IsBackground = true, Name = "SQLite checkpoints" };
+            _checkpoints.Start();
         }
     }
 
@@ -136,7 +142,7 @@ public sealed class SqliteDatabase : IDisposable
         }
 
         _stopping.Cancel();
-        _checkpoints.GetAwaiter().GetResult();
+        _checkpoints?.Join();
         _stopping.Dispose();
         _writerConnection?.Dispose();
         _writer.Dispose();
@@ -198,15 +204,15 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// A passive checkpoint every 200 ms when something was committed: it copies what no reader still needs and never
-    /// blocks the writer.
+    /// A passive checkpoint at each interval when something was committed: it copies what no reader still needs and
+    /// never blocks the writer. Past <see cref="WalCheckpoints.RestartPages"/>, a second pass with the writer held
+    /// copies the little written meanwhile, so that the next write starts the WAL over.
     /// </summary>
-    private async Task CheckpointAsync(CancellationToken stopping)
+    private void Checkpoint(WalCheckpoints settings, CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            while (!stopping.WaitHandle.WaitOne(settings.Interval))
             {
                 if (Interlocked.Exchange(ref _committed, 0) == 0)
                 {
@@ -216,11 +222,25 @@ public sealed class SqliteDatabase : IDisposable
                 try
                 {
                     using var connection = OpenConnection();
-                    Execute(connection, null, "PRAGMA wal_checkpoint(PASSIVE)");
+                    if (CheckpointPassive(connection) >= settings.RestartPages)
+                    {
+                        // The WAL starts over only when a write begins with all of it copied, which never happens
+                        // while commits keep coming: it would grow to its limit, where a commit stops to copy it.
+                        // Waiting asynchronously keeps this thread's turn: blocked waiters can be overtaken by writes.
+                        _writer.WaitAsync(stopping).GetAwaiter().GetResult();
+                        try
+                        {
+                            CheckpointPassive(connection);
+                        }
+                        finally
+                        {
+                            _writer.Release();
+                        }
+                    }
                 }
                 catch (SqliteException)
                 {
-                    // Busy or failing now: the next tick tries again, and commits checkpoint themselves if the WAL grows.
+                    // Busy or failing now: the next interval tries again, and commits checkpoint themselves if the WAL grows.
                 }
             }
         }
@@ -240,10 +260,19 @@ public sealed class SqliteDatabase : IDisposable
     private void Configure(SqliteConnection connection)
     {
         // A 64 MiB page cache, reads through mmap (up to 2 GiB, SQLite's limit) and a 64 MiB WAL between checkpoints
-        // (256 MiB if they run in the background): appending to a timeline of a million entries nearly doubled
+        // (a 256 MiB limit if they run in the background): appending to a timeline of a million entries nearly doubled
         // (docs/performance.md), because the pages batches insert into stay cached and pages written by several
         // commits are checkpointed once; past the mapped size, appends slowed down (the five-minute soak).
         Execute(connection, null, $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112; PRAGMA wal_autocheckpoint = {_walPages};");
+    }
+
+    /// <summary>Copies what it can of the WAL into the file without waiting; returns the WAL's size in pages.</summary>
+    private static long CheckpointPassive(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? reader.GetInt64(1) : 0;
     }
 
     /// <summary>The <c>PRAGMA synchronous</c> value of a durability.</summary>
@@ -256,4 +285,14 @@ public sealed class SqliteDatabase : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+}
+
+/// <summary>
+/// Background checkpoints: every <paramref name="Interval"/>; past <paramref name="RestartPages"/> of WAL, the WAL is
+/// made to start over; <paramref name="LimitPages"/> is where a commit copies the WAL itself, should the background fall behind.
+/// </summary>
+internal sealed record WalCheckpoints(TimeSpan Interval, int RestartPages, int LimitPages)
+{
+    /// <summary>Five times a second; the WAL starts over past 64 MiB, and commits copy it at 256 MiB (4 KiB pages).</summary>
+    public static readonly WalCheckpoints Default = new(TimeSpan.FromMilliseconds(200), 16384, 65536);
 }

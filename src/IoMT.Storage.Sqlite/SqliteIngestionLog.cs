@@ -18,7 +18,8 @@ public sealed record LoggedMessage(long Sequence, int Partition, string DeviceId
 /// to, so that what ingestion derives across a patient's devices (NEWS2) does not depend on how partitions interleave;
 /// the processor reads each partition in order, saves what ingestion remembers between batches (patient states,
 /// message ids seen; the <see cref="IIngestionStateStore"/>), then checkpoints. Appends that arrive together share one
-/// commit (group commit), so many devices cost one fsync.
+/// commit (group commit), so many devices cost one fsync; the WAL is copied into the file in the background, so appends do
+/// not stop for checkpoints.
 /// </summary>
 public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
 {
@@ -62,7 +63,7 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
 
     public SqliteIngestionLog(string path)
     {
-        _database = new SqliteDatabase(path, Migrations, SqliteDurability.Full);
+        _database = new SqliteDatabase(path, Migrations, SqliteDurability.Full, checkpointsInBackground: true);
         _writer = Task.Run(WriteAppendsAsync);
     }
 

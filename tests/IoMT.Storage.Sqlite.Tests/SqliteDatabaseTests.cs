@@ -31,6 +31,31 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_ContinuousWithCheckpointsInBackground_WalStartsOverBeforeItsLimit()
+    {
+        // Scaled down: checks every 10 ms, starts over past 1 MiB, commits copy the WAL themselves at 64 MiB. Commits
+        // back to back never leave the WAL all copied when the next one begins, so without the pass with the writer
+        // held, the WAL would grow to its limit.
+        var path = Path.Combine(_directory, "continuous.db");
+        using var database = new SqliteDatabase(path, [Table], SqliteDurability.Normal, new WalCheckpoints(TimeSpan.FromMilliseconds(10), 256, 16384));
+        var limit = 16384L * 4096;
+
+        for (var written = 0L; written < 2 * limit; written += 256 * 1000)
+        {
+            await database.WriteAsync((connection, transaction) =>
+            {
+                using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO items (data) SELECT printf('%.256c', 'x') FROM n";
+                return insert.ExecuteNonQuery();
+            });
+        }
+
+        // The WAL file keeps the largest size it reached.
+        Assert.True(new FileInfo(path + "-wal").Length < limit / 2, $"The WAL reached {new FileInfo(path + "-wal").Length} bytes.");
+    }
+
+    [Fact]
     public async Task Write_WorkThrows_NothingCommittedAndTheNextWriteCommits()
     {
         using var database = new SqliteDatabase(Path.Combine(_directory, "failing.db"), [Table]);

@@ -95,9 +95,10 @@ public sealed class SqliteDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var connection = _writerConnection ??= OpenWriter();
+        SqliteConnection? connection = null;
         try
         {
+            connection = _writerConnection ??= OpenWriter();
             var synchronous = durability is { } wanted ? Synchronous(wanted) : _synchronous;
             var change = synchronous != _synchronous;
             if (change)
@@ -125,7 +126,7 @@ public sealed class SqliteDatabase : IDisposable
         {
             // Whatever failed, the next write starts on a new connection rather than one in an unknown state.
             _writerConnection = null;
-            connection.Dispose();
+            connection?.Dispose();
             throw;
         }
         finally
@@ -241,9 +242,10 @@ public sealed class SqliteDatabase : IDisposable
                         }
                     }
                 }
-                catch (SqliteException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // Busy or failing now: the next interval tries again, and commits checkpoint themselves if the WAL grows.
+                    // Busy or failing now: the next interval tries again, and commits checkpoint themselves if the WAL
+                    // grows. Nothing here may stop the process: this thread only saves commits some work.
                 }
             }
         }
@@ -255,9 +257,17 @@ public sealed class SqliteDatabase : IDisposable
     private SqliteConnection OpenWriter()
     {
         var connection = new SqliteConnection(_writerConnectionString);
-        connection.Open();
-        Configure(connection);
-        return connection;
+        try
+        {
+            connection.Open();
+            Configure(connection);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     private void Configure(SqliteConnection connection)

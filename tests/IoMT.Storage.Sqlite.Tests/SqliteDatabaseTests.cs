@@ -71,6 +71,20 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_ConnectionCannotOpen_FailsEveryTimeWithoutHanging()
+    {
+        var folder = Path.Combine(_directory, "gone");
+        using var database = new SqliteDatabase(Path.Combine(folder, "gone.db"), [Table]);
+        Directory.Delete(folder, recursive: true);
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
+                database.WriteAsync((connection, transaction) => Insert(connection, transaction, "none")).WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+    }
+
+    [Fact]
     public async Task Write_AfterAnotherWriterOnTheSameFile_SeesItsRows()
     {
         // The writer keeps its connection (and page cache) between writes; another process may write the file meanwhile.

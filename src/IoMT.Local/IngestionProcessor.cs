@@ -1,3 +1,4 @@
+using IoMT.Core.Access;
 using IoMT.Core.Pipeline;
 using IoMT.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -10,10 +11,11 @@ namespace IoMT.Local;
 /// together: one set of writes (timeline, states, checkpoints) per round instead of one per partition, which is what
 /// keeps the processor ahead of the gateway under load (docs/performance.md). A batch that fails is retried (with a
 /// growing pause) without moving the checkpoints, so nothing the gateway accepted is skipped; processed messages older
-/// than the retention are purged once an hour.
+/// than the retention are purged once an hour. Messages a device sent again are recorded in the security audit.
 /// </summary>
 internal sealed partial class IngestionProcessor(
-    SqliteIngestionLog log, BatchIngestion ingestion, TimeProvider time, IOptions<LocalOptions> options, ILogger<IngestionProcessor> logger)
+    SqliteIngestionLog log, BatchIngestion ingestion, SecurityAudit audit, TimeProvider time, IOptions<LocalOptions> options,
+    ILogger<IngestionProcessor> logger)
     : BackgroundService
 {
     /// <summary>
@@ -87,9 +89,30 @@ internal sealed partial class IngestionProcessor(
 
         var outcome = await ingestion.ProcessAsync(
             [.. batch.Select(m => new ReceivedMessage(m.Body, m.DeviceId, m.ReceivedAt, m.SourcePosition))], cancellationToken).ConfigureAwait(false);
+        await AuditReplaysAsync(outcome.Replayed, cancellationToken).ConfigureAwait(false);
         await log.CheckpointAsync(batch.GroupBy(m => m.Partition).ToDictionary(g => g.Key, g => g.Max(m => m.Sequence)), cancellationToken).ConfigureAwait(false);
         Log.BatchProcessed(logger, outcome.Messages, outcome.Readings, outcome.Quarantined, outcome.Duplicates);
         return batch.Count;
+    }
+
+    /// <summary>
+    /// Before the checkpoint, so a crash cannot lose an event (it may write one twice). The gateway answered these
+    /// messages as accepted; the audit is where a replay shows. A failing audit does not hold up the readings.
+    /// </summary>
+    private async Task AuditReplaysAsync(IReadOnlyList<(string DeviceId, string MessageId)> replayed, CancellationToken cancellationToken)
+    {
+        foreach (var (deviceId, messageId) in replayed)
+        {
+            try
+            {
+                await audit.RecordAsync(SecurityEventCodes.DeviceMessageReplayed, "device:" + deviceId, $"POST /devices/{deviceId}/messages/events",
+                    $"Message '{messageId}' was already received; it is stored once.", cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.AuditFailed(logger, e);
+            }
+        }
     }
 
     private async Task PurgeWhenDueAsync(CancellationToken cancellationToken)
@@ -115,6 +138,9 @@ internal sealed partial class IngestionProcessor(
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Processing a batch failed ({Failures} in a row); it will be retried, nothing is skipped")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int failures);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A message sent again could not be recorded in the security audit")]
+        public static partial void AuditFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Messages} processed messages past the ingestion log's retention")]
         public static partial void Purged(ILogger logger, int messages);

@@ -8,6 +8,7 @@ using IoMT.Core.Timeline;
 using IoMT.Storage.Sqlite;
 using IoMT.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace IoMT.Local.Tests;
 
@@ -76,7 +77,7 @@ public sealed class BadActorTests : IClassFixture<GatewayFixture>
     }
 
     [Fact]
-    public async Task ReplayedMessage_IsStoredOnce()
+    public async Task ReplayedMessage_IsStoredOnce_AndAudited()
     {
         var key = await _gateway.RegisterAsync("replay-01");
         var token = GatewayFixture.SasFor("replay-01", key);
@@ -93,6 +94,34 @@ public sealed class BadActorTests : IClassFixture<GatewayFixture>
         await Task.Delay(500);
         Assert.Equal(2, (await _gateway.WaitForAsync("patient-1", r => r.DeviceId == "replay-01" && r.Type == TimelineEntryType.Reading, 2)).Count);
         Assert.Equal(2, stored.Select(r => r.Id).Distinct().Count());
+        var audited = await WaitForAuditAsync(e => e.Actor == "device:replay-01");
+        Assert.Equal(SecurityEventCodes.DeviceMessageReplayed, audited.Code);
+        Assert.Equal("POST /devices/replay-01/messages/events", audited.Request);
+        Assert.Contains("'r-1'", audited.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReplayedMessage_AuditFailing_BatchNotFailedAndReadingsCommitted()
+    {
+        var logs = new LevelLog();
+        using var gateway = new GatewayFixture(new LocalHostFactory
+        {
+            ReplaceServices = s => s.AddSingleton<ISecurityEventStore, FailingEventStore>().AddSingleton<ILoggerProvider>(logs),
+        });
+        var key = await gateway.RegisterAsync("replay-02");
+        var token = GatewayFixture.SasFor("replay-02", key);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var sent = await gateway.SendEventAsync("replay-02", token, Message("replay-02", "r-1"), "r-1");
+        }
+
+        using var later = await gateway.SendEventAsync("replay-02", token, Message("replay-02", "r-2"), "r-2");
+
+        Assert.Equal(2, (await gateway.WaitForAsync("patient-1", r => r.DeviceId == "replay-02" && r.Type == TimelineEntryType.Reading, 2)).Count);
+        // A failed batch would be retried after a pause, delaying every reading of its partitions.
+        Assert.DoesNotContain(logs.Entries, e => e.Category.EndsWith("IngestionProcessor", StringComparison.Ordinal) && e.Level == LogLevel.Error);
+        Assert.Contains(logs.Entries, e => e.Category.EndsWith("IngestionProcessor", StringComparison.Ordinal) && e.Level == LogLevel.Warning);
     }
 
     [Fact]
@@ -132,6 +161,54 @@ public sealed class BadActorTests : IClassFixture<GatewayFixture>
         using var response = await _gateway.SendAsync(HttpMethod.Get, "/api/audit", admin);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<List<SecurityEvent>>(Api.ApiJson.Options))!;
+    }
+
+    /// <summary>Events the ingestion processor records appear once it has processed the message, not with the answer.</summary>
+    private async Task<SecurityEvent> WaitForAuditAsync(Func<SecurityEvent, bool> match)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var found = (await AuditAsync()).Where(match).ToList();
+            if (found.Count > 0 || waited.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return Assert.Single(found);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The category and level of everything the host logs.</summary>
+    private sealed class LevelLog : ILoggerProvider
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Category, LogLevel Level)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(LevelLog log, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                log.Entries.Enqueue((category, logLevel));
+        }
+    }
+
+    private sealed class FailingEventStore : ISecurityEventStore
+    {
+        public Task AppendAsync(SecurityEvent securityEvent, CancellationToken cancellationToken = default) =>
+            throw new IOException("The audit cannot be written.");
+
+        public Task<IReadOnlyList<SecurityEvent>> ListAsync(DateTimeOffset since, int max, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<SecurityEvent>>([]);
     }
 
     private static string Message(string deviceId, string messageId) =>

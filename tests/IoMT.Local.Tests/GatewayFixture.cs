@@ -17,8 +17,13 @@ public sealed class GatewayFixture : IDisposable
     public const string Host = "localhost";
 
     public GatewayFixture()
+        : this(new LocalHostFactory())
     {
-        Factory = new LocalHostFactory();
+    }
+
+    internal GatewayFixture(LocalHostFactory factory)
+    {
+        Factory = factory;
         Client = Factory.CreateClient();
         var directory = Factory.Services.GetRequiredService<SqliteDirectory>();
         directory.SaveAsync(new PatientRecord("patient-1", ["ward-7"])).GetAwaiter().GetResult();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace IoMT.Local.Tests;
 
@@ -17,6 +18,9 @@ public sealed class LocalHostFactory : WebApplicationFactory<LocalOptions>
     /// <summary>More settings for the host, as the command line would give them (e.g. <c>Workflows:Policies:0:Id</c>).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Services that replace the host's own (e.g. a store that fails).</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? ReplaceServices { get; init; }
+
     public string DataDirectory => ReuseDataDirectory ?? (_dataDirectory ??= Path.Combine(Path.GetTempPath(), "iomt-tests", Guid.NewGuid().ToString("N")));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -28,6 +32,11 @@ public sealed class LocalHostFactory : WebApplicationFactory<LocalOptions>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (ReplaceServices is not null)
+        {
+            builder.ConfigureTestServices(ReplaceServices);
         }
     }
 

@@ -11,6 +11,12 @@ public static class SecurityEventCodes
     public const string DeviceUnauthenticated = "device.unauthenticated";
     public const string DeviceDisabled = "device.disabled";
     public const string DeviceRateLimited = "device.rate-limited";
+
+    /// <summary>
+    /// A device sent a message id it had sent before: answered as accepted (as IoT Hub answers) and stored once. A device
+    /// resending after a lost answer looks the same as a replay.
+    /// </summary>
+    public const string DeviceMessageReplayed = "device.message-replayed";
     public const string Unauthenticated = "auth.unauthenticated";
     public const string Forbidden = "auth.forbidden";
 

@@ -27,7 +27,14 @@ public interface IWorkflowEventSink
 }
 
 /// <summary>What one batch did.</summary>
-public sealed record BatchOutcome(int Messages, int Readings, int Quarantined, int Duplicates, int Events);
+public sealed record BatchOutcome(int Messages, int Readings, int Quarantined, int Duplicates, int Events)
+{
+    /// <summary>
+    /// The duplicates: messages a device sent again, its message id already seen at another position of the source
+    /// (a batch delivered again is not one). Stored once; for the host's security audit.
+    /// </summary>
+    public IReadOnlyList<(string DeviceId, string MessageId)> Replayed { get; init; } = [];
+}
 
 /// <summary>
 /// One batch through the host contract of docs/ingestion.md, the same for every host: load the context (devices, their
@@ -72,8 +79,8 @@ public sealed class BatchIngestion(
             .ToDictionary(g => g.Key, g => g.Max(m => m.ReceivedAt), StringComparer.Ordinal);
         await devices.MarkSeenAsync(lastSeen, cancellationToken).ConfigureAwait(false);
 
-        return new BatchOutcome(batch.Count, result.Readings.Count, result.Quarantine.Count,
-            result.Outcomes.Count(o => o.Status == MessageStatus.Duplicate), result.Events.Count);
+        var replayed = result.Outcomes.Where(o => o.Status == MessageStatus.Duplicate).Select(o => (o.DeviceId!, o.MessageId!)).ToList();
+        return new BatchOutcome(batch.Count, result.Readings.Count, result.Quarantine.Count, replayed.Count, result.Events.Count) { Replayed = replayed };
     }
 
     /// <summary>

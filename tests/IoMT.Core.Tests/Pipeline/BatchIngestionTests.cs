@@ -45,6 +45,7 @@ public class BatchIngestionTests
         Assert.True(events > 0);
         Assert.Equal(events, _events.Events.Count);
         Assert.Equal(0, again.Duplicates);
+        Assert.Empty(again.Replayed);
     }
 
     [Fact]
@@ -56,6 +57,7 @@ public class BatchIngestionTests
         var resent = await Ingestion.ProcessAsync([Message("oximeter-1", "m-1", T0, "0:7")]);
 
         Assert.Equal(1, resent.Duplicates);
+        Assert.Equal([("oximeter-1", "m-1")], resent.Replayed);
         Assert.Single(_timeline.All, r => r.Type == TimelineEntryType.Reading);
     }
 

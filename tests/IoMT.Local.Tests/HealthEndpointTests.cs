@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using IoMT.Core;
 using IoMT.Core.Health;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace IoMT.Local.Tests;
 
@@ -37,5 +39,20 @@ public class HealthEndpointTests
         using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Readyz_HostStopping_503SoTrafficDrains()
+    {
+        // Started without waiting for shutdown, so stopping only signals it: the moment load balancers must see.
+        await using var host = await RunningHost.StartAsync();
+        using var client = new HttpClient { BaseAddress = host.Address };
+        using var before = await client.GetAsync(new Uri("readyz", UriKind.Relative));
+
+        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        using var stopping = await client.GetAsync(new Uri("readyz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stopping.StatusCode);
     }
 }

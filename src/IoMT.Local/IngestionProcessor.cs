@@ -108,7 +108,7 @@ internal sealed partial class IngestionProcessor(
                 await audit.RecordAsync(SecurityEventCodes.DeviceMessageReplayed, "device:" + deviceId, $"POST /devices/{deviceId}/messages/events",
                     $"Message '{messageId}' was already received; it is stored once.", cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 Log.AuditFailed(logger, e);
             }

@@ -98,6 +98,7 @@ public sealed class SqliteDatabase : IDisposable
         SqliteConnection? connection = null;
         try
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
             connection = _writerConnection ??= OpenWriter();
             var synchronous = durability is { } wanted ? Synchronous(wanted) : _synchronous;
             var change = synchronous != _synchronous;
@@ -145,8 +146,17 @@ public sealed class SqliteDatabase : IDisposable
         _stopping.Cancel();
         _checkpoints?.Join();
         _stopping.Dispose();
+
+        // A write still running (the host stopping on a timeout) finishes on its connection first; writes after this
+        // one fail (WriteAsync checks once it holds the writer), so the semaphore stays usable and is not disposed.
+        var idle = _writer.Wait(TimeSpan.FromSeconds(30));
         _writerConnection?.Dispose();
-        _writer.Dispose();
+        _writerConnection = null;
+        if (idle)
+        {
+            _writer.Release();
+        }
+
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 

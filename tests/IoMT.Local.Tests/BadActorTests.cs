@@ -123,11 +123,7 @@ public sealed class BadActorTests : IClassFixture<GatewayFixture>
         // be retried after a pause, delaying every reading of its partitions.
         bool Processor(LogLevel level) =>
             logs.Entries.Any(e => e.Category.EndsWith("IngestionProcessor", StringComparison.Ordinal) && e.Level == level);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!Processor(LogLevel.Warning) && !Processor(LogLevel.Error) && waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(50);
-        }
+        await PollAsync(() => Task.FromResult(Processor(LogLevel.Warning) || Processor(LogLevel.Error)), said => said);
 
         Assert.True(Processor(LogLevel.Warning));
         Assert.False(Processor(LogLevel.Error));
@@ -173,18 +169,22 @@ public sealed class BadActorTests : IClassFixture<GatewayFixture>
     }
 
     /// <summary>Events the ingestion processor records appear once it has processed the message, not with the answer.</summary>
-    private async Task<SecurityEvent> WaitForAuditAsync(Func<SecurityEvent, bool> match)
+    private async Task<SecurityEvent> WaitForAuditAsync(Func<SecurityEvent, bool> match) =>
+        Assert.Single(await PollAsync(async () => (await AuditAsync()).Where(match).ToList(), found => found.Count > 0));
+
+    /// <summary>Reads until <paramref name="done"/> holds or 30 s have passed, and returns the last reading.</summary>
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var found = (await AuditAsync()).Where(match).ToList();
-            if (found.Count > 0 || waited.Elapsed > TimeSpan.FromSeconds(30))
+            var value = await read();
+            if (done(value) || waited.Elapsed > TimeSpan.FromSeconds(30))
             {
-                return Assert.Single(found);
+                return value;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
     }
 

@@ -12,13 +12,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         using var database = new SqliteDatabase(path, [Table], checkpointsInBackground: true);
         var empty = new FileInfo(path).Length;
 
-        await database.WriteAsync((connection, transaction) =>
-        {
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO items (data) SELECT printf('%.500c', 'x') FROM n";
-            return insert.ExecuteNonQuery();
-        });
+        await database.WriteAsync((connection, transaction) => InsertThousand(connection, transaction, bytesEach: 500));
         // 1,000 rows of 500 bytes are far below the WAL's checkpoint size: a commit would not copy them yet.
         var copied = empty + (400 * 1000);
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -42,13 +36,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         for (var written = 0L; written < 2 * limit; written += 256 * 1000)
         {
-            await database.WriteAsync((connection, transaction) =>
-            {
-                using var insert = connection.CreateCommand();
-                insert.Transaction = transaction;
-                insert.CommandText = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO items (data) SELECT printf('%.256c', 'x') FROM n";
-                return insert.ExecuteNonQuery();
-            });
+            await database.WriteAsync((connection, transaction) => InsertThousand(connection, transaction, bytesEach: 256));
         }
 
         // The WAL file keeps the largest size it reached.
@@ -147,13 +135,22 @@ public sealed class SqliteDatabaseTests : IDisposable
         database.Dispose();
     }
 
-    private static int Insert(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string data)
+    private static int Insert(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string data) =>
+        Run(connection, transaction, "INSERT INTO items (data) VALUES ($value)", data);
+
+    /// <summary>Inserts 1,000 rows of <paramref name="bytesEach"/> bytes in one statement.</summary>
+    private static int InsertThousand(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, int bytesEach) =>
+        Run(connection, transaction,
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO items (data) SELECT printf('%.*c', $value, 'x') FROM n",
+            bytesEach);
+
+    private static int Run(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string sql, object value)
     {
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO items (data) VALUES ($data)";
-        insert.Parameters.AddWithValue("$data", data);
-        return insert.ExecuteNonQuery();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$value", value);
+        return command.ExecuteNonQuery();
     }
 
     private static List<string> ReadAll(SqliteDatabase database)

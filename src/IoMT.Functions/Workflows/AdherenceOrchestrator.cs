@@ -25,13 +25,21 @@ public static partial class AdherenceOrchestrator
         ArgumentNullException.ThrowIfNull(context);
         var log = context.CreateReplaySafeLogger(Name);
         var run = DurablePayloads.Read<AdherenceRun>(context.GetInput<string>());
-        var state = run.State ?? await ApplyAsync(context, log, run, AdherenceDecider.Start(run.Schedule, OrchestrationSteps.Now(context)));
-        var events = new EventRace(context, DurableEvents.Adherence);
+        var events = new EventRace(context, DurableEvents.Adherence, run.Received);
+        var unfinished = await OrchestrationSteps.RunAsync(context, run.Unfinished ?? []);
+        var state = run.State;
+        if (state is null)
+        {
+            var start = AdherenceDecider.Start(run.Schedule, OrchestrationSteps.Now(context));
+            state = start.State;
+            unfinished = await OrchestrationSteps.RunAsync(context, Calls(start, run));
+        }
+
         for (var decisions = 0; ; decisions++)
         {
-            if (decisions >= OrchestrationSteps.DecisionsPerGeneration && !events.HasUntakenEvent)
+            if (unfinished.Count > 0 || decisions >= OrchestrationSteps.DecisionsPerGeneration)
             {
-                context.ContinueAsNew(DurablePayloads.Write(run with { State = state }));
+                context.ContinueAsNew(DurablePayloads.Write(run with { State = state, Unfinished = unfinished, Received = events.Untaken() }));
                 return;
             }
 
@@ -43,7 +51,9 @@ public static partial class AdherenceOrchestrator
                 if (schedule is not null)
                 {
                     run = run with { Schedule = schedule };
-                    state = await ApplyAsync(context, log, run, AdherenceDecider.Start(schedule, OrchestrationSteps.Now(context)));
+                    var restart = AdherenceDecider.Start(schedule, OrchestrationSteps.Now(context));
+                    state = restart.State;
+                    unfinished = await OrchestrationSteps.RunAsync(context, Calls(restart, run));
                     Log.Rescheduled(log, context.InstanceId);
                     continue;
                 }
@@ -62,22 +72,19 @@ public static partial class AdherenceOrchestrator
                 continue;
             }
 
-            state = await ApplyAsync(context, log, run, AdherenceDecider.Decide(state, input));
+            var decision = AdherenceDecider.Decide(state, input);
+            state = decision.State;
+            unfinished = await OrchestrationSteps.RunAsync(context, Calls(decision, run));
         }
     }
 
-    /// <summary>Runs the decision's effects in order, then starts or ends the alert episodes it published.</summary>
-    private static async Task<AdherenceState> ApplyAsync(TaskOrchestrationContext context, ILogger log, AdherenceRun run, AdherenceDecision decision)
-    {
-        await OrchestrationSteps.RunEffectsAsync(context, log, WorkflowEffects.For(decision.State, decision.Commands, run.FollowUps));
-        foreach (var publish in decision.Commands.OfType<PublishAlertEvent>())
-        {
-            var alertEvent = new AlertEvent(publish.Event as AlertRaised, publish.Event as AlertCleared);
-            await OrchestrationSteps.CallAsync<object?>(context, log, WorkflowActivities.PublishAlertEvent, DurablePayloads.Write(alertEvent));
-        }
-
-        return decision.State;
-    }
+    /// <summary>A decision's calls: its effects in order, then starting or ending the alert episodes it published.</summary>
+    private static IEnumerable<ActivityCall> Calls(AdherenceDecision decision, AdherenceRun run) =>
+    [
+        .. OrchestrationSteps.Effects(WorkflowEffects.For(decision.State, decision.Commands, run.FollowUps)),
+        .. decision.Commands.OfType<PublishAlertEvent>().Select(publish => new ActivityCall(
+            WorkflowActivities.PublishAlertEvent, DurablePayloads.Write(new AlertEvent(publish.Event as AlertRaised, publish.Event as AlertCleared)))),
+    ];
 #pragma warning restore CA2007
 
     private static partial class Log

@@ -7,11 +7,24 @@ using IoMT.Core.Workflows;
 
 namespace IoMT.Functions.Workflows;
 
-/// <summary>An escalation instance's input: the alert and the policy it keeps for life; with the state when it continues as new.</summary>
-public sealed record EscalationRun(AlertRaised Alert, EscalationPolicy Policy, EscalationState? State = null);
+/// <summary>
+/// An escalation instance's input: the alert and the policy it keeps for life; when it continues as new, its state, the
+/// activity calls not run yet and the events received but not taken yet.
+/// </summary>
+public sealed record EscalationRun(
+    AlertRaised Alert, EscalationPolicy Policy, EscalationState? State = null,
+    IReadOnlyList<ActivityCall>? Unfinished = null, IReadOnlyList<ReceivedEvent>? Received = null);
 
-/// <summary>An adherence instance's input: the schedule and follow-up channels it runs with; with the state when it continues as new.</summary>
-public sealed record AdherenceRun(MedicationSchedule Schedule, FollowUpChannels FollowUps, AdherenceState? State = null);
+/// <summary>An adherence instance's input: the schedule and follow-up channels it runs with; when it continues as new, as <see cref="EscalationRun"/>.</summary>
+public sealed record AdherenceRun(
+    MedicationSchedule Schedule, FollowUpChannels FollowUps, AdherenceState? State = null,
+    IReadOnlyList<ActivityCall>? Unfinished = null, IReadOnlyList<ReceivedEvent>? Received = null);
+
+/// <summary>An activity an instance has still to run, with its input.</summary>
+public sealed record ActivityCall(string Activity, string Input);
+
+/// <summary>An external event a generation received and did not take: the next generation takes it first.</summary>
+public sealed record ReceivedEvent(string Name, string Payload);
 
 /// <summary>What the save activity stores: an alert's new state, and the snooze scopes its decision registered (by idempotency key).</summary>
 public sealed record EscalationSave(EscalationState State, IReadOnlyList<KeyedSnooze> Snoozes);

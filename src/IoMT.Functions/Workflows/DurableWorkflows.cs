@@ -84,5 +84,5 @@ public sealed class DurableWorkflows(IWorkflowStore escalations, IOptionsMonitor
     }
 
     private static async Task<bool> IsRunningAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken) =>
-        await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is { IsCompleted: false, RuntimeStatus: not OrchestrationRuntimeStatus.Canceled };
+        await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is { IsCompleted: false };
 }

@@ -22,21 +22,29 @@ public static partial class EscalationOrchestrator
         ArgumentNullException.ThrowIfNull(context);
         var log = context.CreateReplaySafeLogger(Name);
         var run = DurablePayloads.Read<EscalationRun>(context.GetInput<string>());
+        var events = new EventRace(context, DurableEvents.Escalation, run.Received);
+        var unfinished = await OrchestrationSteps.RunAsync(context, run.Unfinished ?? []);
         var state = run.State;
         if (state is null)
         {
-            var snoozes = DurablePayloads.Read<List<SnoozeScope>>(
-                await OrchestrationSteps.CallAsync<string>(context, log, WorkflowActivities.ActiveSnoozes, run.Alert.PatientId));
-            state = await ApplyAsync(context, log, EscalationDecider.Start(run.Alert, run.Policy, snoozes), run.Alert.At);
+            var (done, snoozes) = await OrchestrationSteps.TryCallAsync<string>(context, WorkflowActivities.ActiveSnoozes, run.Alert.PatientId);
+            if (!done)
+            {
+                context.ContinueAsNew(DurablePayloads.Write(run));
+                return;
+            }
+
+            var start = EscalationDecider.Start(run.Alert, run.Policy, DurablePayloads.Read<List<SnoozeScope>>(snoozes));
+            state = start.State;
+            unfinished = await OrchestrationSteps.RunAsync(context, Calls(start, run.Alert.At));
             Log.Started(log, context.InstanceId, run.Policy.Id, run.Policy.Version, state.Status);
         }
 
-        var events = new EventRace(context, DurableEvents.Escalation);
-        for (var decisions = 0; state.Status != AlertStatus.Resolved; decisions++)
+        for (var decisions = 0; state.Status != AlertStatus.Resolved || unfinished.Count > 0; decisions++)
         {
-            if (decisions >= OrchestrationSteps.DecisionsPerGeneration && !events.HasUntakenEvent)
+            if (unfinished.Count > 0 || decisions >= OrchestrationSteps.DecisionsPerGeneration)
             {
-                context.ContinueAsNew(DurablePayloads.Write(run with { State = state }));
+                context.ContinueAsNew(DurablePayloads.Write(run with { State = state, Unfinished = unfinished, Received = events.Untaken() }));
                 return;
             }
 
@@ -52,20 +60,22 @@ public static partial class EscalationOrchestrator
             var decision = EscalationDecider.Decide(state, input);
             if (decision.Outcome == DecisionOutcome.Applied)
             {
-                state = await ApplyAsync(context, log, decision, input.At);
+                state = decision.State;
+                unfinished = await OrchestrationSteps.RunAsync(context, Calls(decision, input.At));
             }
 
             Log.Decided(log, context.InstanceId, input.GetType().Name, decision.Outcome, state.Status, state.Level + 1, state.Pass + 1);
         }
     }
 
-    /// <summary>Saves the decision's state (and snooze scopes) where the API reads it, then runs its effects in order.</summary>
-    private static async Task<EscalationState> ApplyAsync(TaskOrchestrationContext context, ILogger log, EscalationDecision decision, DateTimeOffset at)
+    /// <summary>A decision's calls: save its state (and snooze scopes) where the API reads it, then run its effects in order.</summary>
+    private static IEnumerable<ActivityCall> Calls(EscalationDecision decision, DateTimeOffset at)
     {
         var snoozes = decision.Commands.OfType<RegisterSnooze>().Select(s => new KeyedSnooze(s.IdempotencyKey, s.Scope)).ToList();
-        await OrchestrationSteps.CallAsync<object?>(context, log, WorkflowActivities.SaveEscalation, DurablePayloads.Write(new EscalationSave(decision.State, snoozes)));
-        await OrchestrationSteps.RunEffectsAsync(context, log, WorkflowEffects.For(decision.State, decision.Commands, at));
-        return decision.State;
+        return [
+            new ActivityCall(WorkflowActivities.SaveEscalation, DurablePayloads.Write(new EscalationSave(decision.State, snoozes))),
+            .. OrchestrationSteps.Effects(WorkflowEffects.For(decision.State, decision.Commands, at)),
+        ];
     }
 #pragma warning restore CA2007
 

@@ -70,11 +70,11 @@ public class IngestionFunctionTests
     {
         var body = new TelemetryMessage("monitor-2", "m-1").Spo2(97, T0).ToBytes();
         EventData Delivered() => EventHubsModelFactory.EventData(new BinaryData(body),
-            systemProperties: new Dictionary<string, object> { [IngestionFunction.DeviceIdProperty] = "monitor-1" }, sequenceNumber: 42, enqueuedTime: T0);
+            systemProperties: new Dictionary<string, object> { [IngestionFunction.DeviceIdProperty] = "monitor-1" }, sequenceNumber: 42, offsetString: "4200", enqueuedTime: T0);
 
         var first = IngestionFunction.ToReceived(Delivered());
         var again = IngestionFunction.ToReceived(Delivered());
-        var anonymous = IngestionFunction.ToReceived(EventHubsModelFactory.EventData(new BinaryData(body), sequenceNumber: 43, enqueuedTime: T0));
+        var anonymous = IngestionFunction.ToReceived(EventHubsModelFactory.EventData(new BinaryData(body), sequenceNumber: 43, offsetString: "4300", enqueuedTime: T0));
 
         Assert.Equal(("monitor-1", T0), (first.AuthenticatedDeviceId, first.ReceivedAt));
         Assert.Equal(first.SourcePosition, again.SourcePosition);
@@ -94,7 +94,7 @@ public class IngestionFunctionTests
                 [IngestionFunction.MessageIdProperty] = "m-77",
                 [IngestionFunction.CreationTimeProperty] = created,
             },
-            sequenceNumber: 44, enqueuedTime: T0);
+            sequenceNumber: 44, offsetString: "4400", enqueuedTime: T0);
 
         var received = IngestionFunction.ToReceived(delivered);
 
@@ -115,7 +115,7 @@ public class IngestionFunctionTests
 
     private EventData Event(TelemetryMessage message, string? deviceId) => EventHubsModelFactory.EventData(new BinaryData(message.ToBytes()),
         systemProperties: deviceId is null ? null : new Dictionary<string, object> { [IngestionFunction.DeviceIdProperty] = deviceId },
-        sequenceNumber: Interlocked.Increment(ref _sequence), enqueuedTime: T0.AddSeconds(5));
+        sequenceNumber: Interlocked.Increment(ref _sequence), offsetString: null, enqueuedTime: T0.AddSeconds(5));
 
     private sealed class DeadLetters : IDeadLetter
     {

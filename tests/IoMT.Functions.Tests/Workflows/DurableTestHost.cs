@@ -120,6 +120,18 @@ public sealed class DurableTestHost : DurableTaskClient
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw NotUsed();
+
+    public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        throw NotUsed();
+
+    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        throw NotUsed();
+
+    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw NotUsed();
+
+    public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw NotUsed();
+
     public Task<string?> RunActivityAsync(string name, string input)
     {
         if (FailNext.TryGetValue(name, out var failures) && failures > 0)
@@ -145,6 +157,8 @@ public sealed class DurableTestHost : DurableTaskClient
             return null;
         }
     }
+
+    private static NotSupportedException NotUsed() => new("The app does not call this member of the Durable client.");
 
     public EscalationState? Alert(string alertId) => Escalations.Alerts.GetValueOrDefault(alertId);
 

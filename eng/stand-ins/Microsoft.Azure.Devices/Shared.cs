@@ -1,4 +1,4 @@
-// Mirrors Microsoft.Azure.Devices.Shared (see README.md for version and source).
+// Mirrors Microsoft.Azure.Devices.Shared 1.30.4, which comes with Microsoft.Azure.Devices: see README.md.
 #nullable disable
 
 namespace Microsoft.Azure.Devices

@@ -1,7 +1,6 @@
-// Mirrors Microsoft.Azure.Devices (service SDK v1; see README.md for version and source).
+// Mirrors Microsoft.Azure.Devices 1.41.1 (IoT Hub service SDK v1): see README.md for the source of each member.
 #nullable disable
 using Azure.Core;
-using IoMT.AzureSdkFacade;
 
 namespace Microsoft.Azure.Devices
 {
@@ -11,18 +10,18 @@ namespace Microsoft.Azure.Devices
         {
         }
 
-        public static RegistryManager Create(string hostName, TokenCredential credential, HttpTransportSettings transportSettings = default) => throw Facade.NotSupported();
+        public static RegistryManager Create(string hostName, TokenCredential credential, HttpTransportSettings transportSettings = default) => throw StandIn.NotSupported();
 
-        public virtual Task<Device> AddDeviceAsync(Device device, CancellationToken cancellationToken) => throw Facade.NotSupported();
+        public virtual Task<Device> AddDeviceAsync(Device device, CancellationToken cancellationToken) => throw StandIn.NotSupported();
 
-        public virtual Task<BulkRegistryOperationResult> AddDevices2Async(IEnumerable<Device> devices, CancellationToken cancellationToken) => throw Facade.NotSupported();
+        public virtual Task<BulkRegistryOperationResult> AddDevices2Async(IEnumerable<Device> devices, CancellationToken cancellationToken) => throw StandIn.NotSupported();
 
-        public virtual Task<Device> UpdateDeviceAsync(Device device, bool forceUpdate, CancellationToken cancellationToken) => throw Facade.NotSupported();
+        public virtual Task<Device> UpdateDeviceAsync(Device device, bool forceUpdate, CancellationToken cancellationToken) => throw StandIn.NotSupported();
 
         public virtual Task<BulkRegistryOperationResult> UpdateDevices2Async(IEnumerable<Device> devices, bool forceUpdate, CancellationToken cancellationToken) =>
-            throw Facade.NotSupported();
+            throw StandIn.NotSupported();
 
-        public virtual Task RemoveDeviceAsync(string deviceId, CancellationToken cancellationToken) => throw Facade.NotSupported();
+        public virtual Task RemoveDeviceAsync(string deviceId, CancellationToken cancellationToken) => throw StandIn.NotSupported();
 
         public void Dispose()
         {
@@ -158,5 +157,15 @@ namespace Microsoft.Azure.Devices.Common.Exceptions
             : base(message, innerException)
         {
         }
+    }
+}
+
+namespace Microsoft.Azure.Devices
+{
+    /// <summary>What every stand-in member that would call IoT Hub throws.</summary>
+    internal static class StandIn
+    {
+        public static NotSupportedException NotSupported() =>
+            new("Stand-in for Microsoft.Azure.Devices (the NuGet feed of this build lacks the package): it type-checks the app but cannot call IoT Hub.");
     }
 }

@@ -1,0 +1,1 @@
+namespace IoMT.Functions.Durable.Tests;

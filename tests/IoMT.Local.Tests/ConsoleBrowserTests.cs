@@ -9,7 +9,7 @@ namespace IoMT.Local.Tests;
 
 /// <summary>
 /// The care console in a real browser: tests/browser/console.spec.mjs drives Debian's Chromium (or Google Chrome where
-/// that is what the machine has) with Playwright against the running host and its simulation. `.ci/run` installs both;
+/// that is what the machine has) with Playwright against the running host and its simulation. `dotnet test` at the repository root installs both;
 /// outside CI the test is skipped when they are missing.
 /// Screenshots go to TestResults/screenshots.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
     {
         var ready = Chromium is not null && Directory.Exists(Path.Combine(Scripts, "node_modules", "playwright-core"));
         Skip.If(!ready && Environment.GetEnvironmentVariable("CI") != "true",
-            "Needs Debian's Chromium (apt-get install chromium) and `npm ci --prefix tests/browser`; .ci/run installs both.");
+            "Needs Debian's Chromium (apt-get install chromium) and `npm ci --prefix tests/browser`; `dotnet test` at the repository root installs both.");
 
         await using var host = await RunningHost.StartAsync();
         var nurse = await host.TokenOfAsync("nurse");

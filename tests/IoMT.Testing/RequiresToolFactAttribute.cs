@@ -4,7 +4,7 @@ namespace IoMT.Testing;
 
 /// <summary>
 /// A fact that needs a tool installed outside .NET (Node.js packages, Chromium…). On a developer machine without the
-/// tool it is skipped with a reason that says how to install it; under CI (<c>CI=true</c>, set by .ci/run) it always
+/// tool it is skipped with a reason that says how to install it; under CI (<c>CI=true</c>) it always
 /// runs, so a missing tool fails loudly instead of passing silently.
 /// </summary>
 public abstract class RequiresToolFactAttribute : FactAttribute
@@ -23,4 +23,4 @@ public abstract class RequiresToolFactAttribute : FactAttribute
 /// <summary>Needs tests/schema-validator/node_modules (Ajv and the fhir package).</summary>
 public sealed class SchemaValidatorFactAttribute() : RequiresToolFactAttribute(
     SchemaValidator.IsInstalled,
-    "Needs Node.js, Ajv and fhir: run `npm ci --prefix tests/schema-validator` (.ci/run does).");
+    "Needs Node.js, Ajv and fhir: run `npm ci --prefix tests/schema-validator` (`dotnet test` at the repository root does).");

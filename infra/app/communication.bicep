@@ -15,14 +15,14 @@ param dataLocation string
 @description('Required. Key Vault that receives the access key as secret acs-access-key.')
 param keyVaultName string
 
-resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
+resource emailService 'Microsoft.Communication/emailServices@2026-03-18' = {
   name: emailServiceName
   location: 'global'
   tags: tags
   properties: { dataLocation: dataLocation }
 }
 
-resource emailDomain 'Microsoft.Communication/emailServices/domains@2023-04-01' = {
+resource emailDomain 'Microsoft.Communication/emailServices/domains@2026-03-18' = {
   parent: emailService
   name: 'AzureManagedDomain'
   location: 'global'
@@ -30,7 +30,7 @@ resource emailDomain 'Microsoft.Communication/emailServices/domains@2023-04-01' 
   properties: { domainManagement: 'AzureManaged' }
 }
 
-resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
+resource communication 'Microsoft.Communication/communicationServices@2026-03-18' = {
   name: name
   location: 'global'
   tags: tags
@@ -40,11 +40,11 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
   }
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
   name: keyVaultName
 }
 
-resource accessKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource accessKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = {
   parent: vault
   name: 'acs-access-key'
   properties: { value: communication.listKeys().primaryKey }

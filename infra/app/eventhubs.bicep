@@ -37,7 +37,7 @@ var eventHubName = 'telemetry'
 var fullyQualifiedNamespace = replace(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':443/', '')
 var consumerGroupName = 'functions'
 
-resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
+resource namespace 'Microsoft.EventHub/namespaces@2026-01-01' = {
   name: namespaceName
   location: location
   tags: tags
@@ -53,7 +53,7 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   }
 }
 
-resource telemetry 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
+resource telemetry 'Microsoft.EventHub/namespaces/eventhubs@2026-01-01' = {
   parent: namespace
   name: eventHubName
   properties: {
@@ -62,7 +62,7 @@ resource telemetry 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
   }
 }
 
-resource consumerGroup 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = {
+resource consumerGroup 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2026-01-01' = {
   parent: telemetry
   name: consumerGroupName
 }

@@ -63,7 +63,7 @@ var alwaysReady = filter(
   group => group.instanceCount > 0
 )
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -72,7 +72,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   // azd finds the app to deploy by this tag.
@@ -109,7 +109,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
   properties: union(appSettings, {
@@ -126,7 +126,7 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
 // Sign-in with Entra ID (the implicit ID-token flow, so no client secret exists). Anonymous requests still reach the
 // app: the console's files, the health check and the DPS webhook (function key) need no sign-in, and every API route
 // refuses callers without a principal. The platform strips X-MS-CLIENT-PRINCIPAL from what clients send.
-resource authentication 'Microsoft.Web/sites/config@2024-04-01' = {
+resource authentication 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'authsettingsV2'
   properties: {
@@ -154,13 +154,13 @@ resource authentication 'Microsoft.Web/sites/config@2024-04-01' = {
 }
 
 // No publishing with user names and passwords: azd deploys with Entra ID.
-resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'scm'
   properties: { allow: false }
 }
 
-resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'ftp'
   properties: { allow: false }

@@ -12,13 +12,13 @@ param appIdentityName string
 @description('Required. Name of the IoT Hub and DPS identity.')
 param hubIdentityName string
 
-resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: appIdentityName
   location: location
   tags: tags
 }
 
-resource hubIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource hubIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: hubIdentityName
   location: location
   tags: tags

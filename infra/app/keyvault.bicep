@@ -11,7 +11,7 @@ param tags object
 @description('Required. Name of the vault.')
 param name string
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
   location: location
   tags: tags

@@ -17,7 +17,7 @@ param applicationInsightsName string
 @description('Optional. Days the workspace keeps logs.')
 param retentionInDays int = 90
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
   name: workspaceName
   location: location
   tags: tags

@@ -29,7 +29,7 @@ var zoneNames = {
   namespace: 'privatelink.servicebus.windows.net'
 }
 
-resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+resource vnet 'Microsoft.Network/virtualNetworks@2026-03-01' = {
   name: vnetName
   location: location
   tags: tags
@@ -75,7 +75,7 @@ resource zoneLinks 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
   }
 ]
 
-resource endpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
+resource endpoints 'Microsoft.Network/privateEndpoints@2026-03-01' = [
   for (target, i) in targets: {
     name: '${endpointPrefix}${target.name}-${uniqueString(target.id)}'
     location: location
@@ -92,7 +92,7 @@ resource endpoints 'Microsoft.Network/privateEndpoints@2024-05-01' = [
   }
 ]
 
-resource endpointZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = [
+resource endpointZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2026-03-01' = [
   for (target, i) in targets: {
     parent: endpoints[i]
     name: 'default'
@@ -102,13 +102,13 @@ resource endpointZones 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@
   }
 ]
 
-resource eventHubs 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
+resource eventHubs 'Microsoft.EventHub/namespaces@2026-01-01' existing = {
   name: eventHubsNamespaceName
 }
 
 // IoT Hub routes from outside any virtual network, so the namespace keeps its public endpoint; these rules admit only
 // trusted Azure services and the app's subnet there (Event Hubs ignores a Deny that comes without any rule).
-resource eventHubsRules 'Microsoft.EventHub/namespaces/networkRuleSets@2024-01-01' = {
+resource eventHubsRules 'Microsoft.EventHub/namespaces/networkRuleSets@2026-01-01' = {
   parent: eventHubs
   name: 'default'
   properties: {

@@ -38,15 +38,15 @@ var roleIds = {
 // Host storage, Durable Functions task hub (queues, tables, blobs), deployment package and dead-letter blobs.
 var storageRoles = [roleIds.storageBlobDataOwner, roleIds.storageQueueDataContributor, roleIds.storageTableDataContributor]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
 
-resource eventHubs 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
+resource eventHubs 'Microsoft.EventHub/namespaces@2026-01-01' existing = {
   name: eventHubsNamespaceName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
   name: keyVaultName
 }
 

@@ -67,7 +67,8 @@ public partial class IdentityAndAccessTests(CompiledInfrastructure infrastructur
         var space = Target(deployment, "Microsoft.EventHub/namespaces", (string)settings["EventHubs__fullyQualifiedNamespace"]!);
 
         // Assert
-        Assert.Contains(ArmValue.Reference(space.Id, "serviceBusEndpoint"), (string?)settings["EventHubs__fullyQualifiedNamespace"]);
+        // The namespace's host name, cut out of its service bus endpoint (https://<namespace>.servicebus.windows.net:443/).
+        Assert.Equal(ArmValue.Unknown($"replace(replace(reference({space.Id}).serviceBusEndpoint, 'https://', ''), ':443/', '')"), (string?)settings["EventHubs__fullyQualifiedNamespace"]);
         Assert.Contains(deployment.OfType("Microsoft.EventHub/namespaces/eventhubs/consumergroups"),
             g => g.Name == $"{space.Name}/{(string?)settings["EventHubName"]}/{(string?)settings["EventHubConsumerGroup"]}");
         AssertGranted(deployment, AppPrincipal(deployment), $"{space.Id}/eventhubs/{(string?)settings["EventHubName"]}", Role.EventHubsDataReceiver, Role.EventHubsDataOwner);

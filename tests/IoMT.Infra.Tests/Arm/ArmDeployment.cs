@@ -517,6 +517,8 @@ public sealed class ArmDeployment
             "guid" => JsonValue.Create(ArmValue.Guid([.. arguments])),
             "uniquestring" => arguments.All(ArmValue.IsKnown) ? JsonValue.Create(FakeUniqueString(arguments.Select(Text))) : Symbolic(call.Name, arguments),
             _ when name.StartsWith("list", StringComparison.Ordinal) => JsonValue.Create(ArmValue.Unknown($"{call.Name}({Text(arguments[0])})")),
+            // Comparisons need the whole value; other functions only their strings (length of an array of ids is known).
+            "equals" or "contains" when !arguments.All(ArmValue.IsKnown) => Symbolic(call.Name, arguments),
             _ when arguments.Any(IsSymbolic) => Symbolic(call.Name, arguments),
             _ => Pure(name, arguments),
         };
@@ -740,7 +742,8 @@ public sealed class ArmDeployment
         return $"{new IPAddress([(byte)(start >> 24), (byte)(start >> 16), (byte)(start >> 8), (byte)start])}/{prefix}";
     }
 
-    private static bool IsSymbolic(JsonNode? value) => !ArmValue.IsKnown(value);
+    /// <summary>True for a string that holds a run-time value.</summary>
+    private static bool IsSymbolic(JsonNode? value) => value is JsonValue v && v.TryGetValue<string>(out var text) && !ArmValue.IsKnown(JsonValue.Create(text));
 
     private static JsonValue Symbolic(string function, IEnumerable<JsonNode?> arguments) =>
         JsonValue.Create(ArmValue.Unknown($"{function}({string.Join(", ", arguments.Select(ArmValue.Render))})"));

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace IoMT.Infra.Tests.Arm;
@@ -13,6 +15,8 @@ public static class ArmValue
     public const char Open = '⟪';
     public const char Close = '⟫';
 
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string Unknown(string text) => $"{Open}{text}{Close}";
 
     /// <summary><c>⟪reference(id).property⟫</c>: a run-time property of the resource with that id.</summary>
@@ -22,7 +26,13 @@ public static class ArmValue
     public static string Guid(params JsonNode?[] arguments) => Unknown($"guid({string.Join(", ", arguments.Select(Render))})");
 
     /// <summary>True when nothing in the value waits for a run-time value.</summary>
-    public static bool IsKnown(JsonNode? value) => !(value?.ToJsonString() ?? "").Contains(Open, StringComparison.Ordinal);
+    public static bool IsKnown(JsonNode? value) => value switch
+    {
+        JsonObject o => o.All(p => !p.Key.Contains(Open, StringComparison.Ordinal) && IsKnown(p.Value)),
+        JsonArray a => a.All(IsKnown),
+        JsonValue v when v.TryGetValue<string>(out var text) => !text.Contains(Open, StringComparison.Ordinal),
+        _ => true,
+    };
 
     /// <summary>The inner text when the string is exactly one symbolic value, else null.</summary>
     public static string? SymbolicText(string text)
@@ -70,7 +80,7 @@ public static class ArmValue
     {
         null => "null",
         JsonValue v when v.TryGetValue<string>(out var text) => SymbolicText(text) ?? $"'{text}'",
-        _ => value.ToJsonString(),
+        _ => value.ToJsonString(Readable),
     };
 
     /// <summary>How format() and concat() write a value into a string.</summary>
@@ -80,7 +90,7 @@ public static class ArmValue
         JsonValue v when v.TryGetValue<string>(out var text) => text,
         JsonValue v when v.TryGetValue<bool>(out var flag) => flag ? "True" : "False",
         JsonValue v when v.TryGetValue<long>(out var number) => number.ToString(CultureInfo.InvariantCulture),
-        _ => value.ToJsonString(),
+        _ => value.ToJsonString(Readable),
     };
 
     /// <summary>The value at a dotted path (properties.routing.endpoints.eventHubs[0].name), or null.</summary>

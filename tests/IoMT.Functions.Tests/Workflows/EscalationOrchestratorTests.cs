@@ -176,6 +176,33 @@ public class EscalationOrchestratorTests
     }
 
     [Fact]
+    public async Task ActivityFailingForEveryRoundOfAGeneration_CarriedIntoTheNextGeneration_RunsOnceWhenBack()
+    {
+        var alert = WorkflowFixtures.Raised(T0);
+        var attempts = OrchestrationSteps.Retry.Retry!.Policy!.MaxNumberOfAttempts;
+        _host.FailNext[WorkflowActivities.RunEffect] = attempts * (OrchestrationSteps.RoundsPerGeneration + 1);
+        await _host.PublishAsync(alert);
+
+        for (var round = 1; round <= OrchestrationSteps.RoundsPerGeneration; round++)
+        {
+            _host.Advance(OrchestrationSteps.Pause);
+        }
+
+        await _host.RaiseEventAsync(alert.AlertId, DurableEvents.Acknowledge, DurablePayloads.Write(new AcknowledgeAlert("nurse-1", _host.Clock.GetUtcNow())));
+
+        Assert.Equal(1, _host.Generations[alert.AlertId]);
+        Assert.Empty(_host.Notifier.Sent);
+        Assert.Contains("\"unfinished\"", _host.Inputs[alert.AlertId], StringComparison.Ordinal);
+
+        _host.Advance(OrchestrationSteps.Pause);
+
+        // Level 1 goes out once, hours late; the acknowledgement that came meanwhile is not lost and stops level 2.
+        Assert.Equal([NotificationKind.AlertTriggered, NotificationKind.AlertAcknowledged], _host.Notifier.Sent.Select(n => n.Kind));
+        Assert.Equal(AlertStatus.Acknowledged, _host.Alert(alert.AlertId)!.Status);
+        Assert.True(_host.Instances[alert.AlertId].History.Count < 30);
+    }
+
+    [Fact]
     public async Task SnoozedByDirection_NewAlertOfThePatientInThatDirectionStartsSnoozed_OtherDirectionAlerts()
     {
         var first = WorkflowFixtures.Raised(T0);

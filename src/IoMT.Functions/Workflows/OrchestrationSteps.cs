@@ -81,17 +81,44 @@ internal static partial class OrchestrationSteps
 /// <summary>
 /// The external events an instance waits for, raced against its next timer. A waiter stays pending across turns until
 /// its event comes (never cancelled and replaced), so an event that arrives while the timer wins is kept, not lost.
-/// Events a waiter received but the instance did not take yet are carried across a generation boundary by
-/// <see cref="Untaken"/> (Durable keeps only events no waiter received) and served first in the next generation.
+/// Events the instance received but did not take yet are carried across a generation boundary by <see cref="Untaken"/>
+/// and served first in the next generation: those a waiter received, and those the SDK buffered because none waited
+/// for their name (while an activity ran, say). The SDK would re-send the buffered ones to the next generation itself,
+/// but behind events raised later, and a backend may drop them (the in-process test host does).
 /// </summary>
 internal sealed class EventRace(TaskOrchestrationContext context, IReadOnlyList<string> names, IReadOnlyList<ReceivedEvent>? carried)
 {
     private readonly Dictionary<string, Task<string>> _waiting = new(StringComparer.Ordinal);
     private readonly Queue<ReceivedEvent> _carried = new(carried ?? []);
 
-    /// <summary>Events received and not taken yet, in the order they will be taken: the input of the next generation.</summary>
-    public IReadOnlyList<ReceivedEvent> Untaken() =>
-        [.. _carried, .. names.Where(n => _waiting.TryGetValue(n, out var t) && t.IsCompletedSuccessfully).Select(n => new ReceivedEvent(n, _waiting[n].Result))];
+    /// <summary>
+    /// Events received and not taken yet, in the order they will be taken: the input of the next generation. Takes the
+    /// events the SDK buffered too (a new waiter gets a buffered event at once), so call it only to continue as new.
+    /// </summary>
+    public IReadOnlyList<ReceivedEvent> Untaken()
+    {
+        var untaken = new List<ReceivedEvent>(_carried);
+        foreach (var name in names)
+        {
+            if (_waiting.TryGetValue(name, out var waiting))
+            {
+                if (!waiting.IsCompletedSuccessfully)
+                {
+                    // Still waiting: an event of this name goes to the waiter, so none is buffered.
+                    continue;
+                }
+
+                untaken.Add(new ReceivedEvent(name, waiting.Result));
+            }
+
+            for (var buffered = context.WaitForExternalEvent<string>(name); buffered.IsCompletedSuccessfully; buffered = context.WaitForExternalEvent<string>(name))
+            {
+                untaken.Add(new ReceivedEvent(name, buffered.Result));
+            }
+        }
+
+        return untaken;
+    }
 
 #pragma warning disable CA2007 // Orchestrator awaits must resume on the Durable dispatch thread.
     /// <summary>The next event (its name and payload), or null when the timer due at <paramref name="due"/> fired first.</summary>

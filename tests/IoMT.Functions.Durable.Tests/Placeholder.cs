@@ -1,1 +1,0 @@
-namespace IoMT.Functions.Durable.Tests;

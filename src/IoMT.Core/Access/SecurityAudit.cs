@@ -12,6 +12,9 @@ public static class SecurityEventCodes
     public const string DeviceDisabled = "device.disabled";
     public const string DeviceRateLimited = "device.rate-limited";
 
+    /// <summary>A device id the registry does not hold (or holds deleted) tried the device endpoints.</summary>
+    public const string DeviceUnknown = "device.unknown";
+
     /// <summary>
     /// A device sent a message id it had sent before: answered as accepted (as IoT Hub answers) and stored once. A device
     /// resending after a lost answer looks the same as a replay.

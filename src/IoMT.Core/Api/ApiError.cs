@@ -16,6 +16,8 @@ public sealed record ApiError(int Status, string Code, string Detail, string? Fi
     public const string DeviceNotFound = "device.not-found";
     public const string DeviceExists = "device.exists";
     public const string DeviceDeleted = "device.deleted";
+    public const string DeviceDisabled = "device.disabled";
+    public const string DeviceQueueFull = "device.queue-full";
     public const string BindingConflict = "binding.conflict";
     public const string EnrollmentGroupNotFound = "enrollment-group.not-found";
     public const string EnrollmentGroupExists = "enrollment-group.exists";

@@ -14,8 +14,16 @@ public sealed class DeviceRateLimiter(double perSecond, double burst, TimeProvid
     private long _swept;
 
     /// <summary>Takes one message from the device's bucket: null when it may send, else how long until it may.</summary>
-    public TimeSpan? TryAcquire(string deviceId)
+    public TimeSpan? TryAcquire(string deviceId) => TryAcquire(deviceId, 1);
+
+    /// <summary>
+    /// Takes <paramref name="count"/> messages (a batch) from the device's bucket: accepted whenever one message could
+    /// be, the bucket going into debt for the rest, so a batch larger than the burst still passes once and its messages
+    /// count as many sent one by one; null when it may send, else how long until it may.
+    /// </summary>
+    public TimeSpan? TryAcquire(string deviceId, int count)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var now = time.GetTimestamp();
         // No bucket fills up faster than burst / perSecond: sweeping more often would only scan the same buckets again.
         if (_buckets.Count > ForgetAbove && time.GetElapsedTime(Interlocked.Read(ref _swept), now).TotalSeconds >= burst / perSecond)
@@ -34,7 +42,7 @@ public sealed class DeviceRateLimiter(double perSecond, double burst, TimeProvid
             bucket.At = now;
             if (bucket.Tokens >= 1)
             {
-                bucket.Tokens--;
+                bucket.Tokens -= count;
                 return null;
             }
 

@@ -25,6 +25,24 @@ public class DeviceRateLimiterTests
     }
 
     [Fact]
+    public void TryAcquire_BatchLargerThanTheBurst_AcceptedOnceThenRefusedUntilItsMessagesArePaidFor()
+    {
+        var limiter = new DeviceRateLimiter(perSecond: 2, burst: 5, _clock);
+
+        var batch = limiter.TryAcquire("d-1", 9);
+        var next = limiter.TryAcquire("d-1");
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var stillInDebt = limiter.TryAcquire("d-1");
+        _clock.Advance(TimeSpan.FromSeconds(0.5));
+        var paidFor = limiter.TryAcquire("d-1");
+
+        Assert.Null(batch);
+        Assert.Equal(TimeSpan.FromSeconds(3), next);
+        Assert.Equal(TimeSpan.FromSeconds(1), stillInDebt);
+        Assert.Null(paidFor);
+    }
+
+    [Fact]
     public void TryAcquire_OneDeviceOverItsLimit_OthersUnaffected()
     {
         var limiter = new DeviceRateLimiter(perSecond: 1, burst: 1, _clock);

@@ -1,15 +1,27 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Threading.Channels;
+using IoMT.Core.Devices;
 using IoMT.Core.Pipeline;
 using Microsoft.Data.Sqlite;
 
 namespace IoMT.Storage.Sqlite;
 
-/// <summary>A message as the gateway accepted it, at its position in the log.</summary>
+/// <summary>
+/// A message as the gateway accepted it, at its position in the log: <see cref="MessageId"/> is the transport's message
+/// id (IoT Hub's <c>message-id</c>) when the device set one, <see cref="Properties"/> the other properties it sent.
+/// </summary>
 public sealed record LoggedMessage(long Sequence, int Partition, string DeviceId, string? MessageId, DateTimeOffset ReceivedAt, byte[] Body)
 {
     /// <summary>Where the message is in the log: <c>{partition}:{sequence}</c>, the same on every redelivery.</summary>
     public string SourcePosition => string.Create(CultureInfo.InvariantCulture, $"{Partition}:{Sequence}");
+
+    /// <summary>The properties besides the message id (which is <see cref="MessageId"/>).</summary>
+    public DeviceMessageProperties Properties { get; init; } = DeviceMessageProperties.None;
+
+    /// <summary>The message as ingestion takes it, as the Azure host makes one of an Event Hubs event.</summary>
+    public ReceivedMessage ToReceived() =>
+        new(Body, DeviceId, ReceivedAt, SourcePosition) { Properties = Properties.ForIngestion(), TransportMessageId = MessageId };
 }
 
 /// <summary>
@@ -54,6 +66,10 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
                 PRIMARY KEY (device_id, message_id)) WITHOUT ROWID;
             CREATE TABLE patient_states (patient_id TEXT NOT NULL PRIMARY KEY, data TEXT NOT NULL);
             """),
+
+        // A message's properties besides its id (correlation id, content type and encoding, creation time, application
+        // properties) as JSON; NULL for the many messages that carry none.
+        new(2, "ALTER TABLE messages ADD COLUMN properties TEXT;"),
     ];
 
     private readonly SqliteDatabase _database;
@@ -85,9 +101,20 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
     /// the device); completes once it is durably stored.
     /// </summary>
     public async Task<LoggedMessage> AppendAsync(
-        string deviceId, string? messageId, DateTimeOffset receivedAt, byte[] body, string? partitionKey = null, CancellationToken cancellationToken = default)
+        string deviceId, string? messageId, DateTimeOffset receivedAt, byte[] body, string? partitionKey = null, CancellationToken cancellationToken = default) =>
+        (await AppendAsync(deviceId, [new DeviceMessage(body, messageId is null ? DeviceMessageProperties.None : new DeviceMessageProperties { MessageId = messageId })],
+            receivedAt, partitionKey, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Appends the messages of <paramref name="deviceId"/> (one, or a batch the device sent at once), each with its
+    /// message id and properties, in one commit: all are durably stored when this completes, or none is.
+    /// </summary>
+    public async Task<IReadOnlyList<LoggedMessage>> AppendAsync(
+        string deviceId, IReadOnlyList<DeviceMessage> messages, DateTimeOffset receivedAt, string? partitionKey = null, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingAppend(deviceId, messageId, receivedAt, body, PartitionOf(partitionKey ?? deviceId));
+        ArgumentNullException.ThrowIfNull(messages);
+        var partition = PartitionOf(partitionKey ?? deviceId);
+        var pending = new PendingAppend([.. messages.Select(m => new Entry(deviceId, m, receivedAt, partition))]);
         await _appends.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
         return await pending.Stored.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -104,7 +131,7 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
         using var connection = _database.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT seq, partition, device_id, message_id, received_at, body FROM messages
+            SELECT seq, partition, device_id, message_id, received_at, body, properties FROM messages
             WHERE partition = $partition AND seq > COALESCE($after, (SELECT seq FROM checkpoints WHERE partition = $partition), 0)
             ORDER BY seq LIMIT $max
             """;
@@ -116,7 +143,10 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
         while (reader.Read())
         {
             messages.Add(new LoggedMessage(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero), (byte[])reader[5]));
+                new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero), (byte[])reader[5])
+            {
+                Properties = reader.IsDBNull(6) ? DeviceMessageProperties.None : StoredProperties.Read(reader.GetString(6)),
+            });
         }
 
         return Task.FromResult<IReadOnlyList<LoggedMessage>>(messages);
@@ -257,12 +287,14 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
 
     private async Task WriteAppendsAsync()
     {
-        var group = new List<PendingAppend>(MaxGroup);
+        var group = new List<PendingAppend>();
         while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (group.Count < MaxGroup && _appends.Reader.TryRead(out var pending))
+            var entries = 0;
+            while (entries < MaxGroup && _appends.Reader.TryRead(out var pending))
             {
                 group.Add(pending);
+                entries += pending.Entries.Length;
             }
 
             try
@@ -270,18 +302,22 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
                 var stored = await _database.WriteAsync((connection, transaction) =>
                 {
                     using var insert = Command(connection, transaction, """
-                        INSERT INTO messages (partition, device_id, message_id, received_at, body) VALUES ($partition, $device, $message, $at, $body)
+                        INSERT INTO messages (partition, device_id, message_id, received_at, body, properties) VALUES ($partition, $device, $message, $at, $body, $props)
                         RETURNING seq
                         """);
-                    return group.Select(p =>
+                    return group.Select(p => p.Entries.Select(e =>
                     {
-                        insert.Parameters["$partition"].Value = p.Partition;
-                        insert.Parameters["$device"].Value = p.DeviceId;
-                        insert.Parameters["$message"].Value = (object?)p.MessageId ?? DBNull.Value;
-                        insert.Parameters["$at"].Value = p.ReceivedAt.UtcTicks;
-                        insert.Parameters["$body"].Value = p.Body;
-                        return new LoggedMessage((long)insert.ExecuteScalar()!, p.Partition, p.DeviceId, p.MessageId, p.ReceivedAt, p.Body);
-                    }).ToList();
+                        insert.Parameters["$partition"].Value = e.Partition;
+                        insert.Parameters["$device"].Value = e.DeviceId;
+                        insert.Parameters["$message"].Value = (object?)e.Message.Properties.MessageId ?? DBNull.Value;
+                        insert.Parameters["$at"].Value = e.ReceivedAt.UtcTicks;
+                        insert.Parameters["$body"].Value = e.Message.Body;
+                        insert.Parameters["$props"].Value = (object?)e.PropertiesJson ?? DBNull.Value;
+                        return new LoggedMessage((long)insert.ExecuteScalar()!, e.Partition, e.DeviceId, e.Message.Properties.MessageId, e.ReceivedAt, e.Message.Body)
+                        {
+                            Properties = e.PropertiesJson is null ? DeviceMessageProperties.None : e.Message.Properties with { MessageId = null },
+                        };
+                    }).ToList()).ToList();
                 }).ConfigureAwait(false);
                 for (var i = 0; i < group.Count; i++)
                 {
@@ -318,8 +354,82 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
         return command;
     }
 
-    private sealed record PendingAppend(string DeviceId, string? MessageId, DateTimeOffset ReceivedAt, byte[] Body, int Partition)
+    /// <summary>The messages of one append, stored in the same commit.</summary>
+    private sealed record PendingAppend(Entry[] Entries)
     {
-        public TaskCompletionSource<LoggedMessage> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<IReadOnlyList<LoggedMessage>> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>A message to store; its properties are serialized by the sender, not by the log's only writer.</summary>
+    private sealed record Entry(string DeviceId, DeviceMessage Message, DateTimeOffset ReceivedAt, int Partition)
+    {
+        public string? PropertiesJson { get; } = Message.Properties.HasNoOtherProperties ? null : StoredProperties.Write(Message.Properties);
+    }
+
+    /// <summary>
+    /// The <c>properties</c> column: <c>{"correlationId", "contentType", "contentEncoding", "creationTimeUtc",
+    /// "application": {name: value}}</c>, members present only when set (the message id has its own column).
+    /// </summary>
+    private static class StoredProperties
+    {
+        public static string Write(DeviceMessageProperties properties)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                WriteIfSet(writer, "correlationId", properties.CorrelationId);
+                WriteIfSet(writer, "contentType", properties.ContentType);
+                WriteIfSet(writer, "contentEncoding", properties.ContentEncoding);
+                WriteIfSet(writer, "creationTimeUtc", properties.CreationTimeUtc);
+                if (properties.Application.Count > 0)
+                {
+                    writer.WriteStartObject("application");
+                    foreach (var (name, value) in properties.Application)
+                    {
+                        writer.WriteString(name, value);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
+        public static DeviceMessageProperties Read(string json)
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var application = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.TryGetProperty("application", out var stored))
+            {
+                foreach (var property in stored.EnumerateObject())
+                {
+                    application[property.Name] = property.Value.GetString()!;
+                }
+            }
+
+            return new DeviceMessageProperties
+            {
+                CorrelationId = Text(root, "correlationId"),
+                ContentType = Text(root, "contentType"),
+                ContentEncoding = Text(root, "contentEncoding"),
+                CreationTimeUtc = Text(root, "creationTimeUtc"),
+                Application = application,
+            };
+        }
+
+        private static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
+        {
+            if (value is not null)
+            {
+                writer.WriteString(name, value);
+            }
+        }
+
+        private static string? Text(JsonElement root, string name) => root.TryGetProperty(name, out var value) ? value.GetString() : null;
     }
 }

@@ -12,6 +12,7 @@ using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
+using IoMT.Local.Tls;
 using IoMT.Local.Workflows;
 using IoMT.Notifications;
 using IoMT.Storage.Sqlite;
@@ -88,6 +89,7 @@ public static partial class LocalHostExtensions
             .AddScheme<AuthenticationSchemeOptions, LocalTokenAuthenticationHandler>(LocalTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddOpenApi();
+        builder.AddDeviceEndpoints();
         return builder;
     }
 
@@ -113,6 +115,7 @@ public static partial class LocalHostExtensions
         app.MapLiveFeed();
         app.MapSecurityAudit();
         app.MapDeviceGateway();
+        app.MapIoTHubCertificate();
 
         var dataDirectory = app.Services.GetRequiredService<DataDirectory>();
 

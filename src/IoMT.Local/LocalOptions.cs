@@ -9,10 +9,32 @@ public sealed class LocalOptions
     public string DataDirectory { get; set; } = "";
 
     /// <summary>
-    /// The host name devices put in their tokens and connection strings (IoT Hub's <c>HostName</c>). Empty means the
-    /// host and port they call, e.g. <c>127.0.0.1:5080</c>.
+    /// The local hub's host name (IoT Hub's <c>HostName</c>): named by connection strings, DPS assignments and the
+    /// device endpoints' server certificate; never with a port (devices use 443 and 8883). Devices' tokens may name it
+    /// or the host they call.
     /// </summary>
-    public string GatewayHostName { get; set; } = "";
+    [System.ComponentModel.DataAnnotations.RegularExpression(@"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$",
+        ErrorMessage = "IoMT:GatewayHostName must be a host name without a port or scheme, e.g. localhost or gateway.ward7.local.")]
+    public string GatewayHostName { get; set; } = "localhost";
+
+    /// <summary>The port of the devices' HTTPS endpoint (IoT Hub's 443); 0: any free port.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 65535)]
+    public int DeviceHttpsPort { get; set; } = 443;
+
+    /// <summary>The port of the devices' MQTT-over-TLS endpoint (IoT Hub's 8883); 0: any free port.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 65535)]
+    public int DeviceMqttPort { get; set; } = 8883;
+
+    /// <summary>The HTTPS port used when <see cref="DeviceHttpsPort"/> cannot be bound (then any free port); 0: any free port.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 65535)]
+    public int DeviceHttpsFallbackPort { get; set; } = 8443;
+
+    /// <summary>The MQTT port used when <see cref="DeviceMqttPort"/> cannot be bound (then any free port); 0: any free port.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 65535)]
+    public int DeviceMqttFallbackPort { get; set; } = 18883;
+
+    /// <summary>The address the device endpoints listen on: loopback by default; <c>0.0.0.0</c> or <c>::</c> for every interface.</summary>
+    public string DeviceBindAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Run the built-in simulation (<c>--simulate</c>); unset: only while the host has no devices (a first run).</summary>
     public bool? Simulate { get; set; }
@@ -53,6 +75,9 @@ public sealed class LocalOptions
         var directory = Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return (directory.FullName, (directory.UnixFileMode & OthersAndGroup) != 0);
     }
+
+    /// <summary>The hub's host name: <see cref="GatewayHostName"/>, or <c>localhost</c> when it is set empty.</summary>
+    public string HubHostName() => string.IsNullOrWhiteSpace(GatewayHostName) ? "localhost" : GatewayHostName.Trim();
 
     public string ResolveDataDirectory() =>
         string.IsNullOrWhiteSpace(DataDirectory)

@@ -27,12 +27,15 @@ internal static class ManagementApi
         api.MapMethods("/" + route.Template, [route.Method], route.Handle).RequireAuthorization();
 }
 
-/// <summary>The local gateway's endpoints: the configured host name, or the one the caller used; this registry's id scope.</summary>
+/// <summary>
+/// The local gateway's endpoints: the configured host name (<c>localhost</c> by default, never a port, whatever host the
+/// caller used: device SDKs take it as a DNS name and add 443 or 8883 themselves) as hub and DPS host; this registry's id scope.
+/// </summary>
 internal sealed class LocalGatewayEndpoints(Microsoft.Extensions.Options.IOptions<LocalOptions> options, Storage.Sqlite.SqliteDeviceRegistry registry) : IGatewayEndpoints
 {
     public Core.Devices.GatewayEndpoints Resolve(HttpRequest request)
     {
-        var host = string.IsNullOrEmpty(options.Value.GatewayHostName) ? request.Host.Value ?? "localhost" : options.Value.GatewayHostName;
+        var host = options.Value.HubHostName();
         return new Core.Devices.GatewayEndpoints(host, registry.IdScope(), host);
     }
 }

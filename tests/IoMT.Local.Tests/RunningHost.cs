@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 namespace IoMT.Local.Tests;
 
 /// <summary>
-/// The local host as `dotnet run --project src/IoMT.Local` starts it, but on a free loopback port and its own data
+/// The local host as `dotnet run --project src/IoMT.Local` starts it, but on free loopback ports (device endpoints too) and its own data
 /// folder, with the built-in simulation on (two patients: a normal one and a COPD desaturation, one-minute cycles).
 /// </summary>
 internal sealed class RunningHost : IAsyncDisposable
@@ -27,7 +27,7 @@ internal sealed class RunningHost : IAsyncDisposable
     public static async Task<RunningHost> StartAsync()
     {
         var data = Path.Combine(Path.GetTempPath(), "iomt-tests", Guid.NewGuid().ToString("N"));
-        var builder = WebApplication.CreateBuilder(["--urls=http://127.0.0.1:0", $"--IoMT:DataDirectory={data}", "--IoMT:SimulatedPatients=2", "--IoMT:SimulationCycle=00:01:00"]);
+        var builder = WebApplication.CreateBuilder(["--urls=http://127.0.0.1:0", $"--IoMT:DataDirectory={data}", "--IoMT:SimulatedPatients=2", "--IoMT:SimulationCycle=00:01:00", "--IoMT:DeviceHttpsPort=0", "--IoMT:DeviceMqttPort=0"]);
         builder.AddIoMTLocal();
         var app = builder.Build();
         app.MapIoMTLocal();

@@ -61,13 +61,11 @@ public static partial class ManagementRoutes
     ];
 
     /// <summary><c>GET /me</c>: who the API takes the caller for (the console shows it and hides what the roles may not do).</summary>
-    private static Task<IResult> GetMeAsync(HttpContext http) => AsCallerAsync(http, caller => Task.FromResult(Results.Json(new
-    {
-        id = caller.Id,
-        roles = caller.Roles.Select(r => r.Name()).Order(StringComparer.Ordinal),
-        careTeams = caller.CareTeams.Order(StringComparer.Ordinal),
-        manufacturer = caller.Manufacturer,
-    }, ApiJson.Options)));
+    private static Task<IResult> GetMeAsync(HttpContext http) => AsCallerAsync(http, caller => Task.FromResult(Results.Json(new CallerView(
+        caller.Id,
+        [.. caller.Roles.Select(r => r.Name()).Order(StringComparer.Ordinal)],
+        [.. caller.CareTeams.Order(StringComparer.Ordinal)],
+        caller.Manufacturer), ApiJson.Options)));
 
     /// <summary>Runs <paramref name="action"/> for the signed-in caller, or answers 401.</summary>
     private static async Task<IResult> AsCallerAsync(HttpContext http, Func<Caller, Task<IResult>> action) =>

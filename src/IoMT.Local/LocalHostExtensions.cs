@@ -88,6 +88,8 @@ public static partial class LocalHostExtensions
         services.AddAuthentication(LocalTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, LocalTokenAuthenticationHandler>(LocalTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        // The OpenAPI document describes JSON as the API writes it (ApiJson.Options: camelCase, enums as camelCase names).
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddOpenApi();
         builder.AddDeviceEndpoints();
         return builder;

@@ -24,7 +24,30 @@ internal static class ManagementApi
     }
 
     private static RouteHandlerBuilder Map(RouteGroupBuilder api, ManagementRoute route) =>
-        api.MapMethods("/" + route.Template, [route.Method], route.Handle).RequireAuthorization();
+        Describe(api.MapMethods("/" + route.Template, [route.Method], route.Handle).RequireAuthorization(), route);
+
+    /// <summary>The route's request and answers in the OpenAPI document (<see cref="ManagementRoutes.Contracts"/>).</summary>
+    private static RouteHandlerBuilder Describe(RouteHandlerBuilder endpoint, ManagementRoute route)
+    {
+        if (!ManagementRoutes.Contracts.TryGetValue(route.Name, out var contract))
+        {
+            return endpoint;
+        }
+
+        if (contract.Request is { } request)
+        {
+            endpoint.Accepts(request, "application/json");
+        }
+
+        endpoint.Produces(contract.Status, contract.Response, contract.ResponseContentType);
+        int[] problems = route.Name == "GetMe" ? [401] : [400, 401, 403, 404];
+        foreach (var status in problems)
+        {
+            endpoint.ProducesProblem(status);
+        }
+
+        return endpoint;
+    }
 }
 
 /// <summary>

@@ -25,5 +25,46 @@ public sealed class OpenApiTests : IDisposable
         Assert.DoesNotContain(operations, o => o.Path == "/alerts");
     }
 
+    [Fact]
+    public void EveryManagementRoute_HasAContract()
+    {
+        Assert.All(ManagementRoutes.All, route => Assert.True(ManagementRoutes.Contracts.ContainsKey(route.Name), $"{route.Name} has no contract"));
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_EveryRouteHasItsRequestAndResponseSchemas()
+    {
+        using var response = await _api.SendAsync(HttpMethod.Get, "/openapi/v1.json", null);
+        var document = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        foreach (var route in ManagementRoutes.All)
+        {
+            var contract = ManagementRoutes.Contracts[route.Name];
+            var operation = document["paths"]!["/api/" + route.Template]![route.Method.ToLowerInvariant()]!;
+            var status = contract.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var answer = operation["responses"]?[status]?["content"]?[contract.ResponseContentType];
+            Assert.True(answer is not null, $"{route.Name}: no {status} {contract.ResponseContentType} answer");
+            if (contract.Response is not null)
+            {
+                Assert.True(answer!["schema"] is not null, $"{route.Name}: its {status} answer has no schema");
+            }
+
+            var body = operation["requestBody"]?["content"]?["application/json"]?["schema"];
+            Assert.True((contract.Request is null) == (body is null), $"{route.Name}: request body schema {(body is null ? "missing" : "unexpected")}");
+            Assert.NotNull(operation["responses"]?["401"]);
+        }
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_EnrollmentGroupRequest_NamesItsFields()
+    {
+        using var response = await _api.SendAsync(HttpMethod.Get, "/openapi/v1.json", null);
+        var document = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        var properties = document["components"]!["schemas"]!["EnrollmentGroupRequest"]!["properties"]!.AsObject().Select(p => p.Key);
+
+        Assert.Superset(new HashSet<string> { "id", "manufacturer", "model", "kinds" }, properties.ToHashSet());
+    }
+
     public void Dispose() => _api.Dispose();
 }

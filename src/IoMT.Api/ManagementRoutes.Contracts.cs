@@ -1,0 +1,62 @@
+using IoMT.Core.Adherence;
+using IoMT.Core.Devices;
+using IoMT.Core.Escalation;
+using IoMT.Core.Mapping;
+using IoMT.Core.Patients;
+
+namespace IoMT.Api;
+
+/// <summary>
+/// What a management route takes and gives, for the OpenAPI document: its JSON request body (if any), its success status
+/// and body type, and that body's media type. Every route can also answer problem details.
+/// </summary>
+public sealed record RouteContract(Type? Request, int Status, Type? Response, string ResponseContentType = "application/json");
+
+public static partial class ManagementRoutes
+{
+    /// <summary>The contract of every route in <see cref="All"/>, by route name (a test checks none is missing).</summary>
+    public static IReadOnlyDictionary<string, RouteContract> Contracts { get; } = new Dictionary<string, RouteContract>(StringComparer.Ordinal)
+    {
+        ["GetMe"] = Ok<CallerView>(),
+        ["ExportPatientFhir"] = new(null, StatusCodes.Status200OK, typeof(System.Text.Json.Nodes.JsonObject), "application/fhir+json"),
+        ["ListPatients"] = Ok<IReadOnlyList<PatientSummary>>(),
+        ["GetPatientTimeline"] = Ok<IReadOnlyList<TimelineItem>>(),
+        ["SavePatient"] = Ok<PatientRecord>(typeof(PatientRequest)),
+        ["GetPatient"] = Ok<PatientRecord>(),
+        ["SaveMedicationSchedule"] = Ok<ScheduleView>(typeof(ScheduleRequest)),
+        ["GetAdherence"] = Ok<AdherenceView>(),
+        ["RegisterDevice"] = Created<DeviceView>(typeof(DeviceRegistration)),
+        ["ImportDevices"] = Ok<ImportSummary>(typeof(List<DeviceRegistration>)),
+        ["ExportDeviceCredentials"] = Ok<IReadOnlyList<DeviceCredentialsView>>(typeof(CredentialsRequest)),
+        ["ListDevices"] = Ok<DevicePageView>(),
+        ["GetDevice"] = Ok<DeviceView>(),
+        ["GetDeviceHistory"] = Ok<IReadOnlyList<DeviceChange>>(),
+        ["DisableDevice"] = Ok<DeviceView>(),
+        ["EnableDevice"] = Ok<DeviceView>(),
+        ["RotateDeviceKeys"] = Ok<DeviceView>(typeof(RotateKeysRequest)),
+        ["DeleteDevice"] = Ok<DeviceView>(),
+        ["BindDevice"] = Ok<DeviceView>(typeof(BindRequest)),
+        ["UnbindDevice"] = Ok<DeviceView>(typeof(BindRequest)),
+        ["GetDeviceCredentials"] = Ok<DeviceCredentialsView>(),
+        ["CreateEnrollmentGroup"] = Created<EnrollmentGroupView>(typeof(EnrollmentGroupRequest)),
+        ["ListEnrollmentGroups"] = Ok<IReadOnlyList<EnrollmentGroupView>>(),
+        ["GetEnrollmentGroupCredentials"] = Ok<EnrollmentGroupCredentials>(),
+        ["ListAlerts"] = Ok<IReadOnlyList<AlertView>>(),
+        ["GetAlert"] = Ok<AlertDetail>(),
+        ["AcknowledgeAlert"] = Ok<AlertView>(),
+        ["ResolveAlert"] = Ok<AlertView>(typeof(ResolveRequest)),
+        ["SnoozeAlert"] = Ok<AlertView>(typeof(SnoozeRequest)),
+        ["AddAlertNote"] = Created<AlertView>(typeof(NoteRequest)),
+        ["UploadMapping"] = Created<MappingVersionView>(typeof(MappingUploadRequest)),
+        ["ListMappings"] = Ok<IReadOnlyList<MappingVersionView>>(),
+        ["ActivateMapping"] = Ok<MappingVersionView>(typeof(MappingActivationRequest)),
+        ["DeactivateMapping"] = Ok<MappingScope>(typeof(MappingScopeRequest)),
+    };
+
+    private static RouteContract Ok<T>(Type? request = null) => new(request, StatusCodes.Status200OK, typeof(T));
+
+    private static RouteContract Created<T>(Type request) => new(request, StatusCodes.Status201Created, typeof(T));
+}
+
+/// <summary>Who the API takes the caller for (<c>GET /me</c>).</summary>
+public sealed record CallerView(string Id, IReadOnlyList<string> Roles, IReadOnlyList<string> CareTeams, string? Manufacturer);

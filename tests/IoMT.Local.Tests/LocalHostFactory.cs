@@ -29,6 +29,9 @@ public sealed class LocalHostFactory : WebApplicationFactory<LocalOptions>
 
         // The test server listens nowhere, so the built-in simulation (on for a host without devices) has nothing to send to.
         builder.UseSetting("IoMT:Simulate", "false");
+        // Device endpoints on free ports: test hosts run side by side, and never take 443 or 8883 from the device SDK tests.
+        builder.UseSetting("IoMT:DeviceHttpsPort", "0");
+        builder.UseSetting("IoMT:DeviceMqttPort", "0");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

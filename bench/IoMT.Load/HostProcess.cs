@@ -43,7 +43,9 @@ public sealed class HostProcess : IDisposable
         // (a cold start under full load otherwise builds a backlog of seconds).
         start.Environment.TryAdd("DOTNET_GCgen0size", "0x4000000");
         start.Environment.TryAdd("DOTNET_TC_CallCountingDelayMs", "0");
-        foreach (var argument in new[] { Path.Combine(folder, "IoMT.Local.dll"), "--urls", address.AbsoluteUri.TrimEnd('/'), $"--IoMT:DataDirectory={dataDirectory}", "--IoMT:Simulate=false" }.Concat(settings))
+        foreach (var argument in new[] { Path.Combine(folder, "IoMT.Local.dll"), "--urls", address.AbsoluteUri.TrimEnd('/'), $"--IoMT:DataDirectory={dataDirectory}", "--IoMT:Simulate=false",
+            // Devices speak HTTP to the management address here; the TLS device endpoints take free ports, never 443 or 8883.
+            "--IoMT:DeviceHttpsPort=0", "--IoMT:DeviceMqttPort=0" }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using IoMT.Api;
-using IoMT.Core.Access;
 using IoMT.Core.Api;
 using IoMT.Core.Devices;
 using IoMT.Core.Validation;
@@ -11,25 +10,31 @@ namespace IoMT.Local;
 
 /// <summary>
 /// The device side of the local host, speaking Azure IoT Hub's and DPS's HTTPS protocols, so the simulator and real
-/// firmware use the same code against a laptop and against Azure:
-/// <c>POST /devices/{id}/messages/events</c> (telemetry) and <c>PUT /{idScope}/registrations/{id}/register</c> with
-/// <c>GET …/operations/{operationId}</c> (registration through an enrollment group).
+/// firmware use the same code against a laptop and against Azure: <c>POST /devices/{id}/messages/events</c> (one
+/// message, or a batch), <c>GET /devices/{id}/messages/deviceBound</c> with <c>DELETE …/{etag}</c> (complete, or
+/// reject with <c>?reject</c>) and <c>POST …/{etag}/abandon</c> (cloud-to-device), and
+/// <c>PUT /{idScope}/registrations/{id}/register</c> with <c>GET …/operations/{operationId}</c> (registration through an
+/// enrollment group). The hub's routes refuse as IoT Hub does (<see cref="IoTHubErrors"/>); the rules are Core's.
 /// </summary>
 internal static class DeviceGatewayEndpoints
 {
-    public const string MessageIdHeader = "iothub-messageid";
+    public const string ErrorCodeHeader = "iothub-errorcode";
 
     public static void MapDeviceGateway(this IEndpointRouteBuilder app)
     {
         app.MapPost("/devices/{deviceId}/messages/events", SendEventAsync).ExcludeFromDescription();
+        app.MapGet("/devices/{deviceId}/messages/deviceBound", ReceiveAsync).ExcludeFromDescription();
+        app.MapDelete("/devices/{deviceId}/messages/deviceBound/{lockToken}", CompleteOrRejectAsync).ExcludeFromDescription();
+        app.MapPost("/devices/{deviceId}/messages/deviceBound/{lockToken}/abandon", AbandonAsync).ExcludeFromDescription();
         app.MapPut("/{idScope}/registrations/{registrationId}/register", RegisterAsync).ExcludeFromDescription();
         app.MapGet("/{idScope}/registrations/{registrationId}/operations/{operationId}", OperationAsync).ExcludeFromDescription();
     }
 
     /// <summary>
-    /// Accepts one device-to-cloud message: authenticated as its device, at most 256 KB, stored durably in the
-    /// ingestion log with its device, receive time and message id before the answer (204, as IoT Hub answers), in the
-    /// partition of the patient the device is bound to.
+    /// Accepts device-to-cloud messages: authenticated as their device, at most 256 KB, stored durably in the ingestion
+    /// log with their device, receive time, message id and properties before the answer (204, as IoT Hub answers), in
+    /// the partition of the patient the device is bound to. A batch (<see cref="IoTHubHttp.BatchMediaType"/>) is stored
+    /// as its messages, each on its own, in one commit; an unreadable one is refused whole.
     /// </summary>
     private static async Task<IResult> SendEventAsync(
         string deviceId, HttpRequest request, DeviceGateway gateway, DeviceRateLimiter limiter, SqliteIngestionLog log, TimeProvider time,
@@ -37,33 +42,116 @@ internal static class DeviceGatewayEndpoints
     {
         if (request.ContentLength > DeviceGateway.MaxMessageBytes)
         {
-            return TooLarge();
+            return Refuse(request, TooLarge(), time);
         }
 
         var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, HostNames(request, options.Value), cancellationToken).ConfigureAwait(false);
         if (!device.IsSuccess)
         {
-            return Refuse(request, device.Error!);
-        }
-
-        if (limiter.TryAcquire(deviceId) is { } retryAfter)
-        {
-            request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Refuse(request, new ApiError(429, SecurityEventCodes.DeviceRateLimited,
-                $"Device '{deviceId}' sends more than {options.Value.DeviceMessagesPerSecond:0.#} messages a second; retry after {retryAfter.TotalSeconds:0} s."));
+            return Refuse(request, device.Error!, time);
         }
 
         var body = await ReadAtMostAsync(request.Body, DeviceGateway.MaxMessageBytes + 1, cancellationToken).ConfigureAwait(false);
         if (body.Length > DeviceGateway.MaxMessageBytes)
         {
-            return TooLarge();
+            return Refuse(request, TooLarge(), time);
         }
 
-        var messageId = request.Headers[MessageIdHeader].FirstOrDefault() ?? MessageIds.TryRead(body);
+        IReadOnlyList<DeviceMessage> messages;
+        if (IoTHubHttp.IsBatch(request.ContentType))
+        {
+            var batch = IoTHubHttp.ParseBatch(body);
+            if (!batch.IsSuccess)
+            {
+                return Refuse(request, batch.Error! with { Detail = "The batch cannot be read: " + batch.Error!.Detail }, time);
+            }
+
+            messages = batch.Value!;
+        }
+        else
+        {
+            messages = [new DeviceMessage(body, IoTHubHttp.FromHeaders(IoTHubHeaders(request)))];
+        }
+
+        if (limiter.TryAcquire(deviceId, messages.Count) is { } retryAfter)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refuse(request, new ApiError(429, IoTHubErrors.RateLimitedCode,
+                $"Device '{deviceId}' sends more than {options.Value.DeviceMessagesPerSecond:0.#} messages a second; retry after {retryAfter.TotalSeconds:0} s."), time);
+        }
+
         var now = time.GetUtcNow();
         var patient = BindingHistory.PatientAt(device.Value!.Bindings, now);
-        await log.AppendAsync(deviceId, messageId, now, body, patient, cancellationToken).ConfigureAwait(false);
+        await log.AppendAsync(deviceId, messages, now, patient, cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
+    }
+
+    /// <summary>
+    /// The device's next cloud-to-device message, locked for it for a minute: 200 with the body and IoT Hub's headers
+    /// (the lock token as the quoted <c>ETag</c>), or 204 when nothing is queued.
+    /// </summary>
+    private static async Task<IResult> ReceiveAsync(
+        string deviceId, HttpRequest request, DeviceGateway gateway, ICloudToDeviceStore messages, TimeProvider time, IOptions<LocalOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, HostNames(request, options.Value), cancellationToken).ConfigureAwait(false);
+        if (!device.IsSuccess)
+        {
+            return Refuse(request, device.Error!, time);
+        }
+
+        if (await messages.ReceiveAsync(deviceId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not { } message)
+        {
+            return Results.NoContent();
+        }
+
+        var headers = request.HttpContext.Response.Headers;
+        headers.ETag = $"\"{message.LockToken}\"";
+        headers[IoTHubHttp.MessageId] = message.MessageId;
+        if (message.CorrelationId is not null)
+        {
+            headers[IoTHubHttp.CorrelationId] = message.CorrelationId;
+        }
+
+        headers["iothub-sequencenumber"] = message.SequenceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["iothub-enqueuedtime"] = IoTHubHttp.HttpDate(message.EnqueuedAt);
+        headers["iothub-expiry"] = IoTHubHttp.HttpDate(message.ExpiresAt);
+        headers["iothub-deliverycount"] = message.DeliveryCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["iothub-to"] = $"/devices/{deviceId}/messages/deviceBound";
+        foreach (var (name, value) in message.Properties)
+        {
+            headers[IoTHubHttp.ApplicationPrefix + name] = value;
+        }
+
+        return Results.Bytes(message.Body, "application/octet-stream");
+    }
+
+    /// <summary><c>DELETE /devices/{id}/messages/deviceBound/{etag}</c>: completes the message, or with <c>?reject</c> rejects it.</summary>
+    private static Task<IResult> CompleteOrRejectAsync(
+        string deviceId, string lockToken, HttpRequest request, DeviceGateway gateway, ICloudToDeviceStore messages, TimeProvider time,
+        IOptions<LocalOptions> options, CancellationToken cancellationToken) =>
+        SettleAsync(deviceId, lockToken, request.Query.ContainsKey("reject") ? CloudToDeviceSettlement.Reject : CloudToDeviceSettlement.Complete,
+            request, gateway, messages, time, options, cancellationToken);
+
+    /// <summary><c>POST /devices/{id}/messages/deviceBound/{etag}/abandon</c>: puts the message back in the queue.</summary>
+    private static Task<IResult> AbandonAsync(
+        string deviceId, string lockToken, HttpRequest request, DeviceGateway gateway, ICloudToDeviceStore messages, TimeProvider time,
+        IOptions<LocalOptions> options, CancellationToken cancellationToken) =>
+        SettleAsync(deviceId, lockToken, CloudToDeviceSettlement.Abandon, request, gateway, messages, time, options, cancellationToken);
+
+    /// <summary>204 once settled; 412 when the lock token names no message the device holds locked now.</summary>
+    private static async Task<IResult> SettleAsync(
+        string deviceId, string lockToken, CloudToDeviceSettlement settlement, HttpRequest request, DeviceGateway gateway, ICloudToDeviceStore messages,
+        TimeProvider time, IOptions<LocalOptions> options, CancellationToken cancellationToken)
+    {
+        var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, HostNames(request, options.Value), cancellationToken).ConfigureAwait(false);
+        if (!device.IsSuccess)
+        {
+            return Refuse(request, device.Error!, time);
+        }
+
+        var settled = await messages.SettleAsync(deviceId, lockToken.Trim('"'), settlement, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return settled.IsSuccess ? Results.NoContent() : Refuse(request, settled.Error!, time);
     }
 
     private static async Task<IResult> RegisterAsync(
@@ -74,7 +162,7 @@ internal static class DeviceGatewayEndpoints
             .ConfigureAwait(false);
         if (!result.IsSuccess)
         {
-            return Refuse(request, result.Error!);
+            return RefuseAsProblem(request, result.Error!);
         }
 
         var operationId = operations.Add(result.Value!);
@@ -90,7 +178,7 @@ internal static class DeviceGatewayEndpoints
             .ConfigureAwait(false);
         if (!again.IsSuccess)
         {
-            return Refuse(request, again.Error!);
+            return RefuseAsProblem(request, again.Error!);
         }
 
         if (operations.Find(operationId) is not { } done || done.RegistrationId != registrationId)
@@ -115,8 +203,26 @@ internal static class DeviceGatewayEndpoints
         });
     }
 
-    /// <summary>The refusal, with its reason kept for the security audit (which sees only the status otherwise).</summary>
-    private static IResult Refuse(HttpRequest request, ApiError error)
+    /// <summary>
+    /// A refusal of the hub's routes as IoT Hub gives it (status, <c>iothub-errorcode</c>, JSON body), with its reason
+    /// and audit code kept for the security audit.
+    /// </summary>
+    private static IResult Refuse(HttpRequest request, ApiError error, TimeProvider time)
+    {
+        var refusal = IoTHubErrors.For(error);
+        request.HttpContext.Items[SecurityAuditMiddleware.DetailKey] = error.Detail;
+        if (IoTHubErrors.AuditCode(error) is { } code)
+        {
+            request.HttpContext.Items[SecurityAuditMiddleware.CodeKey] = code;
+        }
+
+        request.HttpContext.Response.Headers[ErrorCodeHeader] = refusal.Code;
+        return Results.Text(IoTHubErrors.Body(refusal, request.HttpContext.TraceIdentifier, time.GetUtcNow()), "application/json; charset=utf-8",
+            statusCode: refusal.Status);
+    }
+
+    /// <summary>A refusal of the DPS routes (problem details), with its reason kept for the security audit.</summary>
+    private static IResult RefuseAsProblem(HttpRequest request, ApiError error)
     {
         request.HttpContext.Items[SecurityAuditMiddleware.DetailKey] = error.Detail;
         return ApiProblems.ToResult(error);
@@ -125,8 +231,12 @@ internal static class DeviceGatewayEndpoints
     private static string[] HostNames(HttpRequest request, LocalOptions options) =>
         [.. new[] { options.GatewayHostName, request.Host.Value, request.Host.Host }.Where(h => !string.IsNullOrEmpty(h)).Distinct()!];
 
-    private static IResult TooLarge() =>
-        ApiProblems.ToResult(new ApiError(413, ErrorCodes.MessageTooLarge, $"A device message holds at most {DeviceGateway.MaxMessageBytes:N0} bytes."));
+    /// <summary>The request's <c>iothub-*</c> headers, the only ones a message keeps.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> IoTHubHeaders(HttpRequest request) =>
+        request.Headers.Where(h => h.Key.StartsWith("iothub-", StringComparison.OrdinalIgnoreCase))
+            .Select(h => new KeyValuePair<string, string?>(h.Key, h.Value.Count > 0 ? h.Value[0] : null));
+
+    private static ApiError TooLarge() => new(413, ErrorCodes.MessageTooLarge, $"A device message holds at most {DeviceGateway.MaxMessageBytes:N0} bytes.");
 
     private static async Task<byte[]> ReadAtMostAsync(Stream body, int limit, CancellationToken cancellationToken)
     {

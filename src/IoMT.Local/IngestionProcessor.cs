@@ -88,7 +88,7 @@ internal sealed partial class IngestionProcessor(
         }
 
         var outcome = await ingestion.ProcessAsync(
-            [.. batch.Select(m => new ReceivedMessage(m.Body, m.DeviceId, m.ReceivedAt, m.SourcePosition))], cancellationToken).ConfigureAwait(false);
+            [.. batch.Select(m => m.ToReceived())], cancellationToken).ConfigureAwait(false);
         await AuditReplaysAsync(outcome.Replayed, cancellationToken).ConfigureAwait(false);
         await log.CheckpointAsync(batch.GroupBy(m => m.Partition).ToDictionary(g => g.Key, g => g.Max(m => m.Sequence)), cancellationToken).ConfigureAwait(false);
         Log.BatchProcessed(logger, outcome.Messages, outcome.Readings, outcome.Quarantined, outcome.Duplicates);

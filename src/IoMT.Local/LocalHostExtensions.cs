@@ -73,6 +73,9 @@ public static partial class LocalHostExtensions
         services.AddSingleton<DeviceService>();
         services.AddSingleton<PatientService>();
         services.AddSingleton<DeviceGateway>();
+        services.AddSingleton(_ => new SqliteCloudToDeviceStore(Path.Combine(dataDirectory.Path, "cloud-to-device.db")));
+        services.AddSingleton<ICloudToDeviceStore>(sp => sp.GetRequiredService<SqliteCloudToDeviceStore>());
+        services.AddSingleton<CloudToDeviceService>();
         services.AddSingleton(sp => new DeviceRateLimiter(options.DeviceMessagesPerSecond, options.DeviceMessageBurst, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new SqliteSecurityEventStore(Path.Combine(dataDirectory.Path, "audit.db")));
         services.AddSingleton<ISecurityEventStore>(sp => sp.GetRequiredService<SqliteSecurityEventStore>());
@@ -117,6 +120,7 @@ public static partial class LocalHostExtensions
         app.MapLiveFeed();
         app.MapSecurityAudit();
         app.MapDeviceGateway();
+        app.MapCloudToDeviceApi();
         app.MapIoTHubCertificate();
 
         var dataDirectory = app.Services.GetRequiredService<DataDirectory>();
@@ -129,6 +133,7 @@ public static partial class LocalHostExtensions
         app.Services.GetRequiredService<SqliteWorkflowStore>();
         app.Services.GetRequiredService<SqliteMappingStore>();
         app.Services.GetRequiredService<SqliteSecurityEventStore>();
+        app.Services.GetRequiredService<SqliteCloudToDeviceStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path);

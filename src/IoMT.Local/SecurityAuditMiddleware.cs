@@ -13,6 +13,12 @@ internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudi
     /// <summary>Where an endpoint leaves the reason of a refusal (the problem's detail) for the audit.</summary>
     public const string DetailKey = "iomt.security-detail";
 
+    /// <summary>
+    /// Where a device endpoint leaves the audit code of its refusal, when the status alone does not tell it (IoT Hub
+    /// answers 404 both for a device it does not hold and for a disabled one).
+    /// </summary>
+    public const string CodeKey = "iomt.security-code";
+
     public async Task InvokeAsync(HttpContext context)
     {
         await next(context).ConfigureAwait(false);
@@ -25,6 +31,11 @@ internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudi
 
     private static (string Code, string Actor, string? Detail)? Classify(HttpContext context)
     {
+        if (context.Items[CodeKey] is string code && context.GetRouteValue("deviceId") is { } refused)
+        {
+            return (code, "device:" + Convert.ToString(refused, CultureInfo.InvariantCulture), null);
+        }
+
         var status = context.Response.StatusCode;
         if (status is not (401 or 403 or 404 or 429))
         {

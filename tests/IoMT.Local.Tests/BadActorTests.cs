@@ -37,7 +37,8 @@ public sealed class BadActorTests : IClassFixture<GatewayFixture>
             if (flooding.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 Assert.True(flooding.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-                Assert.Equal("device.rate-limited", (string)(await flooding.Content.ReadFromJsonAsync<JsonObject>())!["code"]!);
+                Assert.Equal("ThrottlingException", flooding.Headers.GetValues("iothub-errorcode").Single());
+                Assert.StartsWith("ErrorCode:ThrottlingException;", (string)(await flooding.Content.ReadFromJsonAsync<JsonObject>())!["Message"]!, StringComparison.Ordinal);
             }
 
             if (i % 10 == 0)

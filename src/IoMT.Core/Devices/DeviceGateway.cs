@@ -18,8 +18,11 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
     public const string DpsKeyName = "registration";
 
     /// <summary>
-    /// Authenticates a message sent to <c>/devices/{deviceId}/messages/events</c>. <paramref name="hostNames"/> are
-    /// the host names tokens may name (the hub's, and the one the device called).
+    /// Authenticates a device calling the hub as <paramref name="deviceId"/> (any transport, any operation).
+    /// <paramref name="hostNames"/> are the host names tokens may name (the hub's, and the one the device called).
+    /// Refusals: <see cref="ApiError.Unauthenticated"/> (no, a malformed, forged or expired token, or one for another
+    /// device or hub), <see cref="ApiError.DeviceNotFound"/> (not registered, or deleted),
+    /// <see cref="IoTHubErrors.DeviceDisabledCode"/>; <see cref="IoTHubErrors"/> gives each its IoT Hub answer.
     /// </summary>
     public async Task<ApiResult<DeviceRecord>> AuthenticateAsync(
         string deviceId, string? authorization, IReadOnlyCollection<string> hostNames, CancellationToken cancellationToken = default)
@@ -33,7 +36,8 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
         var device = await registry.FindAsync(deviceId, cancellationToken).ConfigureAwait(false);
         if (device is null || device.IsDeleted)
         {
-            return Unauthorized($"The token does not authenticate device '{deviceId}'.");
+            // As IoT Hub: a device it does not hold is not found (it has no key to check the token against).
+            return new ApiError(404, ApiError.DeviceNotFound, $"Device '{deviceId}' is not registered.");
         }
 
         if (device.Credentials.Type != DeviceAuthenticationType.SymmetricKey)
@@ -53,7 +57,9 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
             });
         }
 
-        return device.Status == DeviceStatus.Enabled ? device : new ApiError(403, "device.disabled", $"Device '{deviceId}' is disabled.");
+        // IoT Hub answers a disabled device as one it does not hold (404 DeviceNotFound); the code keeps the difference
+        // for the security audit.
+        return device.Status == DeviceStatus.Enabled ? device : new ApiError(404, IoTHubErrors.DeviceDisabledCode, $"Device '{deviceId}' is disabled.");
     }
 
     /// <summary>

@@ -75,7 +75,7 @@ public class DeviceGatewayTests
     }
 
     [Fact]
-    public async Task Authenticate_DisabledDevice_403_DeletedDevice_401()
+    public async Task Authenticate_DisabledDeletedOrUnknownDevice_404AsIoTHubAnswers_TheCodesTellThemApart()
     {
         var fixture = new DeviceFixture();
         var key = (await fixture.RegisterAsync()).Credentials.PrimaryKey!;
@@ -85,8 +85,23 @@ public class DeviceGatewayTests
         await fixture.Service.DeleteAsync(Acme, "oximeter-0042");
         var deleted = await fixture.Gateway.AuthenticateAsync("oximeter-0042", Token("oximeter-0042", key), [Hub]);
 
-        Assert.Equal((403, "device.disabled"), (disabled.Error!.Status, disabled.Error.Code));
-        Assert.Equal(401, deleted.Error!.Status);
+        var unknown = await fixture.Gateway.AuthenticateAsync("oximeter-9999", Token("oximeter-9999", key), [Hub]);
+
+        Assert.Equal((404, ApiError.DeviceDisabled), (disabled.Error!.Status, disabled.Error.Code));
+        Assert.Equal((404, ApiError.DeviceNotFound), (deleted.Error!.Status, deleted.Error.Code));
+        Assert.Equal((404, ApiError.DeviceNotFound), (unknown.Error!.Status, unknown.Error.Code));
+    }
+
+    [Fact]
+    public async Task Authenticate_DisabledDeviceWithAForgedToken_401BeforeItsStatusIsTold()
+    {
+        var fixture = new DeviceFixture();
+        await fixture.RegisterAsync();
+        await fixture.Service.SetStatusAsync(Acme, "oximeter-0042", DeviceStatus.Disabled);
+
+        var forged = await fixture.Gateway.AuthenticateAsync("oximeter-0042", Token("oximeter-0042", DpsKeys.NewKey()), [Hub]);
+
+        Assert.Equal((401, ApiError.Unauthenticated), (forged.Error!.Status, forged.Error.Code));
     }
 
     [Fact]

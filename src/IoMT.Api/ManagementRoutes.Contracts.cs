@@ -38,6 +38,8 @@ public static partial class ManagementRoutes
         ["BindDevice"] = Ok<DeviceView>(typeof(BindRequest)),
         ["UnbindDevice"] = Ok<DeviceView>(typeof(BindRequest)),
         ["GetDeviceCredentials"] = Ok<DeviceCredentialsView>(),
+        ["GetDeviceTwin"] = Ok<DeviceTwinView>(),
+        ["PatchDeviceTwin"] = Ok<DeviceTwinView>(typeof(TwinPatchRequest)),
         ["CreateEnrollmentGroup"] = Created<EnrollmentGroupView>(typeof(EnrollmentGroupRequest)),
         ["ListEnrollmentGroups"] = Ok<IReadOnlyList<EnrollmentGroupView>>(),
         ["GetEnrollmentGroupCredentials"] = Ok<EnrollmentGroupCredentials>(),

@@ -45,6 +45,8 @@ public static partial class ManagementRoutes
         new("POST", "devices/{id}/bind", "BindDevice", BindAsync),
         new("POST", "devices/{id}/unbind", "UnbindDevice", UnbindAsync),
         new("GET", "devices/{id}/credentials", "GetDeviceCredentials", DeviceCredentialsAsync),
+        new("GET", "devices/{id}/twin", "GetDeviceTwin", GetDeviceTwinAsync),
+        new("PATCH", "devices/{id}/twin", "PatchDeviceTwin", PatchDeviceTwinAsync),
         new("POST", "enrollment-groups", "CreateEnrollmentGroup", CreateGroupAsync),
         new("GET", "enrollment-groups", "ListEnrollmentGroups", ListGroupsAsync),
         new("GET", "enrollment-groups/{id}/credentials", "GetEnrollmentGroupCredentials", GroupCredentialsAsync),

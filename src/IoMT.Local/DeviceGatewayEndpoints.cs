@@ -3,7 +3,6 @@ using IoMT.Api;
 using IoMT.Core.Api;
 using IoMT.Core.Devices;
 using IoMT.Core.Validation;
-using IoMT.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace IoMT.Local;
@@ -37,7 +36,7 @@ internal static class DeviceGatewayEndpoints
     /// as its messages, each on its own, in one commit; an unreadable one is refused whole.
     /// </summary>
     private static async Task<IResult> SendEventAsync(
-        string deviceId, HttpRequest request, DeviceGateway gateway, DeviceRateLimiter limiter, SqliteIngestionLog log, TimeProvider time,
+        string deviceId, HttpRequest request, DeviceGateway gateway, DeviceMessageIngress ingress, TimeProvider time,
         IOptions<LocalOptions> options, CancellationToken cancellationToken)
     {
         if (request.ContentLength > DeviceGateway.MaxMessageBytes)
@@ -73,16 +72,18 @@ internal static class DeviceGatewayEndpoints
             messages = [new DeviceMessage(body, IoTHubHttp.FromHeaders(IoTHubHeaders(request)))];
         }
 
-        if (limiter.TryAcquire(deviceId, messages.Count) is { } retryAfter)
+        // The rate limit, the size limit and the durable append are the same for every transport (DeviceMessageIngress).
+        var accepted = await ingress.AcceptAsync(device.Value!, messages, cancellationToken).ConfigureAwait(false);
+        if (!accepted.IsSuccess)
         {
-            request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Refuse(request, new ApiError(429, IoTHubErrors.RateLimitedCode,
-                $"Device '{deviceId}' sends more than {options.Value.DeviceMessagesPerSecond:0.#} messages a second; retry after {retryAfter.TotalSeconds:0} s."), time);
+            if (accepted.RetryAfter is { } retryAfter)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Refuse(request, accepted.Error!, time);
         }
 
-        var now = time.GetUtcNow();
-        var patient = BindingHistory.PatientAt(device.Value!.Bindings, now);
-        await log.AppendAsync(deviceId, messages, now, patient, cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
     }
 

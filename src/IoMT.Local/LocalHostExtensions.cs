@@ -12,6 +12,7 @@ using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
+using IoMT.Local.Mqtt;
 using IoMT.Local.Tls;
 using IoMT.Local.Workflows;
 using IoMT.Notifications;
@@ -95,6 +96,7 @@ public static partial class LocalHostExtensions
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         services.AddOpenApi();
         builder.AddDeviceEndpoints();
+        builder.AddMqttGateway();
         return builder;
     }
 
@@ -122,6 +124,7 @@ public static partial class LocalHostExtensions
         app.MapDeviceGateway();
         app.MapCloudToDeviceApi();
         app.MapIoTHubCertificate();
+        app.MapMqttGateway();
 
         var dataDirectory = app.Services.GetRequiredService<DataDirectory>();
 

@@ -69,6 +69,18 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
     public async Task<ApiResult<DpsRegistration>> RegisterAsync(
         string idScope, string registrationId, string? authorization, GatewayEndpoints endpoints, CancellationToken cancellationToken = default)
     {
+        var group = await AuthenticateRegistrationAsync(idScope, registrationId, authorization, endpoints, cancellationToken).ConfigureAwait(false);
+        return group.IsSuccess ? await AssignAsync(group.Value!, registrationId, endpoints, cancellationToken).ConfigureAwait(false) : group.Error!;
+    }
+
+    /// <summary>
+    /// Checks a DPS registration token: for <c>{idScope}/registrations/{registrationId}</c> of this host's id scope,
+    /// <c>skn=registration</c>, signed with a key derived from an enabled enrollment group's; the group, or the refusal
+    /// (401). <see cref="RegisterAsync"/> checks it with every request; DPS over MQTT also when the device connects.
+    /// </summary>
+    public async Task<ApiResult<EnrollmentGroup>> AuthenticateRegistrationAsync(
+        string idScope, string registrationId, string? authorization, GatewayEndpoints endpoints, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(endpoints);
         var token = SasToken.Parse(authorization);
         if (token is null || token.KeyName != DpsKeyName || !string.Equals(idScope, endpoints.IdScope, StringComparison.Ordinal)
@@ -90,12 +102,7 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
             }
         }
 
-        if (group is null)
-        {
-            return Unauthorized("The token is not signed with a key of an enabled enrollment group.");
-        }
-
-        return await AssignAsync(group, registrationId, endpoints, cancellationToken).ConfigureAwait(false);
+        return group is null ? Unauthorized("The token is not signed with a key of an enabled enrollment group.") : group;
     }
 
     /// <summary>

@@ -305,19 +305,28 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
                         INSERT INTO messages (partition, device_id, message_id, received_at, body, properties) VALUES ($partition, $device, $message, $at, $body, $props)
                         RETURNING seq
                         """);
-                    return group.Select(p => p.Entries.Select(e =>
+                    var stored = new LoggedMessage[group.Count][];
+                    for (var p = 0; p < group.Count; p++)
                     {
-                        insert.Parameters["$partition"].Value = e.Partition;
-                        insert.Parameters["$device"].Value = e.DeviceId;
-                        insert.Parameters["$message"].Value = (object?)e.Message.Properties.MessageId ?? DBNull.Value;
-                        insert.Parameters["$at"].Value = e.ReceivedAt.UtcTicks;
-                        insert.Parameters["$body"].Value = e.Message.Body;
-                        insert.Parameters["$props"].Value = (object?)e.PropertiesJson ?? DBNull.Value;
-                        return new LoggedMessage((long)insert.ExecuteScalar()!, e.Partition, e.DeviceId, e.Message.Properties.MessageId, e.ReceivedAt, e.Message.Body)
+                        var entries = group[p].Entries;
+                        stored[p] = new LoggedMessage[entries.Length];
+                        for (var i = 0; i < entries.Length; i++)
                         {
-                            Properties = e.PropertiesJson is null ? DeviceMessageProperties.None : e.Message.Properties with { MessageId = null },
-                        };
-                    }).ToList()).ToList();
+                            var e = entries[i];
+                            insert.Parameters["$partition"].Value = e.Partition;
+                            insert.Parameters["$device"].Value = e.DeviceId;
+                            insert.Parameters["$message"].Value = (object?)e.Message.Properties.MessageId ?? DBNull.Value;
+                            insert.Parameters["$at"].Value = e.ReceivedAt.UtcTicks;
+                            insert.Parameters["$body"].Value = e.Message.Body;
+                            insert.Parameters["$props"].Value = (object?)e.PropertiesJson ?? DBNull.Value;
+                            stored[p][i] = new LoggedMessage((long)insert.ExecuteScalar()!, e.Partition, e.DeviceId, e.Message.Properties.MessageId, e.ReceivedAt, e.Message.Body)
+                            {
+                                Properties = e.PropertiesJson is null ? DeviceMessageProperties.None : e.Message.Properties with { MessageId = null },
+                            };
+                        }
+                    }
+
+                    return stored;
                 }).ConfigureAwait(false);
                 for (var i = 0; i < group.Count; i++)
                 {

@@ -69,9 +69,13 @@ internal sealed class MqttConnection : IDisposable
 
     public void Close()
     {
-        if (Volatile.Read(ref _disposed) == 0)
+        try
         {
             _closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed and disposed already (a late desired-properties notification or PUBLISH).
         }
     }
 

@@ -7,10 +7,11 @@ using IoMT.Core.Patients;
 namespace IoMT.Api;
 
 /// <summary>
-/// What a management route takes and gives, for the OpenAPI document: its JSON request body (if any), its success status
+/// What a management route takes and gives, for the OpenAPI document: its JSON request body (if any, and whether it may be
+/// left out), its success status
 /// and body type, and that body's media type. Every route can also answer problem details.
 /// </summary>
-public sealed record RouteContract(Type? Request, int Status, Type? Response, string ResponseContentType = "application/json");
+public sealed record RouteContract(Type? Request, int Status, Type? Response, string ResponseContentType = "application/json", bool OptionalRequest = false);
 
 public static partial class ManagementRoutes
 {
@@ -33,10 +34,10 @@ public static partial class ManagementRoutes
         ["GetDeviceHistory"] = Ok<IReadOnlyList<DeviceChange>>(),
         ["DisableDevice"] = Ok<DeviceView>(),
         ["EnableDevice"] = Ok<DeviceView>(),
-        ["RotateDeviceKeys"] = Ok<DeviceView>(typeof(RotateKeysRequest)),
+        ["RotateDeviceKeys"] = Ok<DeviceView>(typeof(RotateKeysRequest)) with { OptionalRequest = true },
         ["DeleteDevice"] = Ok<DeviceView>(),
         ["BindDevice"] = Ok<DeviceView>(typeof(BindRequest)),
-        ["UnbindDevice"] = Ok<DeviceView>(typeof(BindRequest)),
+        ["UnbindDevice"] = Ok<DeviceView>(typeof(BindRequest)) with { OptionalRequest = true },
         ["GetDeviceCredentials"] = Ok<DeviceCredentialsView>(),
         ["GetDeviceTwin"] = Ok<DeviceTwinView>(),
         ["PatchDeviceTwin"] = Ok<DeviceTwinView>(typeof(TwinPatchRequest)),
@@ -46,7 +47,7 @@ public static partial class ManagementRoutes
         ["ListAlerts"] = Ok<IReadOnlyList<AlertView>>(),
         ["GetAlert"] = Ok<AlertDetail>(),
         ["AcknowledgeAlert"] = Ok<AlertView>(),
-        ["ResolveAlert"] = Ok<AlertView>(typeof(ResolveRequest)),
+        ["ResolveAlert"] = Ok<AlertView>(typeof(ResolveRequest)) with { OptionalRequest = true },
         ["SnoozeAlert"] = Ok<AlertView>(typeof(SnoozeRequest)),
         ["AddAlertNote"] = Created<AlertView>(typeof(NoteRequest)),
         ["UploadMapping"] = Created<MappingVersionView>(typeof(MappingUploadRequest)),

@@ -94,7 +94,7 @@ public static partial class LocalHostExtensions
         services.AddAuthorization();
         // The OpenAPI document describes JSON as the API writes it (ApiJson.Options: camelCase, enums as camelCase names).
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddManagementRequestBodies());
         builder.AddDeviceEndpoints();
         builder.AddMqttGateway();
         return builder;

@@ -26,17 +26,12 @@ internal static class ManagementApi
     private static RouteHandlerBuilder Map(RouteGroupBuilder api, ManagementRoute route) =>
         Describe(api.MapMethods("/" + route.Template, [route.Method], route.Handle).RequireAuthorization(), route);
 
-    /// <summary>The route's request and answers in the OpenAPI document (<see cref="ManagementRoutes.Contracts"/>).</summary>
+    /// <summary>The route's answers in the OpenAPI document (<see cref="ManagementRoutes.Contracts"/>; its request body: <see cref="OpenApiRequestBodies"/>).</summary>
     private static RouteHandlerBuilder Describe(RouteHandlerBuilder endpoint, ManagementRoute route)
     {
         if (!ManagementRoutes.Contracts.TryGetValue(route.Name, out var contract))
         {
             return endpoint;
-        }
-
-        if (contract.Request is { } request)
-        {
-            endpoint.Accepts(request, "application/json");
         }
 
         endpoint.Produces(contract.Status, contract.Response, contract.ResponseContentType);

@@ -44,6 +44,10 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IGatewayEndpoints, AzureGatewayEndpoints>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<DeviceGateway>();
+        // Twins are IoT Hub's own. No IDesiredPropertiesListener is registered: IoT Hub itself notifies the connected
+        // device of every desired-properties patch.
+        services.AddSingleton<IDeviceTwinStore, IoTHubTwinStore>();
+        services.AddSingleton<DeviceTwinService>();
         services.AddSingleton<PatientService>();
         services.AddSingleton<FhirExport>();
         AddWorkflows(services);

@@ -1,6 +1,8 @@
+using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Workflows;
 using IoMT.Functions.Devices;
+using IoMT.Functions.Tests.Devices;
 using IoMT.Functions.Workflows;
 using IoMT.Notifications;
 using IoMT.Storage.Cosmos;
@@ -57,6 +59,26 @@ public class FunctionsServiceCollectionExtensionsTests
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<AlertService>());
         Assert.NotNull(ActivatorUtilities.CreateInstance<WorkflowActivities>(scope.ServiceProvider));
         Assert.Contains(provider.GetServices<INotificationChannel>(), c => c.Serves("console"));
+    }
+
+    [Fact]
+    public void AddIoMTFunctions_TwinRoutes_ServedOverIoTHubsTwins_WithNoListenerOfOurOwn()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cosmos:AccountEndpoint"] = "https://cosmos-test.documents.azure.com:443/",
+            ["Devices:IoTHubHostName"] = "iomt-hub.azure-devices.net",
+            ["Devices:DpsIdScope"] = "0ne00000000",
+            ["Devices:DpsServiceHostName"] = "iomt-dps.azure-devices-provisioning.net",
+            ["Devices:AllocationWebhookUrl"] = "https://iomt-func.azurewebsites.net/api/dps/allocate",
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddIoMTFunctions();
+        services.AddSingleton<Microsoft.Azure.Devices.RegistryManager>(new FakeIoTHub());
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<IoTHubTwinStore>(provider.GetRequiredService<IDeviceTwinStore>());
+        Assert.NotNull(provider.GetRequiredService<DeviceTwinService>());
+        Assert.Empty(provider.GetServices<IDesiredPropertiesListener>());
     }
 
     [Fact]

@@ -23,6 +23,11 @@ namespace Microsoft.Azure.Devices
 
         public virtual Task RemoveDeviceAsync(string deviceId, CancellationToken cancellationToken) => throw StandIn.NotSupported();
 
+        public virtual Task<Shared.Twin> GetTwinAsync(string deviceId, CancellationToken cancellationToken) => throw StandIn.NotSupported();
+
+        public virtual Task<Shared.Twin> UpdateTwinAsync(string deviceId, Shared.Twin twinPatch, string etag, CancellationToken cancellationToken) =>
+            throw StandIn.NotSupported();
+
         public void Dispose()
         {
             Dispose(true);
@@ -142,6 +147,14 @@ namespace Microsoft.Azure.Devices.Common.Exceptions
 
         public IotHubException(string message, Exception innerException)
             : base(message, innerException)
+        {
+        }
+    }
+
+    public sealed class PreconditionFailedException : IotHubException
+    {
+        public PreconditionFailedException(string message)
+            : base($"Precondition failed: {message}")
         {
         }
     }

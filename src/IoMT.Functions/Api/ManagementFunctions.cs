@@ -131,6 +131,16 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access, ICo
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{id}/credentials")] HttpRequest request, string id) =>
         RunAsync(request, nameof(GetDeviceCredentials), id);
 
+    [Function(nameof(GetDeviceTwin))]
+    public Task<IActionResult> GetDeviceTwin(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{id}/twin")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetDeviceTwin), id);
+
+    [Function(nameof(PatchDeviceTwin))]
+    public Task<IActionResult> PatchDeviceTwin(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "devices/{id}/twin")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(PatchDeviceTwin), id);
+
     [Function(nameof(CreateEnrollmentGroup))]
     public Task<IActionResult> CreateEnrollmentGroup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enrollment-groups")] HttpRequest request) =>

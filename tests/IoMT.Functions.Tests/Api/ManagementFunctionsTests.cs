@@ -9,11 +9,14 @@ using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
 using IoMT.Functions.Api;
+using IoMT.Functions.Devices;
+using IoMT.Functions.Tests.Devices;
 using IoMT.Functions.Tests.Workflows;
 using IoMT.Functions.Workflows;
 using IoMT.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Devices;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +37,8 @@ public class ManagementFunctionsTests
 
     private readonly DurableTestHost _durable = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
 
+    private readonly FakeIoTHub _hub = new();
+
     private readonly ServiceProvider _services;
 
     public ManagementFunctionsTests()
@@ -53,6 +58,9 @@ public class ManagementFunctionsTests
             .AddSingleton<IDeviceRegistry, InMemoryDeviceRegistry>()
             .AddSingleton<PatientService>()
             .AddSingleton<DeviceService>()
+            .AddSingleton<RegistryManager>(_hub)
+            .AddSingleton<IDeviceTwinStore, IoTHubTwinStore>()
+            .AddSingleton<DeviceTwinService>()
             .BuildServiceProvider();
     }
 
@@ -162,6 +170,61 @@ public class ManagementFunctionsTests
         Assert.Equal((200, 200), (saved, read));
         Assert.Contains("adherence:patient-1:metformin", _durable.Instances.Keys);
         Assert.Equal("Europe/Paris", (string?)view["medications"]![0]!["schedule"]!["timeZone"]);
+    }
+
+    [Fact]
+    public async Task AdminPatchesTheDesiredProperties_IoTHubHoldsThem_TheTwinReadsThemBack()
+    {
+        var admin = Principal(("roles", "admin"));
+        await RegisterInTheHubAsync(admin, "oximeter-1");
+        _hub.Report("oximeter-1", new JsonObject { ["battery"] = 80 });
+
+        var (patched, answer) = await RunAsync(Request(admin, """{"properties":{"desired":{"interval":60}}}"""), (f, r) => f.PatchDeviceTwin(r, "oximeter-1"));
+        var (read, twin) = await RunAsync(Request(admin), (f, r) => f.GetDeviceTwin(r, "oximeter-1"));
+
+        Assert.Equal((200, 200), (patched, read));
+        Assert.Equal(3L, (long)answer["version"]!);
+        Assert.True(JsonNode.DeepEquals(answer["properties"], twin["properties"]));
+        Assert.Equal("""{"interval":60,"$version":2}""", twin["properties"]!["desired"]!.ToJsonString());
+        Assert.Equal("""{"battery":80,"$version":2}""", twin["properties"]!["reported"]!.ToJsonString());
+        Assert.Equal("{\"interval\":60}", Assert.Single(_hub.TwinPatches).Properties.Desired.ToJson());
+    }
+
+    [Fact]
+    public async Task PatchWhileTheDeviceReports_RetriedOnTheNewETag_BothChangesKept()
+    {
+        var admin = Principal(("roles", "admin"));
+        await RegisterInTheHubAsync(admin, "oximeter-1");
+        _hub.BeforeNextTwinUpdate = () => _hub.Report("oximeter-1", new JsonObject { ["battery"] = 79 });
+
+        var (status, twin) = await RunAsync(Request(admin, """{"properties":{"desired":{"interval":60}}}"""), (f, r) => f.PatchDeviceTwin(r, "oximeter-1"));
+
+        Assert.Equal(200, status);
+        Assert.Equal(["update-twin oximeter-1 AAAAAAAAAAE=", "update-twin oximeter-1 AAAAAAAAAAI="], _hub.Calls.Where(c => c.StartsWith("update-twin", StringComparison.Ordinal)));
+        Assert.Equal("""{"interval":60,"$version":2}""", twin["properties"]!["desired"]!.ToJsonString());
+        Assert.Equal("""{"battery":79,"$version":2}""", twin["properties"]!["reported"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task NurseReadsATwin_404LikeAnyDeviceTheyDoNotManage()
+    {
+        await RegisterInTheHubAsync(Principal(("roles", "admin")), "oximeter-1");
+        var nurse = Principal(("roles", "nurse"), ("groups", "11111111-1111-1111-1111-111111111111"));
+
+        var (status, body) = await RunAsync(Request(nurse), (f, r) => f.GetDeviceTwin(r, "oximeter-1"));
+
+        Assert.Equal(404, status);
+        Assert.Equal("device.not-found", (string?)body["code"]);
+        Assert.DoesNotContain(_hub.Calls, c => c.StartsWith("get-twin", StringComparison.Ordinal));
+    }
+
+    /// <summary>Registers the device through the API; its IoT Hub identity (which AzureDeviceRegistry creates in Azure) is added to the fake hub.</summary>
+    private async Task RegisterInTheHubAsync(string admin, string deviceId)
+    {
+        var (status, _) = await RunAsync(
+            Request(admin, $$"""{"id":"{{deviceId}}","manufacturer":"Acme Medical","model":"PulseOx 2","kinds":["spo2"]}"""), (f, r) => f.RegisterDevice(r));
+        Assert.Equal(201, status);
+        _hub.Devices[deviceId] = new Device(deviceId);
     }
 
     private static string Principal(params (string Type, string Value)[] claims)

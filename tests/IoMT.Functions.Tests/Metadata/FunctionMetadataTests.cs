@@ -21,7 +21,7 @@ public class FunctionMetadataTests
     public void Functions_AreExactlyTheExpectedOnes()
     {
         Assert.Equal(Names(Expected), Names(Generated));
-        Assert.Equal(45, Generated.Count);
+        Assert.Equal(47, Generated.Count);
     }
 
     [Fact]

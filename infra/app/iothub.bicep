@@ -40,6 +40,7 @@ param eventHubName string
 var roleIds = {
   iotHubRegistryContributor: '4ea46cd5-c1b2-4a8e-910b-273211f9ce47'
   iotHubDataContributor: '4fc6c259-987e-4a07-842e-c321cc9d413f'
+  iotHubTwinContributor: '494bdba2-168f-4f31-a0a1-191d2f7c028c'
   dpsDataContributor: 'dfce44e4-17b7-4bd1-a6d1-04996ec95633'
 }
 
@@ -92,6 +93,17 @@ resource appRegistry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(hub.id, appPrincipalId, roleIds.iotHubRegistryContributor)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.iotHubRegistryContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The management API reads device twins and writes their desired properties (GET/PATCH /api/devices/{id}/twin).
+resource appTwins 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: hub
+  name: guid(hub.id, appPrincipalId, roleIds.iotHubTwinContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.iotHubTwinContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

@@ -123,9 +123,10 @@ public partial class IdentityAndAccessTests(CompiledInfrastructure infrastructur
         // Act
         var hub = Target(deployment, "Microsoft.Devices/IotHubs", (string)settings["Devices__IoTHubHostName"]!);
 
-        // Assert: RegistryManager adds, updates and reads devices (no twin writes).
+        // Assert: RegistryManager adds, updates and reads devices, and reads twins and writes their desired properties.
         Assert.Equal(ArmValue.Reference(hub.Id, "hostName"), (string?)settings["Devices__IoTHubHostName"]);
         AssertGranted(deployment, AppPrincipal(deployment), hub.Id, Role.IotHubRegistryContributor, Role.IotHubDataContributor);
+        AssertGranted(deployment, AppPrincipal(deployment), hub.Id, Role.IotHubTwinContributor, Role.IotHubDataContributor);
     }
 
     [BicepFact]
@@ -421,6 +422,7 @@ public static class Role
     public const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     public const string IotHubRegistryContributor = "4ea46cd5-c1b2-4a8e-910b-273211f9ce47";
     public const string IotHubDataContributor = "4fc6c259-987e-4a07-842e-c321cc9d413f";
+    public const string IotHubTwinContributor = "494bdba2-168f-4f31-a0a1-191d2f7c028c";
     public const string DpsDataContributor = "dfce44e4-17b7-4bd1-a6d1-04996ec95633";
     /// <summary>Cosmos DB Built-in Data Contributor: a Cosmos DB SQL role definition, not an Azure RBAC role.</summary>
     public const string CosmosDataContributor = "00000000-0000-0000-0000-000000000002";
@@ -429,6 +431,6 @@ public static class Role
     [
         StorageBlobDataOwner, StorageBlobDataContributor, StorageQueueDataContributor, StorageTableDataContributor,
         EventHubsDataReceiver, EventHubsDataSender, EventHubsDataOwner, KeyVaultSecretsUser, KeyVaultSecretsOfficer,
-        MonitoringMetricsPublisher, IotHubRegistryContributor, IotHubDataContributor, DpsDataContributor,
+        MonitoringMetricsPublisher, IotHubRegistryContributor, IotHubDataContributor, IotHubTwinContributor, DpsDataContributor,
     ];
 }

@@ -136,7 +136,7 @@ namespace Microsoft.Azure.Devices.Common.Exceptions
 
     public class IotHubException : Exception
     {
-        public IotHubException()
+        internal IotHubException()
         {
         }
 
@@ -162,7 +162,7 @@ namespace Microsoft.Azure.Devices.Common.Exceptions
     public sealed class DeviceNotFoundException : IotHubException
     {
         public DeviceNotFoundException(string deviceId)
-            : base($"Device {deviceId} not found.")
+            : base($"Device {deviceId} not registered.")
         {
         }
 

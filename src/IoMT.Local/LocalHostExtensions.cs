@@ -8,6 +8,7 @@ using IoMT.Core.Escalation;
 using IoMT.Core.Fhir;
 using IoMT.Core.Health;
 using IoMT.Core.Mapping;
+using IoMT.Core.Notifications;
 using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
@@ -61,6 +62,15 @@ public static partial class LocalHostExtensions
         services.AddIoMTNotifications();
         services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        // Locally the patient's reminder also goes to the patient's dispenser or inhaler, unless the setting names the channels.
+        var patientChannels = builder.Configuration.GetSection($"{WorkflowOptions.SectionName}:{nameof(WorkflowOptions.PatientFollowUpChannels)}");
+        services.PostConfigure<WorkflowOptions>(workflows =>
+        {
+            if (!patientChannels.GetChildren().Any())
+            {
+                workflows.PatientFollowUpChannels = [DefaultEscalationPolicies.ConsoleChannel, DeviceReminders.Channel];
+            }
+        });
         services.AddHostedService<WorkflowRunner>();
         services.AddSingleton<DeviceSilenceWatch>();
         services.AddHostedService<DeviceWatchService>();
@@ -75,8 +85,16 @@ public static partial class LocalHostExtensions
         services.AddSingleton<PatientService>();
         services.AddSingleton<DeviceGateway>();
         services.AddSingleton(_ => new SqliteCloudToDeviceStore(Path.Combine(dataDirectory.Path, "cloud-to-device.db")));
-        services.AddSingleton<ICloudToDeviceStore>(sp => sp.GetRequiredService<SqliteCloudToDeviceStore>());
+        services.AddSingleton(_ => new SqliteDeviceDeliveryStore(Path.Combine(dataDirectory.Path, "device-deliveries.db")));
+        services.AddSingleton<IDeviceDeliveryStore>(sp => sp.GetRequiredService<SqliteDeviceDeliveryStore>());
+        services.AddSingleton(sp => new DeviceDeliveryRecorder(sp.GetRequiredService<IDeviceDeliveryStore>(),
+            sp.GetRequiredService<SqliteCloudToDeviceStore>(), sp.GetRequiredService<ITimelineStore>(), sp.GetRequiredService<TimeProvider>()));
+        // Devices settle through this queue (HTTPS and MQTT): each settlement is recorded on the notification it carries.
+        services.AddSingleton<ICloudToDeviceStore>(sp => ActivatorUtilities.CreateInstance<RecordingCloudToDeviceStore>(sp, sp.GetRequiredService<SqliteCloudToDeviceStore>()));
         services.AddSingleton<CloudToDeviceService>();
+        services.AddSingleton<DeviceChannel>();
+        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<DeviceChannel>());
+        services.AddHostedService<DeviceDeliveryWatch>();
         services.AddSingleton(sp => new DeviceRateLimiter(options.DeviceMessagesPerSecond, options.DeviceMessageBurst, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new SqliteSecurityEventStore(Path.Combine(dataDirectory.Path, "audit.db")));
         services.AddSingleton<ISecurityEventStore>(sp => sp.GetRequiredService<SqliteSecurityEventStore>());
@@ -137,6 +155,7 @@ public static partial class LocalHostExtensions
         app.Services.GetRequiredService<SqliteMappingStore>();
         app.Services.GetRequiredService<SqliteSecurityEventStore>();
         app.Services.GetRequiredService<SqliteCloudToDeviceStore>();
+        app.Services.GetRequiredService<SqliteDeviceDeliveryStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path);

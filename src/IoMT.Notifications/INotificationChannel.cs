@@ -12,6 +12,20 @@ public interface INotificationChannel
     Task SendAsync(string channel, Notification notification, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A channel that queues a notification for devices instead of handing it to a receiver (the <c>device</c> channel):
+/// the dispatcher records it as queued, not delivered, and leaves the record to the channel, which changes it when the
+/// devices settle their messages.
+/// </summary>
+public interface IQueuingNotificationChannel : INotificationChannel
+{
+    /// <summary>Queues <paramref name="notification"/> for the devices that can act on it; <see cref="PermanentDeliveryException"/> when none can.</summary>
+    Task<IReadOnlyList<DeviceDelivery>> QueueAsync(string channel, Notification notification, CancellationToken cancellationToken);
+
+    /// <summary>Records the queued delivery on the patient's timeline, and follows it until the devices settle it.</summary>
+    Task RecordQueuedAsync(string patientId, DeliveryOutcome outcome, CancellationToken cancellationToken);
+}
+
 /// <summary>The receiver refused the delivery in a way retrying cannot fix (a 4xx answer other than 408 and 429, no contact address).</summary>
 public sealed class PermanentDeliveryException(string message) : Exception(message);
 

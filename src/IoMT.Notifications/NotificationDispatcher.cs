@@ -28,36 +28,55 @@ public sealed partial class NotificationDispatcher(
         var records = new List<TimelineRecord>();
         foreach (var name in notification.Channels.Distinct(StringComparer.Ordinal))
         {
-            var outcome = await DeliverAsync(name, notification, cancellationToken).ConfigureAwait(false);
+            var (outcome, queuing) = await DeliverAsync(name, notification, cancellationToken).ConfigureAwait(false);
+            if (queuing is not null && outcome.Status == DeliveryStatus.Queued)
+            {
+                // Queued is not delivered: the channel records it, and records what the devices do with it.
+                await queuing.RecordQueuedAsync(notification.PatientId, outcome, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             records.Add(WorkflowEffects.DeliveryRecord(notification.PatientId, outcome));
         }
 
         await timelines.AppendAsync(notification.Key, records, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DeliveryOutcome> DeliverAsync(string name, Notification notification, CancellationToken cancellationToken)
+    private async Task<(DeliveryOutcome Outcome, IQueuingNotificationChannel? Queuing)> DeliverAsync(
+        string name, Notification notification, CancellationToken cancellationToken)
     {
         var channel = _channels.FirstOrDefault(c => c.Serves(name));
         if (channel is null)
         {
             Log.NotConfigured(logger, name);
-            return Outcome(name, notification, DeliveryStatus.NotConfigured, 0, $"No channel '{name}' is configured.");
+            return (Outcome(name, notification, DeliveryStatus.NotConfigured, 0, $"No channel '{name}' is configured."), null);
         }
 
+        var queuing = channel as IQueuingNotificationChannel;
         var attempts = 0;
+        IReadOnlyList<DeviceDelivery>? devices = null;
         try
         {
             await Pipeline().ExecuteAsync(async token =>
             {
                 attempts++;
-                await channel.SendAsync(name, notification, token).ConfigureAwait(false);
+                if (queuing is null)
+                {
+                    await channel.SendAsync(name, notification, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    devices = await queuing.QueueAsync(name, notification, token).ConfigureAwait(false);
+                }
             }, cancellationToken).ConfigureAwait(false);
-            return Outcome(name, notification, DeliveryStatus.Delivered, attempts, null);
+            return queuing is null
+                ? (Outcome(name, notification, DeliveryStatus.Delivered, attempts, null), null)
+                : (Outcome(name, notification, DeliveryStatus.Queued, attempts, null) with { Devices = devices }, queuing);
         }
         catch (Exception e) when (e is HttpRequestException or PermanentDeliveryException or TimeoutRejectedException)
         {
             Log.Failed(logger, name, attempts, e.Message);
-            return Outcome(name, notification, DeliveryStatus.Failed, attempts, e.Message);
+            return (Outcome(name, notification, DeliveryStatus.Failed, attempts, e.Message), queuing);
         }
     }
 

@@ -35,7 +35,8 @@ public sealed record Notification(
     AlertPriority Priority,
     IReadOnlyList<string> Recipients,
     IReadOnlyList<string> Channels,
-    DateTimeOffset At)
+    DateTimeOffset At,
+    NotificationDose? Dose = null)
 {
     /// <summary>One line for people: what happened, to whom it goes.</summary>
     public string Text => Kind switch
@@ -48,6 +49,14 @@ public sealed record Notification(
     };
 }
 
+/// <summary>
+/// The dose a follow-up is about, for channels that act on it (a reminder on the patient's dispenser or inhaler): the
+/// medication, its kind, when it was due, who the follow-up is for, and until when acting on it makes sense
+/// (<see cref="RespondBy"/>: for the patient's reminder, the end of the grace period; for a missed dose, the next dose).
+/// </summary>
+public sealed record NotificationDose(
+    string MedicationId, Adherence.MedicationKind MedicationKind, DateTimeOffset ScheduledAt, Adherence.FollowUpTarget Target, DateTimeOffset RespondBy);
+
 /// <summary>How a delivery ended.</summary>
 public enum DeliveryStatus
 {
@@ -56,7 +65,17 @@ public enum DeliveryStatus
 
     /// <summary>No channel of that name is configured.</summary>
     NotConfigured,
+
+    /// <summary>Queued for devices (the <c>device</c> channel): not delivered until a device completes it.</summary>
+    Queued,
 }
+
+/// <summary>
+/// One device's part of a queued delivery: the cloud-to-device message queued for it and where it is
+/// (<see cref="Devices.CloudToDeviceStatus"/>); <see cref="SettledAt"/> when the device completed or rejected it, or it
+/// expired or was dead-lettered.
+/// </summary>
+public sealed record DeviceDelivery(string DeviceId, string MessageId, Devices.CloudToDeviceStatus Status, DateTimeOffset? SettledAt = null);
 
 /// <summary>One channel's delivery of a notification, as recorded on the patient's timeline.</summary>
 public sealed record DeliveryOutcome(
@@ -68,7 +87,8 @@ public sealed record DeliveryOutcome(
     DeliveryStatus Status,
     int Attempts,
     DateTimeOffset At,
-    string? Error = null);
+    string? Error = null,
+    IReadOnlyList<DeviceDelivery>? Devices = null);
 
 /// <summary>Sends notifications through their channels and records each delivery's outcome (at least once, recorded once).</summary>
 public interface INotifier

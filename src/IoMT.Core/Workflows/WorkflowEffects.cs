@@ -58,7 +58,7 @@ public static class WorkflowEffects
                         WorkflowJson.Serialize(outcome))));
                     break;
                 case SendFollowUp followUp:
-                    effects.Add(new NotifyEffect(followUp.IdempotencyKey, FollowUp(followUp, channels.For(followUp.Target))));
+                    effects.Add(new NotifyEffect(followUp.IdempotencyKey, FollowUp(state.Schedule, followUp, channels.For(followUp.Target))));
                     break;
                 case PublishAlertEvent { Event: AlertRaised raised } publish:
                     effects.Add(new TimelineEffect(publish.IdempotencyKey, TimelineRecords.From(raised)));
@@ -97,7 +97,7 @@ public static class WorkflowEffects
         AlertRaised alert, string key, NotificationKind kind, IReadOnlyList<EscalationTarget> targets, IReadOnlyList<string> channels, DateTimeOffset at) =>
         new(key, new Notification(key, kind, alert.PatientId, alert.AlertId, alert.Title, alert.Priority, [.. targets.Select(t => t.ToString())], channels, at));
 
-    private static Notification FollowUp(SendFollowUp followUp, IReadOnlyList<string> channels)
+    private static Notification FollowUp(MedicationSchedule schedule, SendFollowUp followUp, IReadOnlyList<string> channels)
     {
         var recipient = followUp.Target switch
         {
@@ -110,6 +110,20 @@ public static class WorkflowEffects
         return new Notification(followUp.IdempotencyKey, kind, followUp.PatientId,
             $"{followUp.PatientId}:{followUp.MedicationId}:{Validation.Rfc3339.Format(followUp.ScheduledAt)}",
             $"{followUp.MedicationId} due {due}", followUp.Target == FollowUpTarget.CareCoordinator ? AlertPriority.Medium : AlertPriority.Low,
-            [recipient], channels, followUp.ScheduledAt);
+            [recipient], channels, followUp.ScheduledAt, Dose(schedule, followUp));
+    }
+
+    /// <summary>
+    /// The dose a follow-up is about. The patient's reminder makes sense until the dose counts as missed (the grace
+    /// period's end); news of a missed dose until the medication's next dose (a day at most).
+    /// </summary>
+    private static NotificationDose Dose(MedicationSchedule schedule, SendFollowUp followUp)
+    {
+        var respondBy = followUp.Target == FollowUpTarget.Patient && followUp.Kind == FollowUpKind.DoseMissed
+            ? schedule.MissedAt(followUp.ScheduledAt)
+            : MedicationSchedules.Next(schedule, followUp.ScheduledAt.AddTicks(1)) is { } next && next < followUp.ScheduledAt.AddDays(1)
+                ? next
+                : followUp.ScheduledAt.AddDays(1);
+        return new NotificationDose(followUp.MedicationId, schedule.Kind, followUp.ScheduledAt, followUp.Target, respondBy);
     }
 }

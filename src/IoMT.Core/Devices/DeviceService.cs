@@ -12,7 +12,9 @@ public sealed record GatewayEndpoints(string HubHostName, string IdScope, string
 /// devices, admins all, clinicians bind devices to their patients), validation, key generation and rotation, binding
 /// history, and a history entry for every change.
 /// </summary>
-public sealed partial class DeviceService(IDeviceRegistry registry, IPatientDirectory patients, TimeProvider time)
+/// When the host has twins (<paramref name="twins"/>), a device registered with a reporting interval gets the product's
+/// desired property <see cref="DeviceTwinService.MeasurementIntervalProperty"/> in its twin.
+public sealed partial class DeviceService(IDeviceRegistry registry, IPatientDirectory patients, TimeProvider time, DeviceTwinService? twins = null)
 {
     private const int Attempts = 3;
 
@@ -31,6 +33,11 @@ public sealed partial class DeviceService(IDeviceRegistry registry, IPatientDire
         }
 
         var created = await registry.CreateAsync([validated.Value!], caller.Id, cancellationToken).ConfigureAwait(false);
+        if (created[0] && twins is not null)
+        {
+            await twins.SetProductSettingsAsync(validated.Value!, cancellationToken).ConfigureAwait(false);
+        }
+
         return created[0]
             ? DeviceView.Of(validated.Value!, await VisiblePatientsAsync(caller, [], cancellationToken).ConfigureAwait(false))
             : new ApiError(409, ApiError.DeviceExists, $"A device '{validated.Value!.Id}' exists already.");

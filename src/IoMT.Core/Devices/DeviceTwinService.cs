@@ -28,6 +28,37 @@ public sealed class DeviceTwinService(
 {
     private const int Attempts = 5;
 
+    /// <summary>The product-owned desired property: how often the device measures and sends, in seconds (its registered reporting interval).</summary>
+    public const string MeasurementIntervalProperty = "measurementIntervalSeconds";
+
+    /// <summary>Who writes the product-owned desired properties, in the device's history.</summary>
+    public const string SystemActor = "system";
+
+    /// <summary>Desired properties only the product writes (from the device's registration); patches from callers may not touch them.</summary>
+    public static readonly IReadOnlySet<string> ProductProperties = new HashSet<string>(StringComparer.Ordinal) { MeasurementIntervalProperty };
+
+    /// <summary>
+    /// Writes the product-owned desired properties of <paramref name="device"/> (its measurement interval, when it has a
+    /// reporting interval) as <see cref="SystemActor"/>, records it in the device's history and passes it on to the device.
+    /// </summary>
+    public async Task<ApiResult<DeviceTwinView>?> SetProductSettingsAsync(DeviceRecord device, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.ReportingInterval is not { } interval || device.IsDeleted)
+        {
+            return null;
+        }
+
+        var patch = new JsonObject { [MeasurementIntervalProperty] = (int)interval.TotalSeconds };
+        var twin = await TwinOfAsync(device.Id, cancellationToken).ConfigureAwait(false);
+        if (twin.Desired[MeasurementIntervalProperty] is JsonValue current && current.TryGetValue<int>(out var seconds) && seconds == (int)interval.TotalSeconds)
+        {
+            return DeviceTwinView.Of(twin);
+        }
+
+        return await SaveDesiredAsync(SystemActor, device.Id, patch, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary><c>GET /devices/{id}/twin</c>: for admins and device makers of the device's manufacturer.</summary>
     public async Task<ApiResult<DeviceTwinView>> GetAsync(Caller caller, string deviceId, CancellationToken cancellationToken = default)
     {
@@ -60,18 +91,29 @@ public sealed class DeviceTwinService(
             return patch.Error!;
         }
 
-        var saved = await PatchAsync(deviceId, TwinSection.Desired, patch.Value!, "/properties/desired", cancellationToken).ConfigureAwait(false);
+        if (patch.Value!.Select(p => p.Key).FirstOrDefault(ProductProperties.Contains) is { } owned)
+        {
+            return ApiError.InvalidBody("/properties/desired/" + owned,
+                $"'{owned}' is set by the product from the device's registration (reportingIntervalSeconds); other desired properties are yours.");
+        }
+
+        return await SaveDesiredAsync(caller.Id, deviceId, patch.Value!, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ApiResult<DeviceTwinView>> SaveDesiredAsync(string actor, string deviceId, JsonObject patch, CancellationToken cancellationToken)
+    {
+        var saved = await PatchAsync(deviceId, TwinSection.Desired, patch, "/properties/desired", cancellationToken).ConfigureAwait(false);
         if (!saved.IsSuccess)
         {
             return saved.Error!;
         }
 
         var twin = saved.Value!;
-        await registry.RecordAsync([deviceId], new DeviceChange(time.GetUtcNow(), caller.Id, "twin-desired-updated",
-            $"$version {twin.DesiredVersion}: {string.Join(", ", patch.Value!.Select(p => p.Key))}"), cancellationToken).ConfigureAwait(false);
+        await registry.RecordAsync([deviceId], new DeviceChange(time.GetUtcNow(), actor, "twin-desired-updated",
+            $"$version {twin.DesiredVersion}: {string.Join(", ", patch.Select(p => p.Key))}"), cancellationToken).ConfigureAwait(false);
         foreach (var listener in listeners)
         {
-            await listener.DesiredPropertiesChangedAsync(deviceId, patch.Value!, twin.DesiredVersion, cancellationToken).ConfigureAwait(false);
+            await listener.DesiredPropertiesChangedAsync(deviceId, patch, twin.DesiredVersion, cancellationToken).ConfigureAwait(false);
         }
 
         return DeviceTwinView.Of(twin);

@@ -34,9 +34,6 @@ public sealed class DeviceTwinService(
     /// <summary>Who writes the product-owned desired properties, in the device's history.</summary>
     public const string SystemActor = "system";
 
-    /// <summary>Desired properties only the product writes (from the device's registration); patches from callers may not touch them.</summary>
-    public static readonly IReadOnlySet<string> ProductProperties = new HashSet<string>(StringComparer.Ordinal) { MeasurementIntervalProperty };
-
     /// <summary>
     /// Writes the product-owned desired properties of <paramref name="device"/> (its measurement interval, when it has a
     /// reporting interval) as <see cref="SystemActor"/>, records it in the device's history and passes it on to the device.
@@ -89,12 +86,6 @@ public sealed class DeviceTwinService(
         if (!patch.IsSuccess)
         {
             return patch.Error!;
-        }
-
-        if (patch.Value!.Select(p => p.Key).FirstOrDefault(ProductProperties.Contains) is { } owned)
-        {
-            return ApiError.InvalidBody("/properties/desired/" + owned,
-                $"'{owned}' is set by the product from the device's registration (reportingIntervalSeconds); other desired properties are yours.");
         }
 
         return await SaveDesiredAsync(caller.Id, deviceId, patch.Value!, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace IoMT.Load;
 
@@ -6,15 +8,17 @@ namespace IoMT.Load;
 /// IoMT.Local as its own process (the IoMT.Local.dll built next to this tool), on a loopback port and a data folder,
 /// without the built-in simulation. <see cref="Kill"/> is SIGKILL: no shutdown code runs at all.
 /// </summary>
-public sealed class HostProcess : IDisposable
+public sealed partial class HostProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly TaskCompletionSource<int> _mqttPort;
 
-    private HostProcess(Process process, Uri address, string dataDirectory)
+    private HostProcess(Process process, Uri address, string dataDirectory, TaskCompletionSource<int> mqttPort)
     {
         _process = process;
         Address = address;
         DataDirectory = dataDirectory;
+        _mqttPort = mqttPort;
     }
 
     public Uri Address { get; }
@@ -51,14 +55,21 @@ public sealed class HostProcess : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        var mqttPort = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => Write(log, e.Data, mqttPort);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data, mqttPort);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process, address, dataDirectory);
+        var host = new HostProcess(process, address, dataDirectory, mqttPort);
         await host.WaitReadyAsync(cancellationToken);
         return host;
     }
+
+    /// <summary>
+    /// The port the host's MQTT-over-TLS endpoint listens on, as the host logs it once the endpoint is up (it takes any
+    /// free port here, so there is no port to guess or to lose to another process in between).
+    /// </summary>
+    public Task<int> MqttPortAsync(CancellationToken cancellationToken) => _mqttPort.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
 
     /// <summary>CPU time the host has used so far (user and system), from /proc on Linux.</summary>
     public TimeSpan CpuTime()
@@ -131,7 +142,7 @@ public sealed class HostProcess : IDisposable
         throw new InvalidOperationException("The host did not become ready within 60 s.");
     }
 
-    private static void Write(TextWriter log, string? line)
+    private static void Write(TextWriter log, string? line, TaskCompletionSource<int> mqttPort)
     {
         if (line is not null)
         {
@@ -139,6 +150,15 @@ public sealed class HostProcess : IDisposable
             {
                 log.WriteLine(line);
             }
+
+            if (!mqttPort.Task.IsCompleted && MqttListening().Match(line) is { Success: true } listening)
+            {
+                mqttPort.TrySetResult(int.Parse(listening.Groups[1].ValueSpan, CultureInfo.InvariantCulture));
+            }
         }
     }
+
+    /// <summary>IoMT.Local.Mqtt.MqttGateway's line once its endpoint listens: "MQTT endpoint for devices … listening on {address}:{port} over TLS, …".</summary>
+    [GeneratedRegex(@"MQTT endpoint for devices .* listening on \S+:(\d+) over TLS")]
+    private static partial Regex MqttListening();
 }

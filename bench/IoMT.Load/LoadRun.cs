@@ -7,22 +7,31 @@ using IoMT.Client.Simulation;
 
 namespace IoMT.Load;
 
-/// <summary>What to run: the rate over all devices, how long (after a warm-up that is not measured), how many devices, the seed.</summary>
-public sealed record LoadSettings(double Rate, TimeSpan Duration, TimeSpan Warmup, int Devices, int Seed, double AlertsPerSecond, int Connections, bool ClearAlerts = true)
+/// <summary>
+/// What to run: the rate over all devices, how long (after a warm-up that is not measured), how many devices, the seed;
+/// how devices send (<c>https</c>: IoT Hub's HTTPS protocol on a pool of <see cref="Connections"/> connections;
+/// <c>mqtt</c>: its MQTT dialect over TLS, one connection per device).
+/// </summary>
+public sealed record LoadSettings(double Rate, TimeSpan Duration, TimeSpan Warmup, int Devices, int Seed, double AlertsPerSecond, int Connections, bool ClearAlerts = true, string Transport = "https")
 {
+    public static readonly IReadOnlyList<string> Transports = ["https", "mqtt"];
+
     public TimeSpan Total => Warmup + Duration;
 }
 
 /// <summary>
 /// What a run measured; times in milliseconds, rates per second over the measured window (the warm-up excluded);
 /// send → committed also for each 10 s of the window, by due time, to show whether a tail is steady or a passing backlog.
+/// <see cref="Statuses"/> counts every measured message by what became of it (the transport's statuses, e.g. <c>204</c> or
+/// <c>puback</c>); <see cref="Connect"/> is how the devices connected before the schedule began (MQTT).
 /// </summary>
 public sealed record LoadResult(
     long Sent, long Accepted, long Failed, IReadOnlyDictionary<string, long> Statuses,
     double AcceptedPerSecond, double ReadingsPerSecond, double CommittedPerSecond,
     LatencySummary SendToAccepted, LatencySummary SendToCommitted, long NotCommitted, double DrainSeconds,
     int AlertsSent, LatencySummary ReadingToNotification, int AlertsNotNotified,
-    double HostCpuCores, double DriverCpuCores, IReadOnlyList<LatencySummary> SendToCommittedEach10s);
+    double HostCpuCores, double DriverCpuCores, IReadOnlyList<LatencySummary> SendToCommittedEach10s,
+    string Transport, ConnectReport? Connect);
 
 /// <summary>
 /// Provisions <see cref="LoadSettings.Devices"/> monitors (one patient each) through the management API, then sends
@@ -35,7 +44,7 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
     private long[] _due = [];
     private long[] _accepted = [];
     private long[] _committed = [];
-    private int[] _status = [];
+    private string?[] _status = [];
 
     /// <summary>Told of each message the gateway acknowledged (device id, message id, readings); for the crash loop's accounting.</summary>
     public Action<string, string, int>? OnAccepted { get; init; }
@@ -45,16 +54,31 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
 
     public Func<TimeSpan>? HostCpu { get; init; }
 
+    /// <summary>The host's MQTT-over-TLS port on loopback (<see cref="HostProcess.MqttPortAsync"/>), for the <c>mqtt</c> transport.</summary>
+    public int MqttPort { get; init; }
+
+    /// <summary>The host name MQTT devices connect to and sign their tokens for: the hub's (<c>IoMT:GatewayHostName</c>, <c>localhost</c> by default).</summary>
+    public string HubHostName { get; init; } = "localhost";
+
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
     {
         var token = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin.token"), cancellationToken)).Trim();
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
         var devices = await ProvisionAsync(token, cancellationToken);
-        output.WriteLine($"Provisioned {devices.Count:N0} devices; sending {settings.Rate:N0} messages/s for {settings.Warmup.TotalSeconds:0} s of warm-up and {settings.Duration.TotalSeconds:0} s measured.");
+        output.WriteLine($"Provisioned {devices.Count:N0} devices.");
+        await using var transport = CreateTransport(http);
+        await transport.ConnectAsync([.. devices.Select(d => d.Connection)], cancellationToken);
+        if (transport.Connections is { } connections)
+        {
+            output.WriteLine($"Connected {connections.Connected:N0} of {connections.Devices:N0} devices over {transport.Name} in {connections.Seconds:0.00} s (each: {connections.PerDevice})"
+                + (connections.Failures.Count == 0 ? "." : $"; failed: {string.Join(", ", connections.Failures.Select(f => $"{f.Key} × {f.Value}"))}."));
+        }
+
+        output.WriteLine($"Sending {settings.Rate:N0} messages/s over {transport.Name} for {settings.Warmup.TotalSeconds:0} s of warm-up and {settings.Duration.TotalSeconds:0} s measured.");
 
         var total = (int)(settings.Rate * settings.Total.TotalSeconds);
-        (_due, _accepted, _committed, _status) = (new long[total], new long[total], new long[total], new int[total]);
+        (_due, _accepted, _committed, _status) = (new long[total], new long[total], new long[total], new string?[total]);
         var alerts = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var alertLatencies = new ConcurrentBag<double>();
         var alertsSent = 0;
@@ -72,7 +96,6 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
         await live.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
 
         var messages = new LoadMessages(devices.Count, settings.Rate, settings.AlertsPerSecond, settings.Seed, settings.ClearAlerts);
-        var client = new IoTHubDeviceClient(http, host, TimeProvider.System);
         var sends = new List<Task>(total);
         var start = Clock.Now;
         measuredFrom = Clock.After(start, settings.Warmup);
@@ -92,7 +115,7 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
                 (hostCpu, driverCpu) = (HostCpu?.Invoke() ?? TimeSpan.Zero, Process.GetCurrentProcess().TotalProcessorTime);
             }
 
-            var (device, connection) = devices[i % devices.Count];
+            var (device, _) = devices[i % devices.Count];
             var (body, raises) = messages.Next(i, device.DeviceId, DateTimeOffset.UtcNow);
             if (raises)
             {
@@ -100,7 +123,7 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
                 alerts[device.Patient.PatientId] = _due[i];
             }
 
-            sends.Add(SendAsync(client, connection, i, body, device.DeviceId, cancellationToken));
+            sends.Add(SendAsync(transport, i % devices.Count, i, body, device.DeviceId, cancellationToken));
         }
 
         var sentEnd = Clock.Now;
@@ -130,8 +153,7 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
             Sent: measured.Count,
             Accepted: accepted.Count,
             Failed: measured.Count - accepted.Count,
-            Statuses: measured.GroupBy(i => _status[i] == 0 ? "network" : _status[i].ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .ToDictionary(g => g.Key, g => (long)g.Count()),
+            Statuses: measured.GroupBy(i => _status[i] ?? "network").ToDictionary(g => g.Key, g => (long)g.Count()),
             AcceptedPerSecond: Math.Round(accepted.Count / window, 1),
             ReadingsPerSecond: Math.Round(accepted.Count * LoadMessages.ReadingsPerMessage / window, 1),
             CommittedPerSecond: Math.Round(Enumerable.Range(0, total).Count(i => _committed[i] >= measuredFrom && _committed[i] <= windowEnd) / window, 1),
@@ -147,25 +169,32 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
             SendToCommittedEach10s: [.. accepted.Where(i => _committed[i] != 0)
                 .GroupBy(i => (int)(Clock.Milliseconds(measuredFrom, _due[i]) / 10_000))
                 .OrderBy(g => g.Key)
-                .Select(g => LatencySummary.Of(g.Select(i => Clock.Milliseconds(_due[i], _committed[i]))))]);
+                .Select(g => LatencySummary.Of(g.Select(i => Clock.Milliseconds(_due[i], _committed[i]))))],
+            Transport: transport.Name,
+            Connect: transport.Connections);
     }
 
-    private async Task SendAsync(IoTHubDeviceClient client, DeviceConnection connection, int index, string body, string deviceId, CancellationToken cancellationToken)
+    private ILoadTransport CreateTransport(HttpClient http) => settings.Transport switch
+    {
+        "https" => new HttpsTransport(http, host),
+        "mqtt" => new MqttTransport(
+            new IPEndPoint(IPAddress.Loopback, MqttPort > 0 ? MqttPort : throw new InvalidOperationException("The mqtt transport needs the host's MQTT port (MqttPort).")),
+            Path.Combine(dataDirectory, "iot-hub-ca.pem"),
+            HubHostName,
+            // Valid for the whole run (connecting, warm-up, the measured window, the drain), as a device renews its token before it ends.
+            DateTimeOffset.UtcNow + settings.Total + TimeSpan.FromMinutes(30)),
+        _ => throw new InvalidOperationException($"Unknown transport '{settings.Transport}' (https or mqtt)."),
+    };
+
+    private async Task SendAsync(ILoadTransport transport, int device, int index, string body, string deviceId, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        try
+        var outcome = await transport.SendAsync(device, LoadMessages.MessageId(index), body, cancellationToken);
+        _status[index] = outcome.Status;
+        if (outcome.Accepted)
         {
-            var status = await client.SendEventAsync(connection, LoadMessages.MessageId(index), body, cancellationToken);
-            _status[index] = (int)status;
-            if (status == HttpStatusCode.NoContent)
-            {
-                _accepted[index] = Clock.Now;
-                OnAccepted?.Invoke(deviceId, LoadMessages.MessageId(index), LoadMessages.ReadingsPerMessage);
-            }
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            _status[index] = 0;
+            _accepted[index] = Clock.Now;
+            OnAccepted?.Invoke(deviceId, LoadMessages.MessageId(index), LoadMessages.ReadingsPerMessage);
         }
     }
 

@@ -31,12 +31,19 @@ async Task<int> LoadAsync()
     var settings = new LoadSettings(
         Rate: options.Number("rate", 5000), Duration: options.Duration("duration", TimeSpan.FromSeconds(60)), Warmup: options.Duration("warmup", TimeSpan.FromSeconds(10)),
         Devices: options.Whole("devices", 1000), Seed: options.Whole("seed", 1), AlertsPerSecond: options.Number("alerts-per-second", 5),
-        Connections: options.Whole("connections", options.Whole("devices", 1000)));
+        Connections: options.Whole("connections", options.Whole("devices", 1000)), Transport: options.Text("transport") ?? "https");
+    if (!LoadSettings.Transports.Contains(settings.Transport))
+    {
+        Console.Error.WriteLine($"--transport {settings.Transport}: expected one of {string.Join(", ", LoadSettings.Transports)}.");
+        return 2;
+    }
+
     var data = Directory.CreateTempSubdirectory("iomt-load-").FullName;
     var hostLogPath = Path.Combine(data, "host.log");
     using var hostLog = new StreamWriter(hostLogPath);
     using var host = await HostProcess.StartAsync(HostProcess.FreeLoopback(), Path.Combine(data, "data"), [], hostLog, stop.Token);
-    var result = await new LoadRun(host.Address, host.DataDirectory, settings, Console.Out) { HostCpu = host.CpuTime }.RunAsync(stop.Token);
+    var mqttPort = settings.Transport == "mqtt" ? await host.MqttPortAsync(stop.Token) : 0;
+    var result = await new LoadRun(host.Address, host.DataDirectory, settings, Console.Out) { HostCpu = host.CpuTime, MqttPort = mqttPort }.RunAsync(stop.Token);
     host.Stop();
     Console.WriteLine(JsonSerializer.Serialize(result, json));
     await WriteReportAsync(new { machine = Machine.Current(), settings, result });
@@ -84,7 +91,7 @@ async Task WriteReportAsync(object report)
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: iomt-load load [--rate 5000] [--duration 60s] [--warmup 10s] [--devices 1000] [--seed 1] [--alerts-per-second 5] [--connections DEVICES] [--out FILE]
+        usage: iomt-load load [--transport https|mqtt] [--rate 5000] [--duration 60s] [--warmup 10s] [--devices 1000] [--seed 1] [--alerts-per-second 5] [--connections DEVICES] [--out FILE]
                iomt-load fuzz [--messages 1000000] [--seed 1] [--out FILE]
                iomt-load crash-loop [--kills 10] [--rate 1000] [--duration 120s] [--devices 500] [--seed 1] [--alerts-per-second 1] [--out FILE]
         """);

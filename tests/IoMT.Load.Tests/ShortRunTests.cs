@@ -26,6 +26,44 @@ public sealed class ShortRunTests : IDisposable
         Assert.Equal(result.AlertsSent, result.ReadingToNotification.Count);
         Assert.Equal(0, result.AlertsNotNotified);
         Assert.True(result.SendToAccepted.P50 <= result.SendToCommitted.P50);
+        Assert.Equal("https", result.Transport);
+        Assert.Null(result.Connect);
+    }
+
+    [Fact]
+    public async Task Load_OverMqtt_EveryMessagePubAckedAndCommitted_RefusedConnectionsCounted()
+    {
+        var settings = new LoadSettings(Rate: 200, Duration: TimeSpan.FromSeconds(4), Warmup: TimeSpan.FromSeconds(1), Devices: 40, Seed: 1, AlertsPerSecond: 2, Connections: 40, Transport: "mqtt");
+        using var log = new StringWriter();
+        using var host = await HostProcess.StartAsync(HostProcess.FreeLoopback(), Path.Combine(_work.FullName, "data"), [], log, CancellationToken.None);
+        var port = await host.MqttPortAsync(CancellationToken.None);
+
+        var result = await new LoadRun(host.Address, host.DataDirectory, settings, TextWriter.Null) { HostCpu = host.CpuTime, MqttPort = port }.RunAsync(CancellationToken.None);
+        SendOutcome refused;
+        ConnectReport? refusedConnections;
+        await using (var forged = new MqttTransport(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), Path.Combine(host.DataDirectory, "iot-hub-ca.pem"), "localhost", DateTimeOffset.UtcNow.AddHours(1)))
+        {
+            await forged.ConnectAsync([new IoMT.Client.DeviceConnection("monitor-forged", "localhost", Convert.ToBase64String(new byte[32]))], CancellationToken.None);
+            refused = await forged.SendAsync(0, "forged-1", "{}", CancellationToken.None);
+            refusedConnections = forged.Connections;
+        }
+
+        host.Stop();
+
+        Assert.Equal("mqtt", result.Transport);
+        Assert.Equal(800, result.Sent);
+        Assert.Equal(result.Sent, result.Accepted);
+        Assert.Equal(result.Sent, result.Statuses[MqttTransport.Accepted]);
+        Assert.Equal(0, result.NotCommitted);
+        Assert.Equal(result.Accepted, result.SendToCommitted.Count);
+        Assert.Equal(0, result.AlertsNotNotified);
+        Assert.Equal(40, result.Connect!.Connected);
+        Assert.Equal(40, result.Connect.PerDevice.Count);
+        Assert.Empty(result.Connect.Failures);
+        Assert.Equal(0, result.Connect.LostDuringRun);
+        Assert.Equal(new SendOutcome(false, MqttTransport.ConnectRefused), refused);
+        Assert.Equal(0, refusedConnections!.Connected);
+        Assert.Equal(1, refusedConnections.Failures.Values.Sum());
     }
 
     [Fact]

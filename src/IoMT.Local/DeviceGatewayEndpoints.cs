@@ -167,7 +167,7 @@ internal static class DeviceGatewayEndpoints
         }
 
         var operationId = operations.Add(result.Value!);
-        return Results.Json(new { operationId, status = "assigning" }, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(DpsOperations.Assigning(operationId), statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> OperationAsync(
@@ -182,26 +182,9 @@ internal static class DeviceGatewayEndpoints
             return RefuseAsProblem(request, again.Error!);
         }
 
-        if (operations.Find(operationId) is not { } done || done.RegistrationId != registrationId)
-        {
-            return ApiProblems.ToResult(new ApiError(404, "registration.operation-not-found", $"No registration operation '{operationId}'; register again."));
-        }
-
-        return Results.Json(new
-        {
-            operationId,
-            status = "assigned",
-            registrationState = new
-            {
-                registrationId = done.RegistrationId,
-                createdDateTimeUtc = done.CreatedAt,
-                assignedHub = done.AssignedHub,
-                deviceId = done.DeviceId,
-                status = "assigned",
-                substatus = done.Substatus,
-                lastUpdatedDateTimeUtc = done.UpdatedAt,
-            },
-        });
+        return operations.Find(operationId) is { } done && done.RegistrationId == registrationId
+            ? Results.Json(DpsOperations.Assigned(operationId, done))
+            : ApiProblems.ToResult(DpsOperations.NotFound(operationId));
     }
 
     /// <summary>
@@ -256,6 +239,29 @@ internal static class DeviceGatewayEndpoints
 /// <summary>Completed DPS registrations by operation id, for devices that poll for the outcome (kept 10 minutes).</summary>
 internal sealed class DpsOperations(TimeProvider time)
 {
+    /// <summary>DPS's answer to a registration it is working on (both transports).</summary>
+    public static object Assigning(string operationId) => new { operationId, status = "assigning" };
+
+    /// <summary>DPS's answer to a finished registration: the device and the hub it was assigned to (both transports).</summary>
+    public static object Assigned(string operationId, DpsRegistration done) => new
+    {
+        operationId,
+        status = "assigned",
+        registrationState = new
+        {
+            registrationId = done.RegistrationId,
+            createdDateTimeUtc = done.CreatedAt,
+            assignedHub = done.AssignedHub,
+            deviceId = done.DeviceId,
+            status = "assigned",
+            substatus = done.Substatus,
+            lastUpdatedDateTimeUtc = done.UpdatedAt,
+        },
+    };
+
+    public static ApiError NotFound(string operationId) =>
+        new(404, "registration.operation-not-found", $"No registration operation '{operationId}'; register again.");
+
     private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(10);
     private readonly ConcurrentDictionary<string, (DpsRegistration Registration, DateTimeOffset At)> _operations = new(StringComparer.Ordinal);
 

@@ -174,15 +174,7 @@ public static class DeviceTwins
                 return ApiError.InvalidBody(at, "Twin property names are 1 byte to 1 KB and hold no control characters, '.', '$' or spaces.");
             }
 
-            var error = value switch
-            {
-                JsonObject child => Check(child, at, depth + 1),
-                JsonArray array => CheckArray(array, at, depth + 1),
-                JsonValue leaf when leaf.GetValueKind() == JsonValueKind.String && Encoding.UTF8.GetByteCount(leaf.GetValue<string>()) > MaxStringBytes =>
-                    ApiError.InvalidBody(at, $"Twin string values hold at most {MaxStringBytes:N0} bytes."),
-                _ => null,
-            };
-            if (error is not null)
+            if (CheckValue(value, at, depth) is { } error)
             {
                 return error;
             }
@@ -200,16 +192,7 @@ public static class DeviceTwins
 
         for (var i = 0; i < array.Count; i++)
         {
-            var at = $"{pointer}/{i}";
-            var error = array[i] switch
-            {
-                JsonObject child => Check(child, at, depth + 1),
-                JsonArray inner => CheckArray(inner, at, depth + 1),
-                JsonValue leaf when leaf.GetValueKind() == JsonValueKind.String && Encoding.UTF8.GetByteCount(leaf.GetValue<string>()) > MaxStringBytes =>
-                    ApiError.InvalidBody(at, $"Twin string values hold at most {MaxStringBytes:N0} bytes."),
-                _ => null,
-            };
-            if (error is not null)
+            if (CheckValue(array[i], $"{pointer}/{i}", depth) is { } error)
             {
                 return error;
             }
@@ -217,4 +200,14 @@ public static class DeviceTwins
 
         return null;
     }
+
+    /// <summary>A member's or an item's value: nested objects and arrays checked in turn, strings within their limit.</summary>
+    private static ApiError? CheckValue(JsonNode? value, string at, int depth) => value switch
+    {
+        JsonObject child => Check(child, at, depth + 1),
+        JsonArray array => CheckArray(array, at, depth + 1),
+        JsonValue leaf when leaf.GetValueKind() == JsonValueKind.String && Encoding.UTF8.GetByteCount(leaf.GetValue<string>()) > MaxStringBytes =>
+            ApiError.InvalidBody(at, $"Twin string values hold at most {MaxStringBytes:N0} bytes."),
+        _ => null,
+    };
 }

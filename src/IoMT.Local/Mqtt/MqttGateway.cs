@@ -480,32 +480,18 @@ internal sealed partial class MqttGateway(
                 }
 
                 var operationId = operations.Add(registered.Value!);
-                await RespondDpsAsync(connection, register.RequestId, 202, JsonSerializer.SerializeToUtf8Bytes(new { operationId, status = "assigning" }, Json), retryAfter: 1)
+                await RespondDpsAsync(connection, register.RequestId, 202, JsonSerializer.SerializeToUtf8Bytes(DpsOperations.Assigning(operationId), Json), retryAfter: 1)
                     .ConfigureAwait(false);
                 return true;
             case MqttDpsOperationStatus status:
                 if (operations.Find(status.OperationId) is not { } done || done.RegistrationId != identity.RegistrationId)
                 {
-                    await RespondDpsAsync(connection, status.RequestId, 404, ErrorBody(new ApiError(404, "registration.operation-not-found",
-                        $"No registration operation '{status.OperationId}'; register again."))).ConfigureAwait(false);
+                    await RespondDpsAsync(connection, status.RequestId, 404, ErrorBody(DpsOperations.NotFound(status.OperationId))).ConfigureAwait(false);
                     return true;
                 }
 
-                await RespondDpsAsync(connection, status.RequestId, 200, JsonSerializer.SerializeToUtf8Bytes(new
-                {
-                    operationId = status.OperationId,
-                    status = "assigned",
-                    registrationState = new
-                    {
-                        registrationId = done.RegistrationId,
-                        createdDateTimeUtc = done.CreatedAt,
-                        assignedHub = done.AssignedHub,
-                        deviceId = done.DeviceId,
-                        status = "assigned",
-                        substatus = done.Substatus,
-                        lastUpdatedDateTimeUtc = done.UpdatedAt,
-                    },
-                }, Json)).ConfigureAwait(false);
+                await RespondDpsAsync(connection, status.RequestId, 200, JsonSerializer.SerializeToUtf8Bytes(DpsOperations.Assigned(status.OperationId, done), Json))
+                    .ConfigureAwait(false);
                 return true;
             default:
                 Log.Closed(logger, connection.Id, "a PUBLISH to a topic DPS does not serve");

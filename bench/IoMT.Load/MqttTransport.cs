@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -155,7 +154,7 @@ public sealed class MqttTransport(IPEndPoint server, string caPemPath, string hu
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession()
             .WithTimeout(Timeout)
-            .WithTlsOptions(tls => tls.UseTls().WithTargetHost(hubHostName).WithCertificateValidationHandler(e => TrustsOnlyTheHubsCa(e.Certificate, e.SslPolicyErrors)))
+            .WithTlsOptions(tls => tls.UseTls().WithTargetHost(hubHostName).WithCertificateValidationHandler(e => LocalHubTrust.Accepts(_ca, e.Certificate, e.SslPolicyErrors)))
             .Build();
         try
         {
@@ -172,21 +171,5 @@ public sealed class MqttTransport(IPEndPoint server, string caPemPath, string hu
                 : e is MqttCommunicationTimedOutException or OperationCanceledException ? "timeout"
                 : e.InnerException?.GetType().Name ?? e.GetType().Name;
         }
-    }
-
-    /// <summary>The server's certificate must name the hub and chain to its CA, which alone is trusted.</summary>
-    private bool TrustsOnlyTheHubsCa(X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(_ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(presented);
     }
 }

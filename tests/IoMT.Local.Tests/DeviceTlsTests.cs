@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using IoMT.Client;
 using IoMT.Core.Access;
 using IoMT.Core.Devices;
 using IoMT.Local.Tls;
@@ -87,7 +88,7 @@ public sealed class DeviceTlsTests
 
         Assert.Equal(first.CaCertificate.Thumbprint, second.CaCertificate.Thumbprint);
         Assert.NotEqual(first.ServerCertificate.Thumbprint, second.ServerCertificate.Thumbprint);
-        Assert.True(TrustsOnly(second.CaCertificate, second.ServerCertificate));
+        Assert.True(LocalHubTrust.Accepts(second.CaCertificate, second.ServerCertificate, System.Net.Security.SslPolicyErrors.None));
     }
 
     [SkippableFact]
@@ -258,21 +259,9 @@ public sealed class DeviceTlsTests
     {
         SslOptions = new SslClientAuthenticationOptions
         {
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-                && certificate is X509Certificate2 server && TrustsOnly(ca, server),
+            RemoteCertificateValidationCallback = (_, certificate, _, errors) => LocalHubTrust.Accepts(ca, certificate, errors),
         },
     };
-
-    private static bool TrustsOnly(X509Certificate2 ca, X509Certificate2 server)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
-        return chain.Build(server);
-    }
 
     private static string Flatten(Exception error) =>
         error is AggregateException aggregate ? string.Join(" | ", aggregate.InnerExceptions.Select(Flatten)) : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");

@@ -1,7 +1,7 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading.Channels;
+using IoMT.Client;
 using IoMT.Local.Mqtt;
 using IoMT.Local.Tls;
 using IoMT.Storage.Sqlite;
@@ -52,7 +52,7 @@ public sealed class MqttFixture : IDisposable
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession(cleanSession)
             .WithTimeout(TimeSpan.FromSeconds(30))
-            .WithTlsOptions(tls => tls.UseTls().WithTargetHost(GatewayFixture.Host).WithCertificateValidationHandler(e => TrustsOnlyTheHubsCa(e.Certificate, e.SslPolicyErrors)))
+            .WithTlsOptions(tls => tls.UseTls().WithTargetHost(GatewayFixture.Host).WithCertificateValidationHandler(e => LocalHubTrust.Accepts(Ca, e.Certificate, e.SslPolicyErrors)))
             .Build();
 
     /// <summary>A client (disposed with the fixture) that records what it receives.</summary>
@@ -140,22 +140,6 @@ public sealed class MqttFixture : IDisposable
         }
 
         Gateway.Dispose();
-    }
-
-    /// <summary>The server certificate must chain to the hub's CA (alone trusted) and name the host.</summary>
-    private bool TrustsOnlyTheHubsCa(X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var server = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(server);
     }
 
     /// <summary>What a client received, in order; <see cref="Acknowledge"/> false leaves PUBLISHes unacknowledged.</summary>

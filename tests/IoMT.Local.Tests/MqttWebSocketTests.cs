@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using IoMT.Client;
 using IoMT.Core.Access;
 using IoMT.Core.Patients;
 using IoMT.Local.Tls;
@@ -32,7 +31,7 @@ public sealed class MqttWebSocketTests
 
         var connected = await client.ConnectAsync(new MqttClientOptionsBuilder()
             .WithWebSocketServer(ws => ws.WithUri($"wss://localhost:{endpoints.HttpsPort}/$iothub/websocket"))
-            .WithTlsOptions(tls => tls.UseTls().WithCertificateValidationHandler(e => ChainsTo(ca, e.Certificate, e.SslPolicyErrors)))
+            .WithTlsOptions(tls => tls.UseTls().WithCertificateValidationHandler(e => LocalHubTrust.Accepts(ca, e.Certificate, e.SslPolicyErrors)))
             .WithClientId("oximeter-ws")
             .WithCredentials(MqttFixture.UserName("oximeter-ws"), GatewayFixture.SasFor("oximeter-ws", key))
             .WithProtocolVersion(MqttProtocolVersion.V311)
@@ -46,20 +45,5 @@ public sealed class MqttWebSocketTests
         var log = host.Services.GetRequiredService<SqliteIngestionLog>();
         var stored = await log.ReadAsync(SqliteIngestionLog.PartitionOf("oximeter-ws"), 100, after: 0);
         Assert.Contains(stored, m => m.DeviceId == "oximeter-ws" && m.MessageId == "ws-1");
-    }
-
-    private static bool ChainsTo(X509Certificate2 ca, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var server = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(server);
     }
 }

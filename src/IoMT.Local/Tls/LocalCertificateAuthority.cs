@@ -71,8 +71,8 @@ public sealed partial class LocalCertificateAuthority
         {
             ca?.Certificate.Dispose();
             ca = CreateCa(now);
-            WriteDurably(caKeyPath, ExportKey(ca.Value.Certificate), ownerOnly: true);
-            WriteDurably(caPath, ca.Value.Pem, ownerOnly: false);
+            OwnerOnlyFiles.Write(caKeyPath, Encoding.ASCII.GetBytes(ExportKey(ca.Value.Certificate)), ownerOnly: true);
+            OwnerOnlyFiles.Write(caPath, Encoding.ASCII.GetBytes(ca.Value.Pem), ownerOnly: false);
             var caExpires = ca.Value.Certificate.NotAfter.ToUniversalTime();
             Log.CreatedCa(logger, caPath, ca.Value.Certificate.Thumbprint, caExpires);
         }
@@ -88,8 +88,8 @@ public sealed partial class LocalCertificateAuthority
         {
             server?.Dispose();
             server = CreateServer(caWithKey, hostName, names, now);
-            WriteDurably(serverKeyPath, ExportKey(server), ownerOnly: true);
-            WriteDurably(serverPath, server.ExportCertificatePem() + "\n", ownerOnly: false);
+            OwnerOnlyFiles.Write(serverKeyPath, Encoding.ASCII.GetBytes(ExportKey(server)), ownerOnly: true);
+            OwnerOnlyFiles.Write(serverPath, Encoding.ASCII.GetBytes(server.ExportCertificatePem() + "\n"), ownerOnly: false);
             var named = string.Join(", ", names.Dns.Concat(names.Ip.Select(ip => ip.ToString())));
             var serverExpires = server.NotAfter.ToUniversalTime();
             Log.IssuedServerCertificate(logger, named, server.Thumbprint, serverExpires);
@@ -242,26 +242,6 @@ public sealed partial class LocalCertificateAuthority
         {
             return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
         }
-    }
-
-    /// <summary>Writes beside the target, flushes to disk, then moves into place (like <c>OwnerOnlyFiles</c>).</summary>
-    private static void WriteDurably(string path, string contents, bool ownerOnly)
-    {
-        var partial = path + ".partial";
-        File.Delete(partial);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (ownerOnly && !OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var file = new FileStream(partial, options))
-        {
-            file.Write(Encoding.ASCII.GetBytes(contents));
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(partial, path, overwrite: true);
     }
 
     /// <summary>A key file someone opened to others is closed again (the CA's key signs what devices trust).</summary>

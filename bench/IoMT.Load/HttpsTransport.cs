@@ -9,9 +9,9 @@ namespace IoMT.Load;
 /// on the connections of <paramref name="http"/>'s pool; accepted is the gateway's 204. Statuses are the HTTP status
 /// codes, <c>network</c> when no answer came.
 /// </summary>
-public sealed class HttpsTransport(HttpClient http, Uri gateway) : ILoadTransport
+public sealed class HttpsTransport(HttpClient http, Uri gateway, string hubHostName) : ILoadTransport
 {
-    private readonly IoTHubDeviceClient _client = new(http, gateway, TimeProvider.System);
+    private readonly IoTHubDeviceClient _client = new(http, gateway, TimeProvider.System, hubHostName);
     private IReadOnlyList<DeviceConnection> _devices = [];
 
     public string Name => "https";

@@ -57,7 +57,7 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
     /// <summary>The host's MQTT-over-TLS port on loopback (<see cref="HostProcess.MqttPortAsync"/>), for the <c>mqtt</c> transport.</summary>
     public int MqttPort { get; init; }
 
-    /// <summary>The host name MQTT devices connect to and sign their tokens for: the hub's (<c>IoMT:GatewayHostName</c>, <c>localhost</c> by default).</summary>
+    /// <summary>The host name devices sign their tokens for (and MQTT devices connect to): the hub's (<c>IoMT:GatewayHostName</c>, <c>localhost</c> by default).</summary>
     public string HubHostName { get; init; } = "localhost";
 
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
@@ -176,7 +176,7 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
 
     private ILoadTransport CreateTransport(HttpClient http) => settings.Transport switch
     {
-        "https" => new HttpsTransport(http, host),
+        "https" => new HttpsTransport(http, host, HubHostName),
         "mqtt" => new MqttTransport(
             new IPEndPoint(IPAddress.Loopback, MqttPort > 0 ? MqttPort : throw new InvalidOperationException("The mqtt transport needs the host's MQTT port (MqttPort).")),
             Path.Combine(dataDirectory, "iot-hub-ca.pem"),

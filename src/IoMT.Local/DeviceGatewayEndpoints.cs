@@ -44,7 +44,7 @@ internal static class DeviceGatewayEndpoints
             return Refuse(request, TooLarge(), time);
         }
 
-        var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, HostNames(request, options.Value), cancellationToken).ConfigureAwait(false);
+        var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, options.Value.TokenHostNames(), cancellationToken).ConfigureAwait(false);
         if (!device.IsSuccess)
         {
             return Refuse(request, device.Error!, time);
@@ -95,7 +95,7 @@ internal static class DeviceGatewayEndpoints
         string deviceId, HttpRequest request, DeviceGateway gateway, ICloudToDeviceStore messages, TimeProvider time, IOptions<LocalOptions> options,
         CancellationToken cancellationToken)
     {
-        var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, HostNames(request, options.Value), cancellationToken).ConfigureAwait(false);
+        var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, options.Value.TokenHostNames(), cancellationToken).ConfigureAwait(false);
         if (!device.IsSuccess)
         {
             return Refuse(request, device.Error!, time);
@@ -145,7 +145,7 @@ internal static class DeviceGatewayEndpoints
         string deviceId, string lockToken, CloudToDeviceSettlement settlement, HttpRequest request, DeviceGateway gateway, ICloudToDeviceStore messages,
         TimeProvider time, IOptions<LocalOptions> options, CancellationToken cancellationToken)
     {
-        var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, HostNames(request, options.Value), cancellationToken).ConfigureAwait(false);
+        var device = await gateway.AuthenticateAsync(deviceId, request.Headers.Authorization, options.Value.TokenHostNames(), cancellationToken).ConfigureAwait(false);
         if (!device.IsSuccess)
         {
             return Refuse(request, device.Error!, time);
@@ -211,9 +211,6 @@ internal static class DeviceGatewayEndpoints
         request.HttpContext.Items[SecurityAuditMiddleware.DetailKey] = error.Detail;
         return ApiProblems.ToResult(error);
     }
-
-    private static string[] HostNames(HttpRequest request, LocalOptions options) =>
-        [.. new[] { options.GatewayHostName, request.Host.Value, request.Host.Host }.Where(h => !string.IsNullOrEmpty(h)).Distinct()!];
 
     /// <summary>The request's <c>iothub-*</c> headers, the only ones a message keeps.</summary>
     private static IEnumerable<KeyValuePair<string, string?>> IoTHubHeaders(HttpRequest request) =>

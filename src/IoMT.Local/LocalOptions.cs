@@ -79,6 +79,12 @@ public sealed class LocalOptions
     /// <summary>The hub's host name: <see cref="GatewayHostName"/>, or <c>localhost</c> when it is set empty.</summary>
     public string HubHostName() => string.IsNullOrWhiteSpace(GatewayHostName) ? "localhost" : GatewayHostName.Trim();
 
+    /// <summary>
+    /// The host names a device's token may name, whatever host the device called: the hub's, and <c>localhost</c> (the
+    /// name a device on the same machine uses). A token signed for any other hub is refused.
+    /// </summary>
+    public string[] TokenHostNames() => [.. new[] { HubHostName(), "localhost" }.Distinct(StringComparer.OrdinalIgnoreCase)];
+
     public string ResolveDataDirectory() =>
         string.IsNullOrWhiteSpace(DataDirectory)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "IoMT.Cloud")

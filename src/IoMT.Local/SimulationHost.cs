@@ -63,7 +63,7 @@ internal sealed partial class SimulationHost(
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", adminToken);
         var plan = SimulationPlan.Create(new SimulationOptions(settings.SimulatedPatients, Scenarios.All, settings.SimulationCycle));
-        var deviceClient = new IoTHubDeviceClient(http, address, time);
+        var deviceClient = new IoTHubDeviceClient(http, address, time, settings.HubHostName());
         var connected = await new SimulationProvisioner(new ManagementClient(http)).ProvisionAsync(plan, deviceClient.HostName, null, stoppingToken)
             .ConfigureAwait(false);
         Log.Started(logger, plan.Patients.Count, connected.Count, SimulationOptions.CareTeam, Path.Combine(dataDirectory.Path, UsersFileName));

@@ -87,11 +87,11 @@ public sealed class DeviceGatewayTests : IDisposable
     }
 
     [Fact]
-    public async Task SendEvent_UnregisteredDevice_404DeviceNotFound_AuditedAsUnknown()
+    public async Task SendEvent_UnregisteredDevice_401AsABadToken_AuditedAsUnknown()
     {
         using var response = await _gateway.SendEventAsync("ghost-1", GatewayFixture.SasFor("ghost-1", DpsKeys.NewKey()), Message("ghost-1", "m-1", 93));
 
-        await AssertIoTHubErrorAsync(response, HttpStatusCode.NotFound, "DeviceNotFound");
+        await AssertIoTHubErrorAsync(response, HttpStatusCode.Unauthorized, "IotHubUnauthorizedAccess");
         Assert.Equal(SecurityEventCodes.DeviceUnknown, (await AuditedAsync("device:ghost-1")).Code);
     }
 

@@ -20,9 +20,10 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
     /// <summary>
     /// Authenticates a device calling the hub as <paramref name="deviceId"/> (any transport, any operation).
     /// <paramref name="hostNames"/> are the host names tokens may name (the hub's, and the one the device called).
-    /// Refusals: <see cref="ApiError.Unauthenticated"/> (no, a malformed, forged or expired token, or one for another
-    /// device or hub), <see cref="ApiError.DeviceNotFound"/> (not registered, or deleted),
-    /// <see cref="IoTHubErrors.DeviceDisabledCode"/>; <see cref="IoTHubErrors"/> gives each its IoT Hub answer.
+    /// Refusals: 401 <see cref="ApiError.Unauthenticated"/> (no, a malformed, forged or expired token, one for another
+    /// device or hub, or an X.509 device) or 401 <see cref="ApiError.DeviceNotFound"/> (not registered, or deleted), whose
+    /// details are for the security audit: <see cref="IoTHubErrors"/> answers every 401 alike; 404
+    /// <see cref="IoTHubErrors.DeviceDisabledCode"/> once the device proved who it is.
     /// </summary>
     public async Task<ApiResult<DeviceRecord>> AuthenticateAsync(
         string deviceId, string? authorization, IReadOnlyCollection<string> hostNames, CancellationToken cancellationToken = default)
@@ -36,8 +37,8 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
         var device = await registry.FindAsync(deviceId, cancellationToken).ConfigureAwait(false);
         if (device is null || device.IsDeleted)
         {
-            // As IoT Hub: a device it does not hold is not found (it has no key to check the token against).
-            return new ApiError(404, ApiError.DeviceNotFound, $"Device '{deviceId}' is not registered.");
+            // No key to check the token against: refused as a bad token, so that no one learns which devices exist.
+            return new ApiError(401, ApiError.DeviceNotFound, $"Device '{deviceId}' is not registered.");
         }
 
         if (device.Credentials.Type != DeviceAuthenticationType.SymmetricKey)

@@ -21,7 +21,7 @@ public sealed record IoTHubError(int Status, string Code, string Message);
 /// </summary>
 public static class IoTHubErrors
 {
-    /// <summary>401002: no token, a malformed, forged or expired one, or one for another device or hub.</summary>
+    /// <summary>401002: no token, a malformed, forged or expired one, one for another device or hub, or an unknown device.</summary>
     public const string UnauthorizedAccess = "IotHubUnauthorizedAccess";
 
     /// <summary>404001: the device is not registered, or is disabled (IoT Hub answers a disabled device so).</summary>
@@ -51,13 +51,20 @@ public static class IoTHubErrors
     /// <summary>The gateway's code for a lock token that names no message the device holds now.</summary>
     public const string LockLostCode = "message.lock-lost";
 
-    /// <summary>IoT Hub's answer to a refusal of the gateway.</summary>
+    /// <summary>
+    /// The one answer to every unauthenticated caller, whatever the reason (which the security audit keeps): it tells no
+    /// one whether a device exists or how it authenticates.
+    /// </summary>
+    public const string UnauthorizedMessage =
+        "Send 'Authorization: SharedAccessSignature sr={hub}/devices/{device id}&sig=…&se=…', unexpired and signed with the device's key.";
+
+    /// <summary>IoT Hub's answer to a refusal of the gateway (every 401 alike).</summary>
     public static IoTHubError For(ApiError error)
     {
         ArgumentNullException.ThrowIfNull(error);
         return error.Code switch
         {
-            ApiError.Unauthenticated => new(401, UnauthorizedAccess, error.Detail),
+            _ when error.Status == 401 || error.Code == ApiError.Unauthenticated => new(401, UnauthorizedAccess, UnauthorizedMessage),
             ApiError.DeviceNotFound or DeviceDisabledCode or ApiError.DeviceDeleted => new(404, DeviceNotFound, error.Detail),
             ApiError.BodyInvalid or ApiError.ParameterInvalid => new(400, ArgumentInvalid, error.Field is { Length: > 0 } field ? $"{error.Detail} (at {field})" : error.Detail),
             LockLostCode => new(412, PreconditionFailed, error.Detail),

@@ -30,6 +30,15 @@ public sealed record SasToken(string Resource, string EncodedResource, byte[] Si
     /// <summary>How far a validator tolerates clocks that disagree: a token is accepted until this long after its expiry.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
+    private static readonly long LastSecondBeforeSkew = DateTimeOffset.MaxValue.ToUnixTimeSeconds() - (long)ClockSkew.TotalSeconds;
+
+    /// <summary>
+    /// Until when the token is accepted (its expiry plus <see cref="ClockSkew"/>); any expiry from the last representable
+    /// time on, however large, means forever.
+    /// </summary>
+    public DateTimeOffset AcceptedUntil =>
+        ExpiresAt >= LastSecondBeforeSkew ? DateTimeOffset.MaxValue : DateTimeOffset.FromUnixTimeSeconds(ExpiresAt) + ClockSkew;
+
     public static string Create(string resource, string base64Key, DateTimeOffset expiresAt, string? keyName = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
@@ -92,7 +101,7 @@ public sealed record SasToken(string Resource, string EncodedResource, byte[] Si
             return SasTokenError.WrongResource;
         }
 
-        if (DateTimeOffset.FromUnixTimeSeconds(Math.Min(ExpiresAt, 253_402_300_799)) + ClockSkew <= now)
+        if (AcceptedUntil <= now)
         {
             return SasTokenError.Expired;
         }

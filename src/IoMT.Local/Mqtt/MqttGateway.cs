@@ -188,7 +188,7 @@ internal sealed partial class MqttGateway(
         {
             null => new ApiError(401, ApiError.Unauthenticated,
                 "CONNECT as IoT Hub expects: client id = device id, user name {hub}/{device id}/?api-version=…, password a SAS token (or DPS's {id scope}/registrations/{registration id}/api-version=…)."),
-            MqttDeviceIdentity device => (await gateway.AuthenticateAsync(device.DeviceId, args.Password, HostNames(), args.CancellationToken).ConfigureAwait(false)).Error,
+            MqttDeviceIdentity device => (await gateway.AuthenticateAsync(device.DeviceId, args.Password, options.Value.TokenHostNames(), args.CancellationToken).ConfigureAwait(false)).Error,
             MqttRegistrationIdentity registration => (await gateway.AuthenticateRegistrationAsync(
                 registration.IdScope, registration.RegistrationId, args.Password, Endpoints(), args.CancellationToken).ConfigureAwait(false)).Error,
             _ => null,
@@ -201,8 +201,7 @@ internal sealed partial class MqttGateway(
         }
 
         var token = SasToken.Parse(args.Password)!;
-        var expires = DateTimeOffset.FromUnixTimeSeconds(Math.Min(token.ExpiresAt, 253_402_300_799)) + SasToken.ClockSkew;
-        var connection = new MqttConnection(identity!, args.Password, expires);
+        var connection = new MqttConnection(identity!, args.Password, token.AcceptedUntil);
 
         // IoT Hub keeps one connection per device: the one open before this one is closed (its messages put back) first.
         if (_connected.TryGetValue(connection.Id, out var previous) && _server is { } server)
@@ -634,9 +633,6 @@ internal sealed partial class MqttGateway(
             Log.AuditFailed(logger, e);
         }
     }
-
-    /// <summary>The host names a device's token may name: the hub's, and <c>localhost</c>.</summary>
-    private string[] HostNames() => [.. new[] { options.Value.HubHostName(), "localhost" }.Distinct(StringComparer.OrdinalIgnoreCase)];
 
     private GatewayEndpoints Endpoints() => new(options.Value.HubHostName(), localRegistry.IdScope(), options.Value.HubHostName());
 

@@ -75,7 +75,7 @@ public class DeviceGatewayTests
     }
 
     [Fact]
-    public async Task Authenticate_DisabledDeletedOrUnknownDevice_404AsIoTHubAnswers_TheCodesTellThemApart()
+    public async Task Authenticate_DisabledDevice404AsIoTHubAnswers_DeletedOrUnknown401AsABadToken_TheCodesTellThemApart()
     {
         var fixture = new DeviceFixture();
         var key = (await fixture.RegisterAsync()).Credentials.PrimaryKey!;
@@ -88,8 +88,8 @@ public class DeviceGatewayTests
         var unknown = await fixture.Gateway.AuthenticateAsync("oximeter-9999", Token("oximeter-9999", key), [Hub]);
 
         Assert.Equal((404, ApiError.DeviceDisabled), (disabled.Error!.Status, disabled.Error.Code));
-        Assert.Equal((404, ApiError.DeviceNotFound), (deleted.Error!.Status, deleted.Error.Code));
-        Assert.Equal((404, ApiError.DeviceNotFound), (unknown.Error!.Status, unknown.Error.Code));
+        Assert.Equal((401, ApiError.DeviceNotFound), (deleted.Error!.Status, deleted.Error.Code));
+        Assert.Equal((401, ApiError.DeviceNotFound), (unknown.Error!.Status, unknown.Error.Code));
     }
 
     [Fact]

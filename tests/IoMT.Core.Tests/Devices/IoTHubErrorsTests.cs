@@ -22,7 +22,18 @@ public class IoTHubErrorsTests
     {
         var error = new ApiError(499, code, "Why.");
 
-        Assert.Equal(new IoTHubError(status, iotHubCode, "Why."), IoTHubErrors.For(error));
+        Assert.Equal(new IoTHubError(status, iotHubCode, status == 401 ? IoTHubErrors.UnauthorizedMessage : "Why."), IoTHubErrors.For(error));
+        Assert.Equal(auditCode, IoTHubErrors.AuditCode(error));
+    }
+
+    [Theory]
+    [InlineData(ApiError.Unauthenticated, SecurityEventCodes.DeviceUnauthenticated)]
+    [InlineData(ApiError.DeviceNotFound, SecurityEventCodes.DeviceUnknown)]
+    public void For_AnyUnauthenticatedCaller_OneAnswer_TheReasonOnlyForTheAudit(string code, string auditCode)
+    {
+        var error = new ApiError(401, code, "Device 'ghost-1' is not registered.");
+
+        Assert.Equal(new IoTHubError(401, IoTHubErrors.UnauthorizedAccess, IoTHubErrors.UnauthorizedMessage), IoTHubErrors.For(error));
         Assert.Equal(auditCode, IoTHubErrors.AuditCode(error));
     }
 

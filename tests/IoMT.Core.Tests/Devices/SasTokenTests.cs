@@ -86,6 +86,26 @@ public class SasTokenTests
         Assert.Equal(expected, token.Validate(Resource, [Key], Expiry.AddMinutes(minutesAfterExpiry)));
     }
 
+    [Theory]
+    [InlineData(253_402_300_500)]
+    [InlineData(253_402_300_799)]
+    [InlineData(long.MaxValue)]
+    public void Validate_ExpiryPastTheLastRepresentableTime_AnsweredNotThrown(long expiry)
+    {
+        var forged = SasToken.Parse(Vector.Replace("se=1795000000", $"se={expiry}", StringComparison.Ordinal))!;
+
+        Assert.Equal(SasTokenError.BadSignature, forged.Validate(Resource, [Key], Now));
+        Assert.Equal(DateTimeOffset.MaxValue, forged.AcceptedUntil);
+    }
+
+    [Fact]
+    public void Validate_SignedForTheLastRepresentableSecond_Accepted()
+    {
+        var token = SasToken.Parse(SasToken.Create(Resource, Key, DateTimeOffset.MaxValue))!;
+
+        Assert.Equal(SasTokenError.None, token.Validate(Resource, [Key], Now));
+    }
+
     [Fact]
     public void Validate_OtherKeyOrTamperedExpiry_BadSignature()
     {
@@ -106,6 +126,9 @@ public class SasTokenTests
     [InlineData("SharedAccessSignature sr=a&sig=mk0AWoweCxv8ugMEH99OoRORI8fe0oKzUJkqto8TLyQ%3D&se=1&se=2")]
     [InlineData("SharedAccessSignature sr=a&sig=AAAA&se=1")]
     [InlineData("SharedAccessSignature sr=a&sig=mk0AWoweCxv8ugMEH99OoRORI8fe0oKzUJkqto8TLyQ%3D&se=1&x=y")]
+    [InlineData("SharedAccessSignature sr=a&sig=mk0AWoweCxv8ugMEH99OoRORI8fe0oKzUJkqto8TLyQ%3D&se=99999999999999999999")]
+    [InlineData("SharedAccessSignature sr=a&sig=mk0AWoweCxv8ugMEH99OoRORI8fe0oKzUJkqto8TLyQ%3D&se=1e9")]
+    [InlineData("SharedAccessSignature sr=a&sig=mk0AWoweCxv8ugMEH99OoRORI8fe0oKzUJkqto8TLyQ%3D&se=")]
     [InlineData("sharedaccesssignature sr=a&sig=mk0AWoweCxv8ugMEH99OoRORI8fe0oKzUJkqto8TLyQ%3D&se=1")]
     public void Parse_Malformed_Null(string? header)
     {

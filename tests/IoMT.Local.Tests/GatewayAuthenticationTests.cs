@@ -94,7 +94,9 @@ public sealed class GatewayAuthenticationTests : IDisposable
         await _gateway.RegisterAsync("oximeter-1");
         using var x509 = await _gateway.SendAsync(HttpMethod.Post, "/api/devices", _gateway.MakerToken, new
         {
-            id = "oximeter-x509", model = "PulseOx 2", kinds = new[] { "spo2" },
+            id = "oximeter-x509",
+            model = "PulseOx 2",
+            kinds = new[] { "spo2" },
             authentication = new { type = "x509", primaryThumbprint = new string('A', 40), secondaryThumbprint = new string('B', 40) },
         });
         x509.EnsureSuccessStatusCode();

@@ -158,7 +158,7 @@ public sealed class WorkflowWriter
             ON CONFLICT (alert_id) DO UPDATE SET status = excluded.status, timer_due = excluded.timer_due, state = excluded.state
             """,
             ("$id", alert.AlertId), ("$patient", alert.PatientId), ("$status", state.Status.ToString()), ("$priority", (int)alert.Priority),
-            ("$raised", alert.At.UtcTicks), ("$due", state.Timer?.Due.UtcTicks), ("$state", WorkflowJson.Serialize(state)));
+            ("$raised", alert.EscalationStart.UtcTicks), ("$due", state.Timer?.Due.UtcTicks), ("$state", WorkflowJson.Serialize(state)));
     }
 
     /// <summary>Snoozes of the patient still running at <paramref name="now"/>.</summary>

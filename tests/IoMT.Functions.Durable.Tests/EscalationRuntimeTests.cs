@@ -30,6 +30,20 @@ public class EscalationRuntimeTests(DurableRuntime runtime) : IClassFixture<Dura
     }
 
     [Fact]
+    public async Task AlertFromAReadingTenMinutesOld_LevelTwoDueThreeSecondsAfterItWasRaised()
+    {
+        var raisedAt = DateTimeOffset.UtcNow;
+        var alert = WorkflowFixtures.Raised(raisedAt.AddMinutes(-10), patientId: "patient-late") with { RaisedAt = raisedAt };
+
+        await runtime.Workflows.PublishAsync(runtime.Client, [alert]);
+
+        var sent = await DurableRuntime.EventuallyAsync(() => runtime.SentTo(alert.PatientId), s => s.Count >= 1, "level 1 notified");
+        Assert.Equal(raisedAt, sent[0].At);
+        Assert.Equal(raisedAt.AddSeconds(3), runtime.Escalations.Alerts[alert.AlertId].Timer!.Due);
+        await ResolveAsync(alert);
+    }
+
+    [Fact]
     public async Task Acknowledged_NoLaterLevel_NextNotificationIsTheAckTimeoutsRetrigger()
     {
         var alert = WorkflowFixtures.Raised(DateTimeOffset.UtcNow, patientId: "patient-ack");

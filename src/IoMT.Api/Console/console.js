@@ -129,7 +129,7 @@ async function showDetail() {
   $("detail-title").textContent = a.title;
   const facts = [
     ["Patient", a.patientId], ["Status", a.status], ["Priority", a.priority],
-    ["Value", a.value == null ? "—" : `${a.value} ${a.unit}`], ["Raised", when(a.raisedAt)],
+    ["Value", a.value == null ? "—" : `${a.value} ${a.unit}`], ["Onset", when(a.onsetAt)], ["Raised", when(a.raisedAt)],
     ["Policy", `${a.policyId} v${a.policyVersion}: level ${a.level}, pass ${a.pass}${a.exhausted ? " (exhausted)" : ""}`],
     ["Next step", when(a.nextStepAt)], ["Acknowledged", a.acknowledgedBy ? `${a.acknowledgedBy}, ${when(a.acknowledgedAt)}` : "—"],
     ["Resolved", a.resolvedBy ? `${a.resolvedBy}, ${when(a.resolvedAt)}` : "—"],

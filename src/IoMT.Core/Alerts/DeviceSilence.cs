@@ -46,7 +46,7 @@ public static class DeviceSilence
                 var silent = now - (device.LastSeenAt ?? since);
                 events.Add(new AlertRaised(AlertIds.For(dedup, since), dedup, patientId, rule,
                     $"Device {device.Id} silent for {Describe(silent)} (reports every {Describe(device.ReportingInterval!.Value)})",
-                    AlertPriority.Medium, AlertCategory.Technical, AlertDirection.None, now, since, Math.Floor(silent.TotalSeconds), null, "s", $"device:{device.Id}"));
+                    AlertPriority.Medium, AlertCategory.Technical, AlertDirection.None, now, since, Math.Floor(silent.TotalSeconds), null, "s", $"device:{device.Id}", now));
             }
         }
 

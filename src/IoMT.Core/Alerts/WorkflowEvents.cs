@@ -12,6 +12,8 @@ public abstract record WorkflowEvent(string PatientId, DateTimeOffset At)
 /// <summary>
 /// An alert episode began. <see cref="AlertId"/> identifies the episode (dedup key + episode start) and is the
 /// escalation instance id; <see cref="DedupKey"/> (patient + rule) groups the episodes of one rule.
+/// <c>At</c> and <c>EpisodeStart</c> are the readings' times (the device's clock: the clinical onset);
+/// <c>RaisedAt</c> is when the product raised it, on its own clock, where escalation timers count from.
 /// </summary>
 public sealed record AlertRaised(
     string AlertId,
@@ -27,9 +29,14 @@ public sealed record AlertRaised(
     double? Value,
     string? Code,
     string Unit,
-    string ReadingId) : WorkflowEvent(PatientId, At)
+    string ReadingId,
+    DateTimeOffset? RaisedAt = null) : WorkflowEvent(PatientId, At)
 {
     public override string EventId => AlertId + ":raised";
+
+    /// <summary>Where escalation timers count from: <see cref="RaisedAt"/>, or the reading's time for alerts recorded before it existed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset EscalationStart => RaisedAt ?? At;
 }
 
 /// <summary>Why an alert episode ended.</summary>

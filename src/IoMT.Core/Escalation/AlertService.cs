@@ -101,7 +101,8 @@ public sealed class AlertService(IAlertWorkflows alerts, IPatientDirectory patie
         }
 
         var history = new List<AlertHistoryItem>();
-        var query = new TimelineQuery(alert!.PatientId, alert.RaisedAt, time.GetUtcNow().AddDays(1), HistoryTypes, [alert.AlertId], TimelineQuery.MaxPageSize);
+        var from = alert!.OnsetAt < alert.RaisedAt ? alert.OnsetAt : alert.RaisedAt;
+        var query = new TimelineQuery(alert.PatientId, from, time.GetUtcNow().AddDays(1), HistoryTypes, [alert.AlertId], TimelineQuery.MaxPageSize);
         await foreach (var record in timelines.ReadAllAsync(query, cancellationToken).ConfigureAwait(false))
         {
             history.Add(ToHistory(record));

@@ -2,7 +2,11 @@ using IoMT.Core.Alerts;
 
 namespace IoMT.Core.Escalation;
 
-/// <summary>An alert as the inbox shows it: what was raised, where its escalation stands, who acted on it.</summary>
+/// <summary>
+/// An alert as the inbox shows it: what was raised, where its escalation stands, who acted on it. <see cref="RaisedAt"/>
+/// is when the product raised it (its own clock; escalation counts from it), <see cref="OnsetAt"/> when the episode
+/// began by the readings' times (the device's clock).
+/// </summary>
 public sealed record AlertView(
     string AlertId,
     string PatientId,
@@ -26,16 +30,17 @@ public sealed record AlertView(
     DateTimeOffset? AcknowledgedAt,
     string? ResolvedBy,
     DateTimeOffset? ResolvedAt,
-    DateTimeOffset? SnoozedUntil)
+    DateTimeOffset? SnoozedUntil,
+    DateTimeOffset OnsetAt)
 {
     public static AlertView From(EscalationState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var alert = state.Alert;
         return new AlertView(alert.AlertId, alert.PatientId, alert.RuleId, alert.Title, alert.Priority, alert.Category, alert.Direction, state.Status,
-            alert.At, alert.Value, alert.Unit, state.Policy.Id, state.Policy.Version, state.Level + 1, state.Pass + 1, state.Exhausted,
+            alert.EscalationStart, alert.Value, alert.Unit, state.Policy.Id, state.Policy.Version, state.Level + 1, state.Pass + 1, state.Exhausted,
             state.ConditionCleared, state.Timer?.Due, state.AcknowledgedBy, state.AcknowledgedAt, state.ResolvedBy, state.ResolvedAt,
-            state.SnoozedUntil);
+            state.SnoozedUntil, alert.EpisodeStart);
     }
 }
 

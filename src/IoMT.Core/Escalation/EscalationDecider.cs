@@ -21,14 +21,15 @@ public static class EscalationDecider
         ArgumentNullException.ThrowIfNull(activeSnoozes);
         var step = new Step(new EscalationState { Alert = alert, Policy = policy });
         var snooze = activeSnoozes.Where(s => s.Covers(alert)).MaxBy(s => s.Until);
+        var raisedAt = alert.EscalationStart;
         if (snooze is null)
         {
-            step.NotifyLevel(0, 0, alert.At);
+            step.NotifyLevel(0, 0, raisedAt);
         }
         else
         {
             step.State = step.State with { Status = AlertStatus.Snoozed, SnoozedUntil = snooze.Until };
-            step.Record(TimelineEntryType.Snooze, "snoozed", snooze.By, alert.At, $"raised while snoozed until {Validation.Rfc3339.Format(snooze.Until)}");
+            step.Record(TimelineEntryType.Snooze, "snoozed", snooze.By, raisedAt, $"raised while snoozed until {Validation.Rfc3339.Format(snooze.Until)}");
             step.Schedule(snooze.Until, TimerPurpose.SnoozeEnd);
         }
 

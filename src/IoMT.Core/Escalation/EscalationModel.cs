@@ -33,7 +33,7 @@ public sealed record SnoozeScope(string PatientId, AlertCategory Category, Alert
 {
     public bool Covers(AlertRaised alert) =>
         alert is not null && alert.PatientId == PatientId && alert.Category == Category
-        && (Direction is null || Direction == alert.Direction) && alert.At < Until;
+        && (Direction is null || Direction == alert.Direction) && alert.EscalationStart < Until;
 }
 
 /// <summary>What happens to an alert's escalation, from outside: people act on it, timers fire, its condition clears.</summary>

@@ -177,7 +177,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
                 // The readings of a message usually belong to one patient: look them up once.
                 var (profile, state) = context.GetPatient(entry.PatientId);
                 patient = (state, profile);
-                new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result).CloseEpisodesOfRulesLeftThePolicy(entry);
+                new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result, receivedAt).CloseEpisodesOfRulesLeftThePolicy(entry);
             }
 
             if (news2Due is { } due && (!ReferenceEquals(due.State, patient.Value.State) || due.Entry.At != entry.At))
@@ -187,9 +187,9 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
             }
 
             var alerting = receivedAt - entry.At <= Options.MaxAlertingAge;
-            if (new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result).Observe(entry, alerting))
+            if (new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result, receivedAt).Observe(entry, alerting))
             {
-                news2Due = new News2Due(patient.Value.State, patient.Value.Profile, entry, alerting);
+                news2Due = new News2Due(patient.Value.State, patient.Value.Profile, entry, alerting, receivedAt);
             }
 
             result.Add(entry);
@@ -215,7 +215,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
     }
 
     private void ScoreNews2(News2Due due, IngestionResult result) =>
-        new PatientMonitor(due.State, due.Profile, enrichment, result).ScoreNews2(due.Entry, due.Alerting);
+        new PatientMonitor(due.State, due.Profile, enrichment, result, due.ReceivedAt).ScoreNews2(due.Entry, due.Alerting);
 
     /// <summary>Lists reused from message to message within a batch.</summary>
     private sealed class Buffers
@@ -232,7 +232,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
     }
 
     /// <summary>A NEWS2 parameter changed at <see cref="Entry"/>'s instant; scored once that instant's readings are in.</summary>
-    private readonly record struct News2Due(PatientState State, PatientProfile Profile, ReadingEntry Entry, bool Alerting);
+    private readonly record struct News2Due(PatientState State, PatientProfile Profile, ReadingEntry Entry, bool Alerting, DateTimeOffset ReceivedAt);
 
     /// <summary>Rejected data is filed under the patient the device served when it arrived, when there was one.</summary>
     private static string? PatientAtReceipt(string deviceId, ReceivedMessage message, IIngestionContext context) =>

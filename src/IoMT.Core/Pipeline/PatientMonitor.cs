@@ -9,9 +9,10 @@ namespace IoMT.Core.Pipeline;
 /// <summary>
 /// Applies one accepted reading to its patient: updates the NEWS2 parameters and CGM history, computes the CGM
 /// trend and runs the patient's alert rules; NEWS2 is scored once per instant. Readings older than the alerting age update the timeline
-/// but raise and clear nothing; readings not newer than what a rule last saw are ignored by that rule.
+/// but raise and clear nothing; readings not newer than what a rule last saw are ignored by that rule. Alerts are raised
+/// at <paramref name="receivedAt"/>, when the product received the reading (its own clock, where escalation counts from).
 /// </summary>
-internal readonly ref struct PatientMonitor(PatientState state, PatientProfile profile, EnrichmentOptions options, IngestionResult result)
+internal readonly ref struct PatientMonitor(PatientState state, PatientProfile profile, EnrichmentOptions options, IngestionResult result, DateTimeOffset receivedAt)
 {
     /// <summary>Applies the reading; true when it changed a NEWS2 parameter (score it with <see cref="ScoreNews2"/>).</summary>
     public bool Observe(ReadingEntry entry, bool alerting)
@@ -194,7 +195,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
             result.Add(new AlertRaised(AlertIds.For(dedupKey, entry.At), dedupKey, state.PatientId, rule,
                 string.Create(CultureInfo.InvariantCulture,
                     $"Medication fridge {entry.DeviceId} outside {policy.MinCelsius:0.#}–{policy.MaxCelsius:0.#} °C for {minutes:0} min in {policy.Window.TotalHours:0} h"),
-                policy.Priority, AlertCategory.Technical, direction, entry.At, entry.At, minutes, null, "min", entry.Id));
+                policy.Priority, AlertCategory.Technical, direction, entry.At, entry.At, minutes, null, "min", entry.Id, receivedAt));
         }
         else
         {
@@ -245,7 +246,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
         {
             var start = ruleState.EpisodeStart!.Value;
             result.Add(new AlertRaised(AlertIds.For(dedupKey, start), dedupKey, state.PatientId, rule.Id, rule.Title, rule.Priority,
-                rule.Category, rule.Direction, entry.At, start, value, code, unit, entry.Id));
+                rule.Category, rule.Direction, entry.At, start, value, code, unit, entry.Id, receivedAt));
         }
         else
         {

@@ -36,7 +36,7 @@ public static partial class EscalationOrchestrator
 
             var start = EscalationDecider.Start(run.Alert, run.Policy, DurablePayloads.Read<List<SnoozeScope>>(snoozes));
             state = start.State;
-            unfinished = await OrchestrationSteps.RunAsync(context, Calls(start, run.Alert.At));
+            unfinished = await OrchestrationSteps.RunAsync(context, Calls(start, run.Alert.EscalationStart));
             Log.Started(log, context.InstanceId, run.Policy.Id, run.Policy.Version, state.Status);
         }
 

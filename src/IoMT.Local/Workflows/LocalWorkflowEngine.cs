@@ -122,7 +122,7 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
         {
             case AlertRaised raised when writer.FindEscalation(raised.AlertId) is null:
                 var policy = DefaultEscalationPolicies.For(settings.Policies, raised);
-                Save(writer, EscalationDecider.Start(raised, policy, writer.ActiveSnoozes(raised.PatientId, now)), raised.At, now);
+                Save(writer, EscalationDecider.Start(raised, policy, writer.ActiveSnoozes(raised.PatientId, now)), raised.EscalationStart, now);
                 break;
             case AlertCleared cleared when writer.FindEscalation(cleared.AlertId) is { } state:
                 Save(writer, EscalationDecider.Decide(state, new ConditionCleared(cleared.At, cleared.ReadingId)), cleared.At, now);

@@ -205,7 +205,7 @@ public sealed class CosmosWorkflowStore(Container container, TimeProvider time) 
         ["status"] = Name(state.Status),
         ["priority"] = Name(state.Alert.Priority),
         ["priorityRank"] = (int)state.Alert.Priority,
-        ["raisedAt"] = state.Alert.At.UtcTicks,
+        ["raisedAt"] = state.Alert.EscalationStart.UtcTicks,
         ["sequence"] = state.Sequence,
         ["state"] = JsonNode.Parse(WorkflowJson.Serialize(state)),
     };

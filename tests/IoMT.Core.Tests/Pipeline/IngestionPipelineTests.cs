@@ -206,6 +206,18 @@ public class IngestionPipelineTests
     }
 
     [Fact]
+    public void Process_ReadingTenMinutesOld_RaisedWhenReceivedWithTheReadingAsOnset()
+    {
+        var old = T0.AddMinutes(-10);
+        var message = new TelemetryMessage(Device).Spo2(80, old).Spo2(80, old.AddSeconds(20));
+
+        var result = _pipeline.Process([message.Received(receivedAt: T0)], BoundContext());
+
+        var raised = Assert.Single(result.Events.OfType<AlertRaised>());
+        Assert.Equal((old.AddSeconds(20), old, T0), (raised.At, raised.EpisodeStart, raised.RaisedAt));
+    }
+
+    [Fact]
     public void Process_PatientOverride_UsesThePatientsThreshold()
     {
         var context = BoundContext().SetProfile(new PatientProfile

@@ -220,6 +220,25 @@ public sealed class LocalWorkflowEngineTests : IDisposable
         Assert.Equal(AlertStatus.Resolved, (await host.Engine.FindAsync(alert.AlertId))!.Status);
     }
 
+    [Fact]
+    public async Task AlertFromAReadingTenMinutesOld_LevelTwoTwoMinutesAfterItWasRaised()
+    {
+        using var host = Host();
+        var alert = WorkflowFixtures.Raised(T0.AddMinutes(-10)) with { RaisedAt = T0 };
+        await host.Engine.PublishAsync([alert]);
+        await host.RunAsync();
+        _clock.Advance(TimeSpan.FromSeconds(119));
+        await host.RunAsync();
+        var beforeDue = Triggered().Count;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await host.RunAsync();
+
+        Assert.Equal(1, beforeDue);
+        Assert.Equal([T0, T0.AddMinutes(2)], Triggered().Select(n => n.At));
+        var view = (await host.Engine.FindAsync(alert.AlertId))!;
+        Assert.Equal((T0, T0.AddMinutes(-10)), (view.RaisedAt, view.OnsetAt));
+    }
+
     public void Dispose()
     {
         var directory = Path.GetDirectoryName(_path)!;

@@ -44,7 +44,8 @@ public static class TimelineLoad
         Time("query one patient's day (10,000 entries, 10 pages)", () => ReadAll(store, day));
         Time("first page of 100 of one patient's day", () => store.QueryAsync(day with { PageSize = 100 }).GetAwaiter().GetResult().Items.Count);
 
-        var export = new FhirExport(store, new OnePatientDirectory(), TimeProvider.System);
+        using var devices = new SqliteDeviceRegistry(Path.Combine(directory, "devices.db"));
+        var export = new FhirExport(store, new OnePatientDirectory(), devices, TimeProvider.System);
         var caller = new Caller("bench", new HashSet<Role> { Role.Admin }, new HashSet<string>());
         var request = new FhirExportRequest(day.PatientId, day.From, day.To);
         Time("FHIR export of one patient's day (10,000 readings) to a stream", () =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
+using IoMT.Core.Timeline;
 
 namespace IoMT.Core.Alerts;
 
@@ -73,8 +74,11 @@ public static class DeviceSilence
         : string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(span.TotalSeconds):0} s");
 }
 
-/// <summary>Runs <see cref="DeviceSilence.Check"/> over every watched device and the open alerts; hosts call it on a timer and publish what it returns.</summary>
-public sealed class DeviceSilenceWatch(IDeviceRegistry registry, IAlertWorkflows alerts, TimeProvider time)
+/// <summary>
+/// Runs <see cref="DeviceSilence.Check"/> over every watched device and the open alerts and records each raise and clear on
+/// the patient's timeline (like the alerts ingestion raises); hosts call it on a timer and publish what it returns.
+/// </summary>
+public sealed class DeviceSilenceWatch(IDeviceRegistry registry, IAlertWorkflows alerts, ITimelineStore timelines, TimeProvider time)
 {
     /// <summary>Open alerts read per check; silence alerts are a few of them.</summary>
     private const int OpenAlertsRead = 10_000;
@@ -92,6 +96,20 @@ public sealed class DeviceSilenceWatch(IDeviceRegistry registry, IAlertWorkflows
         }
         while (filter.ContinuationToken is not null);
 
-        return DeviceSilence.Check(watched, open, time.GetUtcNow());
+        var events = DeviceSilence.Check(watched, open, time.GetUtcNow());
+        foreach (var record in events.Select(Record))
+        {
+            // Before publishing: a check that fails after this finds the same episode again, and its record has the same id.
+            await timelines.AppendAsync(record.Id, [record], cancellationToken).ConfigureAwait(false);
+        }
+
+        return events;
     }
+
+    private static TimelineRecord Record(WorkflowEvent alertEvent) => alertEvent switch
+    {
+        AlertRaised raised => TimelineRecords.From(raised),
+        AlertCleared cleared => TimelineRecords.From(cleared),
+        _ => throw new ArgumentException($"Unexpected {alertEvent.GetType().Name}.", nameof(alertEvent)),
+    };
 }

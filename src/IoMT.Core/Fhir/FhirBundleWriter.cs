@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IoMT.Core.Alerts;
+using IoMT.Core.Devices;
 using IoMT.Core.Timeline;
 
 namespace IoMT.Core.Fhir;
@@ -13,7 +14,8 @@ public sealed class FhirBundleWriter
 {
     private readonly Utf8JsonWriter _json;
     private readonly string _patientId;
-    private readonly SortedSet<string> _devices = new(StringComparer.Ordinal);
+    /// <summary>The devices seen, and whether each sent CGM readings.</summary>
+    private readonly SortedDictionary<string, bool> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (AlertRaised? Raised, AlertCleared? Cleared)> _alerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
@@ -27,6 +29,9 @@ public sealed class FhirBundleWriter
 
     /// <summary>How many resources of each type were written.</summary>
     public IReadOnlyDictionary<string, int> Counts => _counts;
+
+    /// <summary>The devices of the readings added so far.</summary>
+    public IReadOnlyCollection<string> DeviceIds => _devices.Keys;
 
     /// <summary>Opens the bundle and writes the Patient entry. <paramref name="exportedAt"/> becomes Bundle.timestamp.</summary>
     public void WriteStart(DateTimeOffset exportedAt)
@@ -47,12 +52,13 @@ public sealed class FhirBundleWriter
         switch (record.Type)
         {
             case TimelineEntryType.Reading:
+                var resource = FhirResources.Reading(record);
                 if (record.DeviceId is { } device)
                 {
-                    _devices.Add(device);
+                    _devices[device] = _devices.GetValueOrDefault(device) || resource is FhirObservation { Meta.Profile: [FhirResources.CgmSensorReadingProfile] };
                 }
 
-                WriteEntry(FhirResources.Reading(record));
+                WriteEntry(resource);
                 break;
             case TimelineEntryType.News2:
                 WriteEntry(FhirResources.News2(record));
@@ -86,17 +92,19 @@ public sealed class FhirBundleWriter
         }
     }
 
-    /// <summary>Writes the alert Flags and the Devices seen, and closes the bundle.</summary>
-    public void WriteEnd()
+    /// <summary>Writes the alert Flags and the Devices seen (described from <paramref name="registered"/>), and closes the bundle.</summary>
+    public void WriteEnd(IReadOnlyCollection<DeviceRecord> registered)
     {
+        ArgumentNullException.ThrowIfNull(registered);
         foreach (var (_, (raised, cleared)) in _alerts.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             WriteEntry(FhirResources.Flag(_patientId, raised, cleared));
         }
 
-        foreach (var device in _devices)
+        var byId = registered.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        foreach (var (device, sentCgm) in _devices)
         {
-            WriteEntry(FhirResources.Device(device));
+            WriteEntry(FhirResources.Device(device, byId.GetValueOrDefault(device), sentCgm));
         }
 
         _json.WriteEndArray();

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using IoMT.Core.Access;
 using IoMT.Core.Api;
+using IoMT.Core.Devices;
 using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
 using IoMT.Core.Validation;
@@ -53,7 +54,7 @@ public sealed record FhirExportRequest(string PatientId, DateTimeOffset From, Da
 /// Exports a patient's timeline as a FHIR R4 Bundle for a caller who may read it, and records that they did on the
 /// patient's timeline (an audit entry) before the first byte leaves.
 /// </summary>
-public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patients, TimeProvider time)
+public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patients, IDeviceRegistry devices, TimeProvider time)
 {
     public const string AuditAction = "fhir.export";
 
@@ -106,7 +107,7 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
             }
         }
 
-        bundle.WriteEnd();
+        bundle.WriteEnd(await devices.FindManyAsync(bundle.DeviceIds, cancellationToken).ConfigureAwait(false));
         await FlushAsync(json, pipe, cancellationToken).ConfigureAwait(false);
         await pipe.CompleteAsync().ConfigureAwait(false);
         return bundle.Counts;

@@ -41,9 +41,20 @@ public sealed record FhirPatient() : FhirResource("Patient")
     public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
 }
 
+/// <summary>A Device name; <see cref="Type"/> from the R4 device-nametype codes (<c>user-friendly-name</c>, <c>model-name</c>…).</summary>
+public sealed record FhirDeviceName(string Name, string Type);
+
 public sealed record FhirDevice() : FhirResource("Device")
 {
     public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
+
+    public string? Manufacturer { get; init; }
+
+    public string? SerialNumber { get; init; }
+
+    public IReadOnlyList<FhirDeviceName>? DeviceName { get; init; }
+
+    public FhirCodeableConcept? Type { get; init; }
 }
 
 public sealed record FhirObservationComponent(FhirCodeableConcept Code, FhirQuantity? ValueQuantity = null);

@@ -1,4 +1,5 @@
 using IoMT.Core.Alerts;
+using IoMT.Core.Devices;
 using IoMT.Core.Enrichment;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;
@@ -31,11 +32,25 @@ public static class FhirResources
         Identifier = [new(FhirIds.PatientIdSystem, patientId)],
     };
 
-    public static FhirDevice Device(string deviceId) => new()
+    /// <summary>
+    /// A device seen in the export; from the registry (when it has the device) its manufacturer, model, serial number and
+    /// type. <paramref name="sentCgm"/>: it sent CGM readings (a glucose sensor's kind alone does not tell).
+    /// </summary>
+    public static FhirDevice Device(string deviceId, DeviceRecord? registered, bool sentCgm)
     {
-        Id = FhirIds.Uuid("Device", deviceId),
-        Identifier = [new(FhirIds.DeviceIdSystem, deviceId)],
-    };
+        var device = new FhirDevice
+        {
+            Id = FhirIds.Uuid("Device", deviceId),
+            Identifier = [new(FhirIds.DeviceIdSystem, deviceId)],
+        };
+        return registered is null ? device : device with
+        {
+            Manufacturer = registered.Manufacturer,
+            SerialNumber = registered.SerialNumber,
+            DeviceName = [new($"{registered.Manufacturer} {registered.Model}", "user-friendly-name"), new(registered.Model, "model-name")],
+            Type = DeviceTypes.For(registered.Kinds, sentCgm),
+        };
+    }
 
     /// <summary>A reading entry: an Observation, or a MedicationAdministration for doses and inhaler puffs.</summary>
     public static FhirResource Reading(TimelineRecord record)

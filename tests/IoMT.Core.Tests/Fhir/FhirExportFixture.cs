@@ -25,7 +25,25 @@ internal sealed class FhirExportFixture
 
     public ManualClock Clock { get; } = new(T0.AddDays(1));
 
-    public FhirExport Export => new(Timeline, Patients, Clock);
+    /// <summary>The registry, holding <see cref="Device"/> once <see cref="RegisterDeviceAsync"/> ran.</summary>
+    public InMemoryDeviceRegistry Devices { get; } = new();
+
+    public FhirExport Export => new(Timeline, Patients, Devices, Clock);
+
+    public Task RegisterDeviceAsync(string id = Device, params string[] kinds) => Devices.CreateAsync(
+    [
+        new DeviceRecord
+        {
+            Id = id,
+            Manufacturer = "Acme Medical",
+            Model = "OxiCheck 2",
+            SerialNumber = "SN-0042",
+            Kinds = kinds.Length == 0 ? ["spo2", "heartRate"] : kinds,
+            Credentials = DeviceCredentials.NewKeys(),
+            CreatedAt = T0.AddDays(-2),
+            UpdatedAt = T0.AddDays(-2),
+        },
+    ], "admin");
 
     /// <summary>Runs <paramref name="messages"/> through the pipeline, as the device bound to the patient, and stores the records.</summary>
     public async Task IngestAsync(params ReceivedMessage[] messages)

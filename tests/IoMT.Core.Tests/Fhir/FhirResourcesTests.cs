@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IoMT.Core.Alerts;
+using IoMT.Core.Devices;
 using IoMT.Core.Fhir;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Telemetry;
@@ -223,6 +224,58 @@ public class FhirResourcesTests
 
         Assert.Equal("""{"end":"2026-11-21T08:30:00Z"}""", Text(flag["period"]));
         Assert.Equal("spo2-low", (string?)flag["code"]!["text"]);
+    }
+
+    [Fact]
+    public async Task Export_RegisteredDevice_TypeManufacturerModelAndSerial()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.RegisterDeviceAsync();
+        await fixture.IngestAsync(new TelemetryMessage(Device).HeartRate(80).Spo2(95).Received());
+
+        var bundle = await fixture.ExportAsync();
+
+        var device = Assert.Single(Resources(bundle, "Device"));
+        Assert.Equal("""{"coding":[{"system":"urn:iso:std:iso:11073:10101","code":"528388","display":"MDC_DEV_SPEC_PROFILE_PULS_OXIM"}],"text":"Pulse oximeter"}""", Text(device["type"]));
+        Assert.Equal(("Acme Medical", "SN-0042"), ((string?)device["manufacturer"], (string?)device["serialNumber"]));
+        Assert.Equal("""[{"name":"Acme Medical OxiCheck 2","type":"user-friendly-name"},{"name":"OxiCheck 2","type":"model-name"}]""", Text(device["deviceName"]));
+        Assert.All(Resources(bundle, "Observation").Where(o => (string?)o["code"]!["coding"]![0]!["code"] != Codes.News2.Code),
+            o => Assert.Equal(FhirIds.FullUrl((string)device["id"]!), (string?)o["device"]!["reference"]));
+    }
+
+    [Theory]
+    [InlineData("bloodPressure", "528391")]
+    [InlineData("bodyTemperature", "528392")]
+    [InlineData("weight", "528399")]
+    [InlineData("ecgRhythm", "528390")]
+    [InlineData("doseEvent", "528456")]
+    public void Device_KindsItSends_IsoIeee11073SpecializationCode(string kind, string code)
+    {
+        var device = FhirResources.Device(Device, new DeviceRecord
+        {
+            Id = Device, Manufacturer = "Acme", Model = "M", Kinds = [kind], Credentials = DeviceCredentials.NewKeys(), CreatedAt = T0, UpdatedAt = T0,
+        }, sentCgm: false);
+
+        Assert.Equal(code, device.Type!.Coding![0].Code);
+    }
+
+    [Fact]
+    public void Device_GlucoseSensorThatSentCgmReadings_ContinuousGlucoseMonitor()
+    {
+        var record = new DeviceRecord { Id = Device, Manufacturer = "Acme", Model = "G", Kinds = ["glucose"], Credentials = DeviceCredentials.NewKeys(), CreatedAt = T0, UpdatedAt = T0 };
+
+        Assert.Equal(("528409", "528401"), (FhirResources.Device(Device, record, sentCgm: true).Type!.Coding![0].Code, FhirResources.Device(Device, record, sentCgm: false).Type!.Coding![0].Code));
+    }
+
+    [Fact]
+    public async Task Export_DeviceNotInTheRegistry_IdentifierOnly()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(new TelemetryMessage(Device).HeartRate(80).Received());
+
+        var device = Assert.Single(Resources(await fixture.ExportAsync(), "Device"));
+
+        Assert.Equal(["resourceType", "id", "identifier"], device.Select(p => p.Key));
     }
 
     internal static AlertRaised Raised(DateTimeOffset at)

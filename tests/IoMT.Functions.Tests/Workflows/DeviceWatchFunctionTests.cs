@@ -1,5 +1,6 @@
 using IoMT.Core.Alerts;
 using IoMT.Core.Escalation;
+using IoMT.Core.Timeline;
 using IoMT.Functions.Workflows;
 using IoMT.Testing;
 using Microsoft.Azure.Functions.Worker;
@@ -18,7 +19,7 @@ public class DeviceWatchFunctionTests
         await registry.CreateAsync([WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), TimeSpan.FromMinutes(1))], "admin");
         await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["monitor-1"] = T0.AddMinutes(-3) });
         var alerts = new DurableAlertWorkflows(host.Escalations, new DurableClientAccessor { Client = host });
-        var function = new DeviceWatchFunction(new DeviceSilenceWatch(registry, alerts, host.Clock), host.Workflows);
+        var function = new DeviceWatchFunction(new DeviceSilenceWatch(registry, alerts, host.Timeline, host.Clock), host.Workflows);
 
         await function.RunAsync(new TimerInfo(), host, default);
         await function.RunAsync(new TimerInfo(), host, default);
@@ -32,5 +33,7 @@ public class DeviceWatchFunctionTests
 
         Assert.Equal(AlertStatus.Resolved, host.Alert(alertId)!.Status);
         Assert.True(host.Instances[alertId].IsCompleted);
+        Assert.Equal([TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared],
+            host.Timeline.All.Where(r => r.Code == "device-silent.monitor-1").Select(r => r.Type));
     }
 }

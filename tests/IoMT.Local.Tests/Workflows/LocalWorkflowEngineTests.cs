@@ -203,7 +203,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
         var monitor = WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), TimeSpan.FromSeconds(30));
         await registry.CreateAsync([monitor], "admin");
         await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { ["monitor-1"] = T0.AddMinutes(-5) });
-        var watch = new Local.Workflows.DeviceWatchService(new DeviceSilenceWatch(registry, host.Engine, _clock), host.Engine, _clock,
+        var watch = new Local.Workflows.DeviceWatchService(new DeviceSilenceWatch(registry, host.Engine, _timeline, _clock), host.Engine, _clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Local.Workflows.DeviceWatchService>.Instance);
 
         Assert.Equal(1, await watch.CheckOnceAsync());
@@ -218,6 +218,8 @@ public sealed class LocalWorkflowEngineTests : IDisposable
         Assert.Equal(1, await watch.CheckOnceAsync());
 
         Assert.Equal(AlertStatus.Resolved, (await host.Engine.FindAsync(alert.AlertId))!.Status);
+        Assert.Equal([TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared],
+            _timeline.All.Where(r => r.Code == "device-silent.monitor-1").Select(r => r.Type));
     }
 
     [Fact]

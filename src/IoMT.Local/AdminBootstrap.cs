@@ -25,7 +25,7 @@ internal sealed partial class AdminBootstrap(SqliteDirectory directory, DataDire
         }
 
         await directory.SaveUserAsync(new LocalUser(AdminUserId, [Role.Admin], []), cancellationToken).ConfigureAwait(false);
-        var token = await directory.IssueTokenAsync(AdminUserId, TokenFileName, time.GetUtcNow(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var token = await directory.ReplaceTokenAsync(AdminUserId, TokenFileName, time.GetUtcNow(), expiresAt: null, cancellationToken).ConfigureAwait(false);
         await OwnerOnlyFiles.WriteAsync(path, stream => stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(token + "\n"), cancellationToken).AsTask())
             .ConfigureAwait(false);
         if (existed)

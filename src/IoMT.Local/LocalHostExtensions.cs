@@ -12,6 +12,7 @@ using IoMT.Core.Notifications;
 using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
+using IoMT.Core.Users;
 using IoMT.Core.Workflows;
 using IoMT.Local.Mqtt;
 using IoMT.Local.Tls;
@@ -39,8 +40,10 @@ public static partial class LocalHostExtensions
 
         services.AddSingleton(_ => new SqliteTimelineStore(Path.Combine(dataDirectory.Path, "timelines.db")));
         services.AddSingleton<ITimelineStore>(sp => sp.GetRequiredService<SqliteTimelineStore>());
-        services.AddSingleton(_ => new SqliteDirectory(Path.Combine(dataDirectory.Path, "directory.db")));
+        services.AddSingleton(sp => new SqliteDirectory(Path.Combine(dataDirectory.Path, "directory.db"), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPatientDirectory>(sp => sp.GetRequiredService<SqliteDirectory>());
+        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<SqliteDirectory>());
+        services.AddSingleton<UserService>();
         services.AddSingleton<FhirExport>();
         services.AddSingleton(_ => new SqliteDeviceRegistry(Path.Combine(dataDirectory.Path, "devices.db")));
         services.AddSingleton<IDeviceRegistry>(sp => sp.GetRequiredService<SqliteDeviceRegistry>());

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using IoMT.Core.Access;
 using IoMT.Core.Patients;
+using IoMT.Core.Users;
 using Microsoft.Data.Sqlite;
 using static IoMT.Storage.Sqlite.SqliteCommands;
 
@@ -11,13 +10,13 @@ namespace IoMT.Storage.Sqlite;
 public sealed record LocalUser(string Id, IReadOnlyList<Role> Roles, IReadOnlyList<string> CareTeams, string? Manufacturer = null);
 
 /// <summary>
-/// Who is who on the local host, in a SQLite file: users with their roles and care teams, patients with theirs, and
-/// API tokens. Tokens are random 256-bit secrets; only their SHA-256 is stored, so the file reveals no usable token.
-/// Commits are fully durable: people typed this in.
+/// Who is who on the local host, in a SQLite file: users with their roles and care teams, patients with theirs, API
+/// tokens and every change to users and tokens. Tokens are random 256-bit secrets (<see cref="ApiTokens"/>); only their
+/// SHA-256 is stored, so the file reveals no usable token. Commits are fully durable: people typed this in.
 /// </summary>
-public sealed class SqliteDirectory : IPatientDirectory, IDisposable
+public sealed partial class SqliteDirectory : IPatientDirectory, IDisposable
 {
-    public const string TokenPrefix = "iomt_";
+    public const string TokenPrefix = ApiTokens.Prefix;
 
     public static readonly IReadOnlyList<Migration> Migrations =
     [
@@ -31,38 +30,58 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
             CREATE TABLE api_tokens (hash TEXT NOT NULL PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
                 label TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER);
             """),
+        new(2, """
+            ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX api_tokens_by_user ON api_tokens (user_id, label);
+            CREATE TABLE user_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+                user_id TEXT NOT NULL, detail TEXT NOT NULL);
+            CREATE INDEX user_changes_by_user ON user_changes (user_id, seq);
+            """),
     ];
+
+    /// <summary>The actor of changes the host makes itself (its admin token, the simulation's users).</summary>
+    public const string SystemActor = "system";
 
     private readonly SqliteDatabase _database;
 
-    public SqliteDirectory(string path)
+    /// <summary>Raised after each committed change of who may see what (users, tokens, patients' care teams).</summary>
+    public event Action? Changed;
+
+    private readonly TimeProvider _time;
+
+    /// <param name="path">The database file.</param>
+    /// <param name="time">The clock of the changes the host records itself.</param>
+    public SqliteDirectory(string path, TimeProvider? time = null)
     {
         _database = new SqliteDatabase(path, Migrations, SqliteDurability.Full);
+        _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Creates or replaces a user (their care teams included).</summary>
+    /// <summary>Creates or replaces a user (their care teams included; whether they are disabled stays as it is), as the host itself.</summary>
     public Task SaveUserAsync(LocalUser user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return _database.WriteAsync((connection, transaction) =>
+        return ChangeAsync((connection, transaction) =>
         {
             Execute(connection, transaction, "INSERT INTO users (id, roles, manufacturer) VALUES ($id, $roles, $manufacturer) ON CONFLICT (id) DO UPDATE SET roles = excluded.roles, manufacturer = excluded.manufacturer",
                 ("$id", user.Id), ("$roles", string.Join(',', user.Roles.Select(r => r.Name()))), ("$manufacturer", user.Manufacturer));
             ReplaceCareTeams(connection, transaction, "user_care_teams", "user_id", user.Id, user.CareTeams);
+            var account = new UserAccount(user.Id, user.Roles, user.CareTeams, user.Manufacturer);
+            Record(connection, transaction, UserChanges.Save(_time.GetUtcNow(), SystemActor, account));
             return 0;
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>Creates or replaces a patient (their care teams included).</summary>
     public Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patient);
-        return _database.WriteAsync((connection, transaction) =>
+        return ChangeAsync((connection, transaction) =>
         {
             Execute(connection, transaction, "INSERT INTO patients (id) VALUES ($id) ON CONFLICT (id) DO NOTHING", ("$id", patient.Id));
             ReplaceCareTeams(connection, transaction, "patient_care_teams", "patient_id", patient.Id, patient.CareTeams);
             return 0;
-        }, cancellationToken: cancellationToken);
+        }, cancellationToken);
     }
 
     public Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default)
@@ -120,23 +139,42 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
         return Task.FromResult<IReadOnlyList<PatientRecord>>(patients);
     }
 
-    /// <summary>Issues a new API token for <paramref name="userId"/>; the token itself is returned once and never stored.</summary>
-    public async Task<string> IssueTokenAsync(string userId, string label, DateTimeOffset now, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
+    /// <summary>Issues a new API token for <paramref name="userId"/> as the host itself; the token is returned once and never stored.</summary>
+    public Task<string> IssueTokenAsync(string userId, string label, DateTimeOffset now, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default) =>
+        IssueAsync(userId, label, now, expiresAt, replace: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="IssueTokenAsync"/>, revoking the user's earlier tokens of the same label in the same commit: the host's
+    /// own tokens are one per purpose, not one more per start.
+    /// </summary>
+    public Task<string> ReplaceTokenAsync(string userId, string label, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default) =>
+        IssueAsync(userId, label, now, expiresAt, replace: true, cancellationToken);
+
+    private async Task<string> IssueAsync(string userId, string label, DateTimeOffset now, DateTimeOffset? expiresAt, bool replace, CancellationToken cancellationToken)
     {
-        var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        await _database.WriteAsync((connection, transaction) =>
+        var secret = ApiTokens.New();
+        var hash = ApiTokens.Hash(secret);
+        var token = new TokenView(ApiTokens.IdOf(hash), label, now, expiresAt);
+        await ChangeAsync((connection, transaction) =>
         {
-            Execute(connection, transaction, "INSERT INTO api_tokens (hash, user_id, label, created_at, expires_at) VALUES ($hash, $user, $label, $created, $expires)",
-                ("$hash", Hash(token)), ("$user", userId), ("$label", label), ("$created", now.UtcTicks), ("$expires", expiresAt?.UtcTicks));
+            if (replace)
+            {
+                foreach (var old in Tokens(connection, transaction, userId).Where(t => t.Label == label))
+                {
+                    DeleteToken(connection, transaction, userId, old, UserChanges.Token(now, SystemActor, UserChanges.TokenRevoked, userId, old));
+                }
+            }
+
+            InsertToken(connection, transaction, userId, hash, token, UserChanges.Token(now, SystemActor, UserChanges.TokenIssued, userId, token));
             return 0;
-        }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return token;
+        }, cancellationToken).ConfigureAwait(false);
+        return secret;
     }
 
     /// <summary>The caller a token belongs to, or null for an unknown, revoked or expired token.</summary>
     public Task<Caller?> FindCallerAsync(string token, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal) || token.Length > 128)
+        if (!ApiTokens.IsWellFormed(token))
         {
             return Task.FromResult<Caller?>(null);
         }
@@ -146,9 +184,9 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
         command.CommandText = """
             SELECT u.id, u.roles, u.manufacturer, t.care_team FROM api_tokens k
             JOIN users u ON u.id = k.user_id LEFT JOIN user_care_teams t ON t.user_id = u.id
-            WHERE k.hash = $hash AND (k.expires_at IS NULL OR k.expires_at > $now)
+            WHERE k.hash = $hash AND (k.expires_at IS NULL OR k.expires_at > $now) AND u.disabled = 0
             """;
-        command.Parameters.AddWithValue("$hash", Hash(token));
+        command.Parameters.AddWithValue("$hash", ApiTokens.Hash(token));
         command.Parameters.AddWithValue("$now", now.UtcTicks);
         using var reader = command.ExecuteReader();
         Caller? caller = null;
@@ -166,9 +204,16 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
     }
 
     /// <summary>Revokes a token; false when it was not a live token.</summary>
-    public Task<bool> RevokeTokenAsync(string token, CancellationToken cancellationToken = default) =>
-        _database.WriteAsync((connection, transaction) =>
-            Execute(connection, transaction, "DELETE FROM api_tokens WHERE hash = $hash", ("$hash", Hash(token))) == 1, cancellationToken: cancellationToken);
+    public Task<bool> RevokeTokenAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var id = ApiTokens.IdOf(ApiTokens.Hash(token));
+        return ChangeAsync((connection, transaction) =>
+        {
+            using var owner = Command(connection, transaction, "SELECT user_id FROM api_tokens WHERE hash = $hash", ("$hash", ApiTokens.Hash(token)));
+            return owner.ExecuteScalar() is string userId
+                && RevokeToken(connection, transaction, userId, id, t => UserChanges.Token(_time.GetUtcNow(), SystemActor, UserChanges.TokenRevoked, userId, t)) is not null;
+        }, cancellationToken);
+    }
 
     public void Dispose() => _database.Dispose();
 
@@ -184,7 +229,11 @@ public sealed class SqliteDirectory : IPatientDirectory, IDisposable
         }
     }
 
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>Commits <paramref name="work"/>, then tells <see cref="Changed"/>'s listeners.</summary>
+    private async Task<T> ChangeAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        var result = await _database.WriteAsync(work, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Changed?.Invoke();
+        return result;
+    }
 }

@@ -23,6 +23,8 @@ public sealed record ApiError(int Status, string Code, string Detail, string? Fi
     public const string EnrollmentGroupExists = "enrollment-group.exists";
     public const string AlertNotFound = "alert.not-found";
     public const string AlertResolved = "alert.resolved";
+    public const string UserNotFound = "user.not-found";
+    public const string TokenNotFound = "token.not-found";
 
     public static ApiError Unauthorized() =>
         new(401, Unauthenticated, "Sign in: send 'Authorization: Bearer <token>'.");

@@ -22,7 +22,7 @@ public sealed class LiveFeedTests
         var http = new DefaultHttpContext { RequestAborted = closed.Token };
         http.Response.Body = body;
 
-        var streaming = feed.StreamAsync(http, nurse, patients);
+        var streaming = feed.StreamAsync(http, new LiveAccess(_ => Task.FromResult<Caller?>(nurse), patients));
         while (body.Length == 0)
         {
             await Task.Delay(10);

@@ -3,6 +3,7 @@ using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Mapping;
 using IoMT.Core.Patients;
+using IoMT.Core.Users;
 
 namespace IoMT.Api;
 
@@ -15,7 +16,7 @@ public sealed record RouteContract(Type? Request, int Status, Type? Response, st
 
 public static partial class ManagementRoutes
 {
-    /// <summary>The contract of every route in <see cref="All"/>, by route name (a test checks none is missing).</summary>
+    /// <summary>The contract of every route in <see cref="LocalHost"/>, by route name (a test checks none is missing).</summary>
     public static IReadOnlyDictionary<string, RouteContract> Contracts { get; } = new Dictionary<string, RouteContract>(StringComparer.Ordinal)
     {
         ["GetMe"] = Ok<CallerView>(),
@@ -54,6 +55,15 @@ public static partial class ManagementRoutes
         ["ListMappings"] = Ok<IReadOnlyList<MappingVersionView>>(),
         ["ActivateMapping"] = Ok<MappingVersionView>(typeof(MappingActivationRequest)),
         ["DeactivateMapping"] = Ok<MappingScope>(typeof(MappingScopeRequest)),
+        ["ListUsers"] = Ok<IReadOnlyList<UserView>>(),
+        ["GetUser"] = Ok<UserView>(),
+        ["SaveUser"] = Ok<UserView>(typeof(UserRequest)),
+        ["DisableUser"] = Ok<UserView>(),
+        ["EnableUser"] = Ok<UserView>(),
+        ["ListUserTokens"] = Ok<IReadOnlyList<TokenView>>(),
+        ["IssueUserToken"] = Created<IssuedToken>(typeof(TokenRequest)),
+        ["RevokeUserToken"] = Ok<TokenView>(),
+        ["GetUserHistory"] = Ok<IReadOnlyList<UserChange>>(),
     };
 
     private static RouteContract Ok<T>(Type? request = null) => new(request, StatusCodes.Status200OK, typeof(T));

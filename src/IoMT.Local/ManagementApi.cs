@@ -11,13 +11,13 @@ internal static class ManagementApi
 {
     public static void MapManagementApi(this IEndpointRouteBuilder app)
     {
-        foreach (var route in ManagementRoutes.All)
+        foreach (var route in ManagementRoutes.LocalHost)
         {
             Map(app.MapGroup("/api"), route).WithName(route.Name);
         }
 
         var root = app.MapGroup("").ExcludeFromDescription();
-        foreach (var route in ManagementRoutes.All)
+        foreach (var route in ManagementRoutes.LocalHost)
         {
             Map(root, route);
         }

@@ -4,6 +4,7 @@ using System.Text;
 using IoMT.Core.Alerts;
 using IoMT.Core.Notifications;
 using IoMT.Core.Patients;
+using IoMT.Core.Users;
 using IoMT.Local.Workflows;
 using IoMT.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,18 @@ public sealed class LiveFeedAccessTests : IDisposable
         using var stream = await OpenAsync(token);
 
         Assert.True(await Directory.RevokeTokenAsync(token));
+
+        var rest = await stream.ReadToEndAsync().WaitAsync(Patience);
+        Assert.DoesNotContain("event:", rest, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_UserDisabled_StreamEnds()
+    {
+        using var stream = await OpenAsync(_api.NurseToken);
+        var nurse = (await Directory.FindUserAsync("nurse-7"))!;
+
+        await Directory.SaveUserAsync(nurse with { Disabled = true }, new UserChange(DateTimeOffset.UtcNow, "admin", UserChanges.Disabled, "nurse-7", ""));
 
         var rest = await stream.ReadToEndAsync().WaitAsync(Patience);
         Assert.DoesNotContain("event:", rest, StringComparison.Ordinal);

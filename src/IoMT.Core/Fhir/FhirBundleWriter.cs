@@ -14,17 +14,22 @@ public sealed class FhirBundleWriter
 {
     private readonly Utf8JsonWriter _json;
     private readonly string _patientId;
+    private readonly DateTimeOffset _from;
     /// <summary>The devices seen, and whether each sent CGM readings.</summary>
     private readonly SortedDictionary<string, bool> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (AlertRaised? Raised, AlertCleared? Cleared)> _alerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
-    public FhirBundleWriter(Utf8JsonWriter json, string patientId)
+    /// <param name="json">Where the bundle goes.</param>
+    /// <param name="patientId">Whose timeline it holds.</param>
+    /// <param name="from">Where the exported range starts: readings from then on are in the bundle, earlier ones are referenced by identifier.</param>
+    public FhirBundleWriter(Utf8JsonWriter json, string patientId, DateTimeOffset from)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentException.ThrowIfNullOrEmpty(patientId);
         _json = json;
         _patientId = patientId;
+        _from = from;
     }
 
     /// <summary>How many resources of each type were written.</summary>
@@ -61,7 +66,7 @@ public sealed class FhirBundleWriter
                 WriteEntry(resource);
                 break;
             case TimelineEntryType.News2:
-                WriteEntry(FhirResources.News2(record));
+                WriteEntry(FhirResources.News2(record, _from));
                 break;
             case TimelineEntryType.AlertRaised:
                 var raised = TimelineJson.Deserialize<AlertRaised>(record.Data);

@@ -86,7 +86,7 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
         // Through a pipe: serializing a resource flushes the JSON writer synchronously, which must not reach a socket.
         var pipe = PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true));
         await using var json = new Utf8JsonWriter(pipe);
-        var bundle = new FhirBundleWriter(json, request.PatientId);
+        var bundle = new FhirBundleWriter(json, request.PatientId, request.From);
         bundle.WriteStart(now);
         var lookbackStart = request.From.UtcTicks - DateTimeOffset.MinValue.UtcTicks > EpisodeLookback.Ticks ? request.From - EpisodeLookback : DateTimeOffset.MinValue;
         var earlier = new TimelineQuery(request.PatientId, lookbackStart, request.From,

@@ -28,6 +28,12 @@ public static class FhirIds
     public static FhirReference Patient(string patientId) =>
         new(FullUrl(Uuid("Patient", patientId)), new FhirIdentifier(PatientIdSystem, patientId));
 
+    /// <summary>The Observation of a timeline entry in the bundle.</summary>
+    public static FhirReference Observation(string entryId) => new(FullUrl(Uuid("Observation", entryId)));
+
+    /// <summary>The Observation of a timeline entry outside the bundle, by its identifier.</summary>
+    public static FhirReference ObservationOutside(string entryId) => new(null, new FhirIdentifier(TimelineEntrySystem, entryId)) { Type = "Observation" };
+
     public static FhirReference Device(string deviceId) =>
         new(FullUrl(Uuid("Device", deviceId)), new FhirIdentifier(DeviceIdSystem, deviceId));
 }

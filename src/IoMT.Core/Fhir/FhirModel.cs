@@ -16,7 +16,12 @@ public sealed record FhirIdentifier(string System, string Value);
 /// <summary>A Quantity with a UCUM unit: <see cref="Unit"/> for people, <see cref="Code"/> for machines.</summary>
 public sealed record FhirQuantity(double Value, string Unit, string System, string Code);
 
-public sealed record FhirReference(string Reference, FhirIdentifier? Identifier = null);
+/// <summary>A reference: inside the bundle by <see cref="Reference"/>, or to a resource outside it by <see cref="Type"/> and <see cref="Identifier"/> alone.</summary>
+public sealed record FhirReference(string? Reference, FhirIdentifier? Identifier = null)
+{
+    [JsonPropertyOrder(-1)]
+    public string? Type { get; init; }
+}
 
 public sealed record FhirPeriod(string? Start, string? End = null);
 
@@ -57,7 +62,15 @@ public sealed record FhirDevice() : FhirResource("Device")
     public FhirCodeableConcept? Type { get; init; }
 }
 
-public sealed record FhirObservationComponent(FhirCodeableConcept Code, FhirQuantity? ValueQuantity = null);
+public sealed record FhirObservationComponent(FhirCodeableConcept Code, FhirQuantity? ValueQuantity = null)
+{
+    public FhirCodeableConcept? ValueCodeableConcept { get; init; }
+
+    public int? ValueInteger { get; init; }
+
+    /// <summary>Why the value is missing (http://terminology.hl7.org/CodeSystem/data-absent-reason).</summary>
+    public FhirCodeableConcept? DataAbsentReason { get; init; }
+}
 
 public sealed record FhirObservation() : FhirResource("Observation")
 {
@@ -82,6 +95,8 @@ public sealed record FhirObservation() : FhirResource("Observation")
     public int? ValueInteger { get; init; }
 
     public FhirReference? Device { get; init; }
+
+    public IReadOnlyList<FhirReference>? DerivedFrom { get; init; }
 
     public IReadOnlyList<FhirObservationComponent>? Component { get; init; }
 }

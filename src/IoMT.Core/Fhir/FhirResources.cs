@@ -23,6 +23,10 @@ public static class FhirResources
     public const string MedicationIdSystem = "urn:iomt-cloud:medication-id";
     public const string EcgRhythmSystem = "urn:iomt-cloud:ecg-rhythm";
     public const string AcvpuSystem = "urn:iomt-cloud:acvpu";
+    public const string News2ComponentSystem = "urn:iomt-cloud:news2";
+    public const string News2BandSystem = "urn:iomt-cloud:news2-band";
+    public const string News2ParameterSystem = "urn:iomt-cloud:news2-parameter";
+    public const string DataAbsentReasonSystem = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 
     private const string VitalSignsProfileBase = "http://hl7.org/fhir/StructureDefinition/";
 
@@ -65,19 +69,28 @@ public static class FhirResources
         };
     }
 
-    public static FhirObservation News2(TimelineRecord record)
+    /// <summary>
+    /// A NEWS2 score: the total, its band and each parameter's sub-score as components, and the readings it was computed
+    /// from (<c>derivedFrom</c>; a reading before <paramref name="from"/> is outside the bundle and referenced by its
+    /// identifier). An incomplete score is <c>preliminary</c> and its unscored parameters carry a <c>dataAbsentReason</c>.
+    /// </summary>
+    public static FhirObservation News2(TimelineRecord record, DateTimeOffset from)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var score = TimelineJson.Deserialize<News2Result>(record.Data);
+        var score = TimelineJson.Deserialize<News2Data>(record.Data);
+        var sources = score.DerivedFrom ?? [];
         return new FhirObservation
         {
             Id = FhirIds.Uuid("Observation", record.Id),
             Identifier = [new(FhirIds.TimelineEntrySystem, record.Id)],
+            Status = score.Complete ? "final" : "preliminary",
             Category = [Category("survey")],
             Code = Concept(Codes.News2),
             Subject = FhirIds.Patient(record.PatientId),
             EffectiveDateTime = Rfc(record.At),
             ValueInteger = score.Total,
+            DerivedFrom = sources.Count == 0 ? null : [.. sources.Select(s => s.At >= from ? FhirIds.Observation(s.ReadingId) : FhirIds.ObservationOutside(s.ReadingId))],
+            Component = [News2BandComponent(score.Band), .. News2Parameters(score.Scores).Select(p => News2SubScore(p.Name, p.Score, sources))],
         };
     }
 
@@ -100,6 +113,48 @@ public static class FhirResources
             Subject = FhirIds.Patient(patientId),
             Period = new FhirPeriod(raised is null ? null : Rfc(raised.EpisodeStart), cleared is null ? null : Rfc(cleared.At)),
         };
+    }
+
+    private static FhirObservationComponent News2BandComponent(News2Band band)
+    {
+        var (code, display) = band switch
+        {
+            News2Band.High => ("high", "High (aggregate 7 or more)"),
+            News2Band.Medium => ("medium", "Medium (aggregate 5-6)"),
+            News2Band.LowMedium => ("low-medium", "Low-medium (a single parameter scoring 3)"),
+            _ => ("low", "Low (aggregate 0-4)"),
+        };
+        return new(new FhirCodeableConcept([new FhirCoding(News2ComponentSystem, "band", "NEWS2 clinical risk band")], "NEWS2 clinical risk band"))
+        {
+            ValueCodeableConcept = new([new FhirCoding(News2BandSystem, code, display)], display),
+        };
+    }
+
+    private static IEnumerable<(string Name, int? Score)> News2Parameters(News2Scores scores) =>
+    [
+        (News2Source.RespiratoryRate, scores.RespiratoryRate),
+        (News2Source.Spo2, scores.Spo2),
+        (News2Source.AirOrOxygen, scores.OnOxygen),
+        (News2Source.Systolic, scores.Systolic),
+        (News2Source.Pulse, scores.Pulse),
+        (News2Source.Consciousness, scores.Consciousness),
+        (News2Source.Temperature, scores.Temperature),
+    ];
+
+    /// <summary>
+    /// One parameter's sub-score. Unscored: <c>not-performed</c> when no reading was taken in the window, <c>unknown</c>
+    /// when one was but could not be scored (SpO2 on scale 2 without knowing about oxygen).
+    /// </summary>
+    private static FhirObservationComponent News2SubScore(string parameter, int? score, IReadOnlyList<News2Source> sources)
+    {
+        var component = new FhirObservationComponent(new FhirCodeableConcept([new FhirCoding(News2ParameterSystem, parameter)], $"NEWS2 {parameter} score"));
+        if (score is { } points)
+        {
+            return component with { ValueInteger = points };
+        }
+
+        var (code, display) = sources.Any(s => s.Parameter == parameter) ? ("unknown", "Unknown") : ("not-performed", "Not Performed");
+        return component with { DataAbsentReason = FhirCodeableConcept.Of(new FhirCoding(DataAbsentReasonSystem, code, display)) };
     }
 
     private static FhirObservation Observation(TimelineRecord record, ReadingData data)

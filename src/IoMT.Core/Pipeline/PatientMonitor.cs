@@ -28,7 +28,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                     case ReadingKind.HeartRate:
                         if (IsNewer(state.Pulse, at))
                         {
-                            state.Pulse = new VitalSample(value, at);
+                            state.Pulse = new VitalSample(value, at, entry.Id);
                             news2Changed = true;
                         }
 
@@ -37,7 +37,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                     case ReadingKind.RespiratoryRate:
                         if (IsNewer(state.RespiratoryRate, at))
                         {
-                            state.RespiratoryRate = new VitalSample(value, at);
+                            state.RespiratoryRate = new VitalSample(value, at, entry.Id);
                             news2Changed = true;
                         }
 
@@ -46,7 +46,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                     case ReadingKind.Spo2:
                         if (IsNewer(state.Spo2, at))
                         {
-                            state.Spo2 = new VitalSample(value, at);
+                            state.Spo2 = new VitalSample(value, at, entry.Id);
                             news2Changed = true;
                         }
 
@@ -55,7 +55,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                     case ReadingKind.BodyTemperature:
                         if (IsNewer(state.Temperature, at))
                         {
-                            state.Temperature = new VitalSample(value, at);
+                            state.Temperature = new VitalSample(value, at, entry.Id);
                             news2Changed = true;
                         }
 
@@ -76,7 +76,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
             case BloodPressureReading pressure:
                 if (IsNewer(state.Systolic, at))
                 {
-                    state.Systolic = new VitalSample(pressure.Systolic, at);
+                    state.Systolic = new VitalSample(pressure.Systolic, at, entry.Id);
                     news2Changed = true;
                 }
 
@@ -99,7 +99,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
             case CodedReading consciousness:
                 if (state.Consciousness is not { } known || at > known.At)
                 {
-                    state.Consciousness = new CodeSample(consciousness.Code, at);
+                    state.Consciousness = new CodeSample(consciousness.Code, at, entry.Id);
                     news2Changed = true;
                 }
 
@@ -108,7 +108,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
             case OxygenSupplementReading oxygen:
                 if (state.OnOxygen is not { } current || at > current.At)
                 {
-                    state.OnOxygen = new FlagSample(oxygen.OnOxygen, at);
+                    state.OnOxygen = new FlagSample(oxygen.OnOxygen, at, entry.Id);
                     news2Changed = true;
                 }
 
@@ -153,11 +153,33 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
         if (state.LastNews2 != score)
         {
             state.LastNews2 = score;
-            result.Add(new News2Entry(state.PatientId, at, score));
+            result.Add(new News2Entry(state.PatientId, at, score, Sources(Fresh)));
         }
 
         // Always evaluated, changed or not: the rules may not have seen this score (it came from an old upload).
         Evaluate(Signal.News2Total, score.Total, entry, alerting, mayClear: score.Complete);
+    }
+
+    /// <summary>The readings a score at this instant used: each parameter's newest sample, when <paramref name="fresh"/>.</summary>
+    private List<News2Source> Sources(Func<DateTimeOffset, bool> fresh)
+    {
+        var sources = new List<News2Source>();
+        void Add(string parameter, DateTimeOffset? at, string? readingId)
+        {
+            if (at is { } measured && readingId is not null && fresh(measured))
+            {
+                sources.Add(new News2Source(parameter, readingId, measured));
+            }
+        }
+
+        Add(News2Source.RespiratoryRate, state.RespiratoryRate?.At, state.RespiratoryRate?.ReadingId);
+        Add(News2Source.Spo2, state.Spo2?.At, state.Spo2?.ReadingId);
+        Add(News2Source.AirOrOxygen, state.OnOxygen?.At, state.OnOxygen?.ReadingId);
+        Add(News2Source.Systolic, state.Systolic?.At, state.Systolic?.ReadingId);
+        Add(News2Source.Pulse, state.Pulse?.At, state.Pulse?.ReadingId);
+        Add(News2Source.Consciousness, state.Consciousness?.At, state.Consciousness?.ReadingId);
+        Add(News2Source.Temperature, state.Temperature?.At, state.Temperature?.ReadingId);
+        return sources;
     }
 
     /// <summary>

@@ -3,11 +3,13 @@ using IoMT.Core.Enrichment;
 
 namespace IoMT.Core.Pipeline;
 
-public readonly record struct VitalSample(double Value, DateTimeOffset At);
+// A NEWS2 parameter's newest sample and the reading it came from (none in states saved before readings were kept).
 
-public readonly record struct CodeSample(string Code, DateTimeOffset At);
+public readonly record struct VitalSample(double Value, DateTimeOffset At, string? ReadingId = null);
 
-public readonly record struct FlagSample(bool Value, DateTimeOffset At);
+public readonly record struct CodeSample(string Code, DateTimeOffset At, string? ReadingId = null);
+
+public readonly record struct FlagSample(bool Value, DateTimeOffset At, string? ReadingId = null);
 
 /// <summary>
 /// What monitoring remembers about a patient between batches: the latest NEWS2 parameters, recent CGM points,

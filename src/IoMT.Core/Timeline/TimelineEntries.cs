@@ -36,10 +36,36 @@ public sealed class ReadingEntry(string patientId, MessageSource source, int ind
     public DateTimeOffset At => Reading.At;
 }
 
-/// <summary>A patient's NEWS2 when it changed, computed from their latest vitals at <see cref="At"/>.</summary>
-public sealed record News2Entry(string PatientId, DateTimeOffset At, News2Result Score)
+/// <summary>A patient's NEWS2 when it changed, computed from their latest vitals at <see cref="At"/> (<see cref="Sources"/>).</summary>
+public sealed record News2Entry(string PatientId, DateTimeOffset At, News2Result Score, IReadOnlyList<News2Source> Sources)
 {
     public string Id => DeterministicId.Create("ns_", PatientId, "news2", At.UtcTicks);
+}
+
+/// <summary>A reading a NEWS2 score used, for one of its parameters (<see cref="RespiratoryRate"/>…).</summary>
+public sealed record News2Source(string Parameter, string ReadingId, DateTimeOffset At)
+{
+    public const string RespiratoryRate = "respiratory-rate";
+    public const string Spo2 = "spo2";
+    public const string AirOrOxygen = "air-or-oxygen";
+    public const string Systolic = "systolic";
+    public const string Pulse = "pulse";
+    public const string Consciousness = "consciousness";
+    public const string Temperature = "temperature";
+}
+
+/// <summary>
+/// A NEWS2 entry's data on the timeline: the result's fields and the readings it was computed from (none on entries
+/// recorded before they were kept).
+/// </summary>
+public sealed record News2Data(int Total, News2Scores Scores, bool SingleParameter3, News2Band Band, bool Complete, IReadOnlyList<News2Source>? DerivedFrom = null)
+{
+    public static News2Data From(News2Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var score = entry.Score;
+        return new(score.Total, score.Scores, score.SingleParameter3, score.Band, score.Complete, entry.Sources);
+    }
 }
 
 /// <summary>

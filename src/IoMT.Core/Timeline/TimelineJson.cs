@@ -18,7 +18,7 @@ public sealed record ReadingData(Reading Reading, string DeviceId, string Messag
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ReadingData))]
-[JsonSerializable(typeof(News2Result))]
+[JsonSerializable(typeof(News2Data))]
 [JsonSerializable(typeof(QuarantineRecord))]
 [JsonSerializable(typeof(AlertRaised))]
 [JsonSerializable(typeof(AlertCleared))]

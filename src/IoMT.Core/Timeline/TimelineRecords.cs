@@ -65,7 +65,7 @@ public static class TimelineRecords
     {
         ArgumentNullException.ThrowIfNull(entry);
         return new TimelineRecord(entry.Id, entry.PatientId, entry.At, TimelineEntryType.News2, "news2", entry.Score.Total, null, null,
-            TimelineJson.Serialize(entry.Score));
+            TimelineJson.Serialize(News2Data.From(entry)));
     }
 
     public static TimelineRecord From(QuarantineRecord record)

@@ -139,14 +139,62 @@ public class FhirResourcesTests
     }
 
     [Fact]
-    public async Task Export_News2_SurveyObservationWithTheTotal()
+    public async Task Export_CompleteNews2_FinalWithBandSubScoresAndTheReadingsItCameFrom()
     {
         var bundle = await AllKindsAsync();
 
         var score = Observation(bundle, Codes.News2.Code);
 
-        Assert.Equal("survey", (string?)score["category"]![0]!["coding"]![0]!["code"]);
-        Assert.Equal(0, (int)score["valueInteger"]!);
+        Assert.Equal(("final", "survey", 0), ((string?)score["status"], (string?)score["category"]![0]!["coding"]![0]!["code"], (int)score["valueInteger"]!));
+        var components = score["component"]!.AsArray();
+        Assert.Equal("""{"coding":[{"system":"urn:iomt-cloud:news2-band","code":"low","display":"Low (aggregate 0-4)"}],"text":"Low (aggregate 0-4)"}""",
+            Text(components[0]!["valueCodeableConcept"]));
+        Assert.Equal(["respiratory-rate", "spo2", "air-or-oxygen", "systolic", "pulse", "consciousness", "temperature"],
+            components.Skip(1).Select(c => (string?)c!["code"]!["coding"]![0]!["code"]));
+        Assert.All(components.Skip(1), c => Assert.Equal(0, (int)c!["valueInteger"]!));
+        var sources = score["derivedFrom"]!.AsArray().Select(r => Resource(bundle, (string)r!["reference"]!)).ToList();
+        Assert.Equal(
+            new[] { "8867-4", "9279-1", "2708-6", "8310-5", "85354-9", "1104441000000107", "oxygen-supplement" }.Order(),
+            sources.Select(o => (string)o["code"]!["coding"]![0]!["code"]!).Order());
+    }
+
+    [Fact]
+    public async Task Export_News2FromABloodPressureAlone_PreliminaryWithTheMissingParametersAbsent()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(new TelemetryMessage(Device).BloodPressure(88, 60).Received());
+
+        var bundle = await fixture.ExportAsync();
+
+        var score = Observation(bundle, Codes.News2.Code);
+        Assert.Equal(("preliminary", 3), ((string?)score["status"], (int)score["valueInteger"]!));
+        var components = score["component"]!.AsArray().Skip(1).ToDictionary(c => (string)c!["code"]!["coding"]![0]!["code"]!, c => c!);
+        Assert.Equal(3, (int)components["systolic"]["valueInteger"]!);
+        Assert.Equal(0, (int)components["air-or-oxygen"]["valueInteger"]!);
+        foreach (var missing in new[] { "respiratory-rate", "spo2", "pulse", "temperature" })
+        {
+            Assert.Equal("""{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/data-absent-reason","code":"not-performed","display":"Not Performed"}]}""",
+                Text(components[missing]["dataAbsentReason"]));
+            Assert.Null(components[missing]["valueInteger"]);
+        }
+
+        Assert.Equal("85354-9", (string?)Resource(bundle, (string)Assert.Single(score["derivedFrom"]!.AsArray())!["reference"]!)["code"]!["coding"]![0]!["code"]);
+    }
+
+    [Fact]
+    public async Task Export_News2FromAReadingBeforeTheRange_ThatReadingReferencedByItsIdentifier()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(
+            new TelemetryMessage(Device, "early").HeartRate(80, T0.AddMinutes(-5)).Received(sourcePosition: "0:1"),
+            new TelemetryMessage(Device, "late").BloodPressure(120, 80, T0).Received(sourcePosition: "0:2"));
+        var heartRate = Assert.Single(fixture.Timeline.All, r => r.Code == "heartRate");
+
+        var bundle = await fixture.ExportAsync(T0, T0.AddHours(1));
+
+        var score = Resources(bundle, "Observation").Single(o => (string?)o["code"]!["coding"]![0]!["code"] == Codes.News2.Code && (string?)o["effectiveDateTime"] == "2026-11-21T08:30:00Z");
+        Assert.Contains($$$"""{"type":"Observation","identifier":{"system":"{{{FhirIds.TimelineEntrySystem}}}","value":"{{{heartRate.Id}}}"}}""",
+            score["derivedFrom"]!.AsArray().Select(Text));
     }
 
     [Fact]
@@ -287,6 +335,9 @@ public class FhirResourcesTests
 
     internal static AlertCleared Cleared(AlertRaised raised, DateTimeOffset at) =>
         new(raised.AlertId, raised.DedupKey, Patient, raised.RuleId, at, 95, null, "%", "rd_2");
+
+    private static JsonObject Resource(JsonObject bundle, string fullUrl) =>
+        bundle["entry"]!.AsArray().Single(e => (string?)e!["fullUrl"] == fullUrl)!["resource"]!.AsObject();
 
     private static JsonObject Administration(JsonObject bundle, string medicationId) =>
         Resources(bundle, "MedicationAdministration").Single(a => (string?)a["medicationCodeableConcept"]!["text"] == medicationId);

@@ -1,4 +1,4 @@
-// Cosmos DB for NoSQL: the database and the four containers the app uses, declared exactly as their Definition()
+// Cosmos DB for NoSQL: the database and the five containers the app uses, declared exactly as their Definition()
 // methods in src/IoMT.Storage.Cosmos (a test compares them). Keys are off; identities get the built-in data role.
 @description('Required. Azure region.')
 param location string
@@ -104,6 +104,23 @@ var containers = [
     indexingPolicy: {
       indexingMode: 'none'
       automatic: false
+    }
+  }
+  {
+    name: 'cloud-to-device'
+    partitionKeyPaths: ['/pk']
+    defaultTtl: -1
+    indexingPolicy: {
+      indexingMode: 'consistent'
+      automatic: true
+      includedPaths: [
+        { path: '/pk/?' }
+        { path: '/type/?' }
+        { path: '/enqueuedAt/?' }
+        { path: '/pending/?' }
+        { path: '/queuedAt/?' }
+      ]
+      excludedPaths: [{ path: '/*' }]
     }
   }
 ]

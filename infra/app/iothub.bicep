@@ -28,7 +28,7 @@ param hubIdentityId string
 @description('Required. Principal id of that identity.')
 param hubPrincipalId string
 
-@description('Required. Principal id of the Functions app identity (manages devices and enrollment groups).')
+@description('Required. Principal id of the Functions app identity (manages devices, twins, cloud-to-device messages and enrollment groups).')
 param appPrincipalId string
 
 @description('Required. sb:// endpoint of the Event Hubs namespace.')
@@ -38,9 +38,7 @@ param eventHubsEndpoint string
 param eventHubName string
 
 var roleIds = {
-  iotHubRegistryContributor: '4ea46cd5-c1b2-4a8e-910b-273211f9ce47'
   iotHubDataContributor: '4fc6c259-987e-4a07-842e-c321cc9d413f'
-  iotHubTwinContributor: '494bdba2-168f-4f31-a0a1-191d2f7c028c'
   dpsDataContributor: 'dfce44e4-17b7-4bd1-a6d1-04996ec95633'
 }
 
@@ -88,22 +86,14 @@ resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {
   }
 }
 
-resource appRegistry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// The app manages devices (registry), reads twins and writes their desired properties, sends cloud-to-device messages
+// and receives their feedback. Of the built-in roles only IoT Hub Data Contributor grants cloudToDeviceMessages/send
+// and cloudToDeviceMessages/feedback, and it covers the registry and twins as well.
+resource appData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: hub
-  name: guid(hub.id, appPrincipalId, roleIds.iotHubRegistryContributor)
+  name: guid(hub.id, appPrincipalId, roleIds.iotHubDataContributor)
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.iotHubRegistryContributor)
-    principalId: appPrincipalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// The management API reads device twins and writes their desired properties (GET/PATCH /api/devices/{id}/twin).
-resource appTwins 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: hub
-  name: guid(hub.id, appPrincipalId, roleIds.iotHubTwinContributor)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.iotHubTwinContributor)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.iotHubDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

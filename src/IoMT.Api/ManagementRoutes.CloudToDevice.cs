@@ -6,9 +6,9 @@ namespace IoMT.Api;
 public static partial class ManagementRoutes
 {
     /// <summary>
-    /// The cloud-to-device routes. Served by the local host (its own queue, <c>cloud-to-device.db</c>); not yet in
-    /// <see cref="All"/>, whose routes the Azure Functions app serves too: there the queue is IoT Hub's, reached through
-    /// its service API, which the Functions app does not implement yet.
+    /// The cloud-to-device routes, served by both hosts beside <see cref="All"/>: locally over the host's own queue
+    /// (<c>cloud-to-device.db</c>); in Azure through IoT Hub's service API, listed from the app's own record of what it
+    /// sent with the outcomes from IoT Hub's feedback. Described in the OpenAPI document with their own contracts.
     /// </summary>
     public static IReadOnlyList<ManagementRoute> CloudToDevice { get; } =
     [

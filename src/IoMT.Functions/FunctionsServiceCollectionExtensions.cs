@@ -48,6 +48,7 @@ public static class FunctionsServiceCollectionExtensions
         // device of every desired-properties patch.
         services.AddSingleton<IDeviceTwinStore, IoTHubTwinStore>();
         services.AddSingleton<DeviceTwinService>();
+        services.AddCloudToDevice();
         services.AddSingleton<PatientService>();
         services.AddSingleton<FhirExport>();
         AddWorkflows(services);

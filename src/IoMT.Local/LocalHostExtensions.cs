@@ -94,6 +94,7 @@ public static partial class LocalHostExtensions
             sp.GetRequiredService<SqliteCloudToDeviceStore>(), sp.GetRequiredService<ITimelineStore>(), sp.GetRequiredService<TimeProvider>()));
         // Devices settle through this queue (HTTPS and MQTT): each settlement is recorded on the notification it carries.
         services.AddSingleton<ICloudToDeviceStore>(sp => ActivatorUtilities.CreateInstance<RecordingCloudToDeviceStore>(sp, sp.GetRequiredService<SqliteCloudToDeviceStore>()));
+        services.AddSingleton<ICloudToDeviceMessages>(sp => sp.GetRequiredService<ICloudToDeviceStore>());
         services.AddSingleton<CloudToDeviceService>();
         services.AddSingleton<DeviceChannel>();
         services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<DeviceChannel>());

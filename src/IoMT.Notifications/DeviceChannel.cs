@@ -8,7 +8,7 @@ namespace IoMT.Notifications;
 /// act on it (<see cref="DeviceReminders"/>) as a cloud-to-device message. Queued is not delivered: the delivery is
 /// recorded as queued, then as delivered when a device completes its message, failed when the devices rejected it or let
 /// it expire. No enabled device bound to the patient that can act on it: undeliverable, and the follow-up's next step
-/// takes over. A notification redelivered is not queued again.
+/// takes over. A notification redelivered is not queued again: each device's message has an id fixed by the delivery.
 /// </summary>
 public sealed class DeviceChannel(IDeviceRegistry registry, CloudToDeviceService messages, DeviceDeliveryRecorder recorder, TimeProvider time)
     : IQueuingNotificationChannel
@@ -45,7 +45,8 @@ public sealed class DeviceChannel(IDeviceRegistry registry, CloudToDeviceService
         var refusals = new List<string>();
         foreach (var device in devices)
         {
-            var sent = await messages.SendAsync(DeviceReminders.Actor, device.Id, request, cancellationToken).ConfigureAwait(false);
+            var messageId = DeviceReminders.MessageId(request.CorrelationId!, device.Id);
+            var sent = await messages.SendAsync(DeviceReminders.Actor, device.Id, messageId, request, cancellationToken).ConfigureAwait(false);
             if (sent.IsSuccess)
             {
                 deliveries.Add(new DeviceDelivery(device.Id, sent.Value!.MessageId, CloudToDeviceStatus.Queued));

@@ -1,3 +1,4 @@
+using IoMT.Storage.Cosmos.Devices;
 using IoMT.Storage.Cosmos.Directory;
 using IoMT.Storage.Cosmos.Ingestion;
 using IoMT.Storage.Cosmos.Timeline;
@@ -21,6 +22,7 @@ public static class CosmosContainers
             CosmosDirectoryContainer.Definition(options.DirectoryContainer),
             CosmosWorkflowStore.Definition(options.WorkflowsContainer),
             CosmosIngestionStateStore.Definition(options.IngestionContainer),
+            CosmosCloudToDeviceContainer.Definition(options.CloudToDeviceContainer),
         ];
     }
 }

@@ -32,4 +32,8 @@ public sealed class CosmosOptions
     /// <summary>Workflow state the API reads (Durable Functions hosts): alerts' escalation states, snooze scopes, medication schedules.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "WorkflowsContainer may hold letters, digits, '-' and '_' only.")]
     public string WorkflowsContainer { get; set; } = "workflows";
+
+    /// <summary>What the app sends to devices through IoT Hub: its record of each cloud-to-device message, and the device channel's deliveries.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,255}$", ErrorMessage = "CloudToDeviceContainer may hold letters, digits, '-' and '_' only.")]
+    public string CloudToDeviceContainer { get; set; } = "cloud-to-device";
 }

@@ -1,9 +1,12 @@
 using Azure.Core;
+using IoMT.Core.Devices;
 using IoMT.Core.Mapping;
+using IoMT.Core.Notifications;
 using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
+using IoMT.Storage.Cosmos.Devices;
 using IoMT.Storage.Cosmos.Directory;
 using IoMT.Storage.Cosmos.Ingestion;
 using IoMT.Storage.Cosmos.Timeline;
@@ -22,7 +25,7 @@ public static class CosmosServiceCollectionExtensions
     /// Registers a singleton <see cref="CosmosClient"/> authenticated with the <see cref="TokenCredential"/> the host
     /// registered (a managed identity in Azure), its options (section <see cref="CosmosOptions.SectionName"/>, validated
     /// at start), the timeline store, the device registry (<see cref="CosmosDeviceRegistry"/>, which the host may wrap),
-    /// the patient directory, the ingestion state, the workflow store and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
+    /// the patient directory, the ingestion state, the workflow store, the record of cloud-to-device messages and device deliveries, and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddCosmosStorage(this IServiceCollection services)
     {
@@ -70,6 +73,18 @@ public static class CosmosServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
             return new CosmosWorkflowStore(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.WorkflowsContainer),
                 provider.GetRequiredService<TimeProvider>());
+        });
+
+        services.AddSingleton<ICloudToDeviceLog>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return new CosmosCloudToDeviceLog(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.CloudToDeviceContainer),
+                provider.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<IDeviceDeliveryStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return new CosmosDeviceDeliveryStore(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.CloudToDeviceContainer));
         });
 
         services.AddHealthChecks().AddCheck<CosmosHealthCheck>(HealthCheckName);

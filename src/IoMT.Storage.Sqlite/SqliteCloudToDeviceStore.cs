@@ -48,6 +48,15 @@ public sealed class SqliteCloudToDeviceStore : ICloudToDeviceStore, IDisposable
         ArgumentNullException.ThrowIfNull(message);
         return _database.WriteAsync((connection, transaction) =>
         {
+            using (var known = Command(connection, transaction, "SELECT 1 FROM c2d_messages WHERE device_id = $device AND message_id = $message",
+                ("$device", message.DeviceId), ("$message", message.MessageId)))
+            {
+                if (known.ExecuteScalar() is not null)
+                {
+                    return true;
+                }
+            }
+
             var pending = Pending(connection, transaction, message.DeviceId, message.EnqueuedAt);
             if (pending.Count(m => m.IsPending) >= CloudToDeviceRules.MaxQueueDepth)
             {

@@ -52,7 +52,7 @@ public class FunctionsServiceCollectionExtensionsTests
     [Fact]
     public void AddIoMTFunctions_AlertApiAndWorkflowActivities_ResolveInARequestScope()
     {
-        using var provider = Build(new() { ["Cosmos:AccountEndpoint"] = "https://cosmos-test.documents.azure.com:443/" });
+        using var provider = BuildWithIoTHub();
         using var scope = provider.CreateScope();
 
         Assert.IsType<DurableAlertWorkflows>(scope.ServiceProvider.GetRequiredService<IAlertWorkflows>());
@@ -62,19 +62,21 @@ public class FunctionsServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void AddIoMTFunctions_CloudToDevice_ThroughIoTHubWithTheDeviceChannelAndTheFeedbackFunction()
+    {
+        using var provider = BuildWithIoTHub();
+
+        Assert.IsType<RecordedCloudToDeviceMessages>(provider.GetRequiredService<ICloudToDeviceMessages>());
+        Assert.IsType<IoTHubCloudToDevice>(provider.GetRequiredService<ICloudToDeviceSender>());
+        Assert.Contains(provider.GetServices<INotificationChannel>(), c => c.Serves("device"));
+        Assert.NotNull(provider.GetRequiredService<CloudToDeviceService>());
+        Assert.NotNull(ActivatorUtilities.CreateInstance<CloudToDeviceFeedbackFunction>(provider));
+    }
+
+    [Fact]
     public void AddIoMTFunctions_TwinRoutes_ServedOverIoTHubsTwins_WithNoListenerOfOurOwn()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Cosmos:AccountEndpoint"] = "https://cosmos-test.documents.azure.com:443/",
-            ["Devices:IoTHubHostName"] = "iomt-hub.azure-devices.net",
-            ["Devices:DpsIdScope"] = "0ne00000000",
-            ["Devices:DpsServiceHostName"] = "iomt-dps.azure-devices-provisioning.net",
-            ["Devices:AllocationWebhookUrl"] = "https://iomt-func.azurewebsites.net/api/dps/allocate",
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddIoMTFunctions();
-        services.AddSingleton<Microsoft.Azure.Devices.RegistryManager>(new FakeIoTHub());
-        using var provider = services.BuildServiceProvider();
+        using var provider = BuildWithIoTHub();
 
         Assert.IsType<IoTHubTwinStore>(provider.GetRequiredService<IDeviceTwinStore>());
         Assert.NotNull(provider.GetRequiredService<DeviceTwinService>());
@@ -99,6 +101,23 @@ public class FunctionsServiceCollectionExtensionsTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<WorkflowOptions>>().Value);
 
         Assert.Contains("Workflows:Policies:0", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every required setting, with IoT Hub's registry and service clients faked (their stand-ins cannot connect).</summary>
+    private static ServiceProvider BuildWithIoTHub()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cosmos:AccountEndpoint"] = "https://cosmos-test.documents.azure.com:443/",
+            ["Devices:IoTHubHostName"] = "iomt-hub.azure-devices.net",
+            ["Devices:DpsIdScope"] = "0ne00000000",
+            ["Devices:DpsServiceHostName"] = "iomt-dps.azure-devices-provisioning.net",
+            ["Devices:AllocationWebhookUrl"] = "https://iomt-func.azurewebsites.net/api/dps/allocate",
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddIoMTFunctions();
+        services.AddSingleton<Microsoft.Azure.Devices.RegistryManager>(new FakeIoTHub());
+        services.AddSingleton<Microsoft.Azure.Devices.ServiceClient>(new FakeServiceClient());
+        return services.BuildServiceProvider();
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -130,6 +130,21 @@ public partial class IdentityAndAccessTests(CompiledInfrastructure infrastructur
     }
 
     [BicepFact]
+    public void IoTHub_TheAppMaySendCloudToDeviceMessagesAndReceiveTheirFeedback()
+    {
+        // Arrange
+        var deployment = infrastructure.Deploy();
+        var settings = DeploymentContractTests.AppSettings(deployment);
+
+        // Act
+        var hub = Target(deployment, "Microsoft.Devices/IotHubs", (string)settings["Devices__IoTHubHostName"]!);
+
+        // Assert: ServiceClient needs cloudToDeviceMessages/send/action and cloudToDeviceMessages/feedback/action, which of
+        // the built-in roles only IoT Hub Data Contributor (Microsoft.Devices/IotHubs/*) grants.
+        AssertGranted(deployment, AppPrincipal(deployment), hub.Id, Role.IotHubDataContributor);
+    }
+
+    [BicepFact]
     public void DpsSettings_NameTheService_WhereTheAppMayManageEnrollmentGroups()
     {
         // Arrange
@@ -223,7 +238,8 @@ public partial class IdentityAndAccessTests(CompiledInfrastructure infrastructur
 
         // Act
         var dpsRole = deployment.OfType("Microsoft.Authorization/roleAssignments")
-            .Single(r => r.StringAt("properties.roleDefinitionId")!.EndsWith(Role.IotHubDataContributor, StringComparison.Ordinal));
+            .Single(r => r.StringAt("properties.roleDefinitionId")!.EndsWith(Role.IotHubDataContributor, StringComparison.Ordinal)
+                && r.StringAt("properties.principalId") != AppPrincipal(deployment));
 
         // Assert
         Assert.Contains(modules["iothub"], d => d.Contains("'Microsoft.Resources/deployments', 'roles')", StringComparison.Ordinal));

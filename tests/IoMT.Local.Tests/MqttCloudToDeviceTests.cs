@@ -86,7 +86,7 @@ public sealed class MqttCloudToDeviceTests : IDisposable
     {
         var service = ActivatorUtilities.GetServiceOrCreateInstance<CloudToDeviceService>(_mqtt.Services);
         var payload = JsonDocument.Parse(JsonSerializer.Serialize(text)).RootElement;
-        var sent = await service.SendAsync("tests", deviceId, new CloudToDeviceRequest(payload, correlationId, properties));
+        var sent = await service.SendAsync("tests", deviceId, Guid.NewGuid().ToString(), new CloudToDeviceRequest(payload, correlationId, properties));
         Assert.True(sent.IsSuccess, sent.Error?.Detail);
         return sent.Value!;
     }

@@ -49,6 +49,20 @@ public abstract class CloudToDeviceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enqueue_SameMessageIdAgain_TrueAndQueuedOnce()
+    {
+        Assert.True(await Store.EnqueueAsync(Message("dispenser-1", "m-1", T0)));
+        var received = await Store.ReceiveAsync("dispenser-1", T0.AddSeconds(1));
+
+        var again = await Store.EnqueueAsync(Message("dispenser-1", "m-1", T0.AddSeconds(2)));
+
+        Assert.True(again);
+        var stored = Assert.Single(await Store.ListAsync("dispenser-1", 10, T0.AddSeconds(3)));
+        Assert.Equal((CloudToDeviceStatus.Delivered, received!.LockToken, T0), (stored.Status, stored.LockToken, stored.EnqueuedAt));
+        Assert.Null(await Store.ReceiveAsync("dispenser-1", T0.AddSeconds(3)));
+    }
+
+    [Fact]
     public async Task Receive_OldestFirst_ALockedMessageIsNotDeliveredTwice()
     {
         await Store.EnqueueAsync(Message("dispenser-1", "m-1", T0));

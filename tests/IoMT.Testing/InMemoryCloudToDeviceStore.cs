@@ -16,6 +16,11 @@ public sealed class InMemoryCloudToDeviceStore : ICloudToDeviceStore
         lock (_lock)
         {
             var messages = Advance(message.DeviceId, message.EnqueuedAt);
+            if (messages.Exists(m => m.MessageId == message.MessageId))
+            {
+                return Task.FromResult(true);
+            }
+
             if (messages.Count(m => m.IsPending) >= CloudToDeviceRules.MaxQueueDepth)
             {
                 return Task.FromResult(false);

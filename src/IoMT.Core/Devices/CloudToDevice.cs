@@ -23,6 +23,9 @@ public enum CloudToDeviceStatus
 
     /// <summary>Abandoned or left locked <see cref="CloudToDeviceRules.MaxDeliveryCount"/> times (IoT Hub feedback DeliveryCountExceeded).</summary>
     DeadLettered,
+
+    /// <summary>Removed from the device's queue by a purge before the device completed it (IoT Hub feedback Purged; Azure only).</summary>
+    Purged,
 }
 
 /// <summary>What happened to a cloud-to-device message: its delivery record.</summary>
@@ -38,6 +41,7 @@ public enum CloudToDeviceEventKind
     Rejected,
     Expired,
     DeadLettered,
+    Purged,
 }
 
 public sealed record CloudToDeviceEvent(DateTimeOffset At, CloudToDeviceEventKind Event);
@@ -302,24 +306,35 @@ public sealed record CloudToDeviceMessageView(
 }
 
 /// <summary>
-/// Each device's cloud-to-device queue (SQLite locally; IoT Hub in Azure), applying <see cref="CloudToDeviceRules"/>.
-/// Every change is durable before the call returns; a device's operations are atomic with respect to each other.
+/// The cloud-to-device messages the product sends, with their delivery record: what the management API and the
+/// <c>device</c> channel need, in every host (the local queue; IoT Hub and our own record of what was sent, in Azure).
 /// </summary>
-public interface ICloudToDeviceStore
+public interface ICloudToDeviceMessages
 {
-    /// <summary>Stores a validated message; false (nothing stored) when the device has <see cref="CloudToDeviceRules.MaxQueueDepth"/> pending already.</summary>
+    /// <summary>
+    /// Queues a validated message; false (nothing queued) when the device has <see cref="CloudToDeviceRules.MaxQueueDepth"/>
+    /// pending already. A message whose id the device's record holds already is not queued again (true, nothing changes).
+    /// </summary>
     Task<bool> EnqueueAsync(CloudToDeviceMessage message, CancellationToken cancellationToken = default);
-
-    /// <summary>Locks the device's oldest queued message for it and returns it (with its new lock token); null when none is queued.</summary>
-    Task<CloudToDeviceMessage?> ReceiveAsync(string deviceId, DateTimeOffset now, CancellationToken cancellationToken = default);
-
-    /// <summary>Completes, abandons or rejects the message the device holds with <paramref name="lockToken"/>; the message as settled, or <see cref="CloudToDeviceRules.LockLost"/>.</summary>
-    Task<ApiResult<CloudToDeviceMessage>> SettleAsync(
-        string deviceId, string lockToken, CloudToDeviceSettlement settlement, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>One message with its delivery record (as of <paramref name="now"/>), or null.</summary>
     Task<CloudToDeviceMessage?> FindAsync(string deviceId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>The device's newest messages first, at most <paramref name="max"/>, as of <paramref name="now"/>.</summary>
     Task<IReadOnlyList<CloudToDeviceMessage>> ListAsync(string deviceId, int max, DateTimeOffset now, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Each device's cloud-to-device queue as the local hub serves it to devices (SQLite), applying
+/// <see cref="CloudToDeviceRules"/>. Every change is durable before the call returns; a device's operations are atomic
+/// with respect to each other.
+/// </summary>
+public interface ICloudToDeviceStore : ICloudToDeviceMessages
+{
+    /// <summary>Locks the device's oldest queued message for it and returns it (with its new lock token); null when none is queued.</summary>
+    Task<CloudToDeviceMessage?> ReceiveAsync(string deviceId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes, abandons or rejects the message the device holds with <paramref name="lockToken"/>; the message as settled, or <see cref="CloudToDeviceRules.LockLost"/>.</summary>
+    Task<ApiResult<CloudToDeviceMessage>> SettleAsync(
+        string deviceId, string lockToken, CloudToDeviceSettlement settlement, DateTimeOffset now, CancellationToken cancellationToken = default);
 }

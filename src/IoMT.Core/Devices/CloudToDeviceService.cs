@@ -8,7 +8,7 @@ namespace IoMT.Core.Devices;
 /// manufacturer's; the product sends its own (medication reminders) as an actor of its own. A disabled or deleted
 /// device is refused, as is a device whose queue is full. Every message sent is in the device's history.
 /// </summary>
-public sealed class CloudToDeviceService(IDeviceRegistry registry, ICloudToDeviceStore queue, TimeProvider time)
+public sealed class CloudToDeviceService(IDeviceRegistry registry, ICloudToDeviceMessages queue, TimeProvider time)
 {
     /// <summary>How many messages <see cref="ListAsync"/> shows, newest first.</summary>
     public const int ListSize = 100;
@@ -21,14 +21,25 @@ public sealed class CloudToDeviceService(IDeviceRegistry registry, ICloudToDevic
     {
         ArgumentNullException.ThrowIfNull(caller);
         var found = await FindManagedAsync(caller, deviceId, cancellationToken).ConfigureAwait(false);
-        return found.IsSuccess ? await SendAsync(caller.Id, found.Value!, request, cancellationToken).ConfigureAwait(false) : found.Error!;
+        return found.IsSuccess ? await SendAsync(caller.Id, found.Value!, request, Guid.NewGuid().ToString(), cancellationToken).ConfigureAwait(false) : found.Error!;
     }
 
-    /// <summary>A message the product itself sends (e.g. a reminder to a dispenser), as <paramref name="actor"/>; no caller rules.</summary>
-    public async Task<ApiResult<CloudToDeviceSent>> SendAsync(string actor, string deviceId, CloudToDeviceRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A message the product itself sends (e.g. a reminder to a dispenser), as <paramref name="actor"/>; no caller rules.
+    /// Its <paramref name="messageId"/> is the product's own, fixed by what the message is for: sent again, the message
+    /// already in the device's record is answered, and nothing is queued or recorded twice.
+    /// </summary>
+    public async Task<ApiResult<CloudToDeviceSent>> SendAsync(
+        string actor, string deviceId, string messageId, CloudToDeviceRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        if (await queue.FindAsync(deviceId, messageId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } sent)
+        {
+            return new CloudToDeviceSent(sent.MessageId, sent.EnqueuedAt, sent.ExpiresAt);
+        }
+
         var device = await registry.FindAsync(deviceId, cancellationToken).ConfigureAwait(false);
-        return device is null ? ApiError.NoSuchDevice(deviceId) : await SendAsync(actor, device, request, cancellationToken).ConfigureAwait(false);
+        return device is null ? ApiError.NoSuchDevice(deviceId) : await SendAsync(actor, device, request, messageId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /devices/{id}/messages</c>: the newest messages with their delivery state and record.</summary>
@@ -44,7 +55,8 @@ public sealed class CloudToDeviceService(IDeviceRegistry registry, ICloudToDevic
         return messages.Select(CloudToDeviceMessageView.Of).ToList();
     }
 
-    private async Task<ApiResult<CloudToDeviceSent>> SendAsync(string actor, DeviceRecord device, CloudToDeviceRequest request, CancellationToken cancellationToken)
+    private async Task<ApiResult<CloudToDeviceSent>> SendAsync(
+        string actor, DeviceRecord device, CloudToDeviceRequest request, string messageId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (device.IsDeleted)
@@ -58,7 +70,7 @@ public sealed class CloudToDeviceService(IDeviceRegistry registry, ICloudToDevic
         }
 
         var now = time.GetUtcNow();
-        var message = CloudToDeviceRules.Validate(request, device.Id, Guid.NewGuid().ToString(), actor, now);
+        var message = CloudToDeviceRules.Validate(request, device.Id, messageId, actor, now);
         if (!message.IsSuccess)
         {
             return message.Error!;

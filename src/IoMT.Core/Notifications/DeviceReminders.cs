@@ -34,6 +34,9 @@ public static class DeviceReminders
     /// <summary>The delivery record's id, which is also the messages' correlation id: it ties every device's message to the notification.</summary>
     public static string CorrelationId(string notificationKey, string channel) => DeterministicId.Create("nt_", notificationKey, channel);
 
+    /// <summary>The message's id for one device: fixed by the delivery, so a notification sent again is recognized (and the device can tell a resend).</summary>
+    public static string MessageId(string correlationId, string deviceId) => DeterministicId.Create("c2d_", correlationId, deviceId);
+
     /// <summary>
     /// The message for <paramref name="notification"/> as of <paramref name="now"/>, or why there is none (a notification
     /// that is not a dose follow-up, a dose taken late, a dose whose time to act has passed). Its time to live runs
@@ -117,6 +120,7 @@ public static class DeviceReminders
     {
         CloudToDeviceStatus.Rejected => "rejected",
         CloudToDeviceStatus.DeadLettered => "abandoned too often (dead-lettered)",
+        CloudToDeviceStatus.Purged => "purged from the queue",
         _ => "not completed before it expired",
     };
 }
@@ -127,7 +131,7 @@ public sealed record PendingDeviceDelivery(string Id, string PatientId, Delivery
     public bool IsPending => Outcome.Status == DeliveryStatus.Queued;
 }
 
-/// <summary>The <c>device</c> channel's deliveries (SQLite locally), durable before each call returns.</summary>
+/// <summary>The <c>device</c> channel's deliveries (SQLite locally, Cosmos DB in Azure), durable before each call returns.</summary>
 public interface IDeviceDeliveryStore
 {
     /// <summary>Adds or replaces the delivery with this id.</summary>
@@ -146,7 +150,7 @@ public interface IDeviceDeliveryStore
 /// path calls <see cref="SettledAsync"/>; a periodic <see cref="RefreshAsync"/> catches expiries (which happen by time,
 /// not by a call) and anything a crash left unrecorded. One record is written at a time.
 /// </summary>
-public sealed class DeviceDeliveryRecorder(IDeviceDeliveryStore deliveries, ICloudToDeviceStore messages, ITimelineStore timelines, TimeProvider time)
+public sealed class DeviceDeliveryRecorder(IDeviceDeliveryStore deliveries, ICloudToDeviceMessages messages, ITimelineStore timelines, TimeProvider time)
     : IDisposable
 {
     /// <summary>How many queued deliveries one <see cref="RefreshAsync"/> looks at.</summary>

@@ -21,7 +21,8 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access, ICo
 {
     private readonly bool _platformAuthentication = AppServicePrincipal.IsEnabled(configuration[AppServicePrincipal.EnabledSetting]);
 
-    private static readonly Dictionary<string, ManagementRoute> Routes = ManagementRoutes.All.ToDictionary(r => r.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, ManagementRoute> Routes =
+        ManagementRoutes.All.Concat(ManagementRoutes.CloudToDevice).ToDictionary(r => r.Name, StringComparer.Ordinal);
 
     [Function(nameof(GetMe))]
     public Task<IActionResult> GetMe([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "me")] HttpRequest request) =>
@@ -135,6 +136,16 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access, ICo
     public Task<IActionResult> GetDeviceTwin(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{id}/twin")] HttpRequest request, string id) =>
         RunAsync(request, nameof(GetDeviceTwin), id);
+
+    [Function(nameof(SendDeviceMessage))]
+    public Task<IActionResult> SendDeviceMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "devices/{id}/messages")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(SendDeviceMessage), id);
+
+    [Function(nameof(ListDeviceMessages))]
+    public Task<IActionResult> ListDeviceMessages(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "devices/{id}/messages")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(ListDeviceMessages), id);
 
     [Function(nameof(PatchDeviceTwin))]
     public Task<IActionResult> PatchDeviceTwin(

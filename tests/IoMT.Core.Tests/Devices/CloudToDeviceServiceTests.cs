@@ -107,11 +107,26 @@ public class CloudToDeviceServiceTests
     {
         await _devices.RegisterAsync();
 
-        var sent = (await Service.SendAsync("workflow:adherence", "oximeter-0042", Request())).Value!;
-        var unknown = await Service.SendAsync("workflow:adherence", "no-such-device", Request());
+        var sent = (await Service.SendAsync("workflow:adherence", "oximeter-0042", "c2d_1", Request())).Value!;
+        var unknown = await Service.SendAsync("workflow:adherence", "no-such-device", "c2d_2", Request());
 
+        Assert.Equal("c2d_1", sent.MessageId);
         Assert.Equal("workflow:adherence", (await _store.FindAsync("oximeter-0042", sent.MessageId, T0))!.EnqueuedBy);
         Assert.Equal(404, unknown.Error!.Status);
+    }
+
+    [Fact]
+    public async Task SendAsTheProduct_SameMessageIdAgain_QueuedAndRecordedOnce()
+    {
+        await _devices.RegisterAsync();
+        var first = (await Service.SendAsync("workflow:adherence", "oximeter-0042", "c2d_1", Request())).Value!;
+        _devices.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var again = (await Service.SendAsync("workflow:adherence", "oximeter-0042", "c2d_1", Request())).Value!;
+
+        Assert.Equal(first, again);
+        Assert.Single(await _store.ListAsync("oximeter-0042", 10, T0));
+        Assert.Single(await _devices.Registry.HistoryAsync("oximeter-0042"), h => h.Action == CloudToDeviceService.SentAction);
     }
 
     private static CloudToDeviceRequest Request() =>

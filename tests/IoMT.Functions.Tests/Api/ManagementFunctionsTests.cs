@@ -39,6 +39,8 @@ public class ManagementFunctionsTests
 
     private readonly FakeIoTHub _hub = new();
 
+    private readonly FakeServiceClient _serviceClient = new();
+
     private readonly ServiceProvider _services;
 
     public ManagementFunctionsTests()
@@ -61,6 +63,10 @@ public class ManagementFunctionsTests
             .AddSingleton<RegistryManager>(_hub)
             .AddSingleton<IDeviceTwinStore, IoTHubTwinStore>()
             .AddSingleton<DeviceTwinService>()
+            .AddSingleton<ICloudToDeviceSender>(new IoTHubCloudToDevice(_serviceClient))
+            .AddSingleton<ICloudToDeviceLog, InMemoryCloudToDeviceLog>()
+            .AddSingleton<ICloudToDeviceMessages, RecordedCloudToDeviceMessages>()
+            .AddSingleton<CloudToDeviceService>()
             .BuildServiceProvider();
     }
 
@@ -78,7 +84,7 @@ public class ManagementFunctionsTests
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
 
-        var routes = ManagementRoutes.All
+        var routes = ManagementRoutes.All.Concat(ManagementRoutes.CloudToDevice)
             .Select(r => (r.Name, r.Method, Route: (string?)r.Template, AuthLevel: AuthorizationLevel.Anonymous, takesId: r.Template.Contains("{id}", StringComparison.Ordinal)))
             .OrderBy(r => r.Name, StringComparer.Ordinal)
             .ToList();
@@ -216,6 +222,38 @@ public class ManagementFunctionsTests
         Assert.Equal(404, status);
         Assert.Equal("device.not-found", (string?)body["code"]);
         Assert.DoesNotContain(_hub.Calls, c => c.StartsWith("get-twin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AdminSendsADeviceMessage_IoTHubGetsIt_TheListShowsItQueuedWithoutItsPayload()
+    {
+        var admin = Principal(("roles", "admin"));
+        await RegisterInTheHubAsync(admin, "oximeter-1");
+
+        var (sent, answer) = await RunAsync(Request(admin, """{"payload":{"measure":"now"},"correlationId":"ask-1","ttlSeconds":600}"""),
+            (f, r) => f.SendDeviceMessage(r, "oximeter-1"));
+        var listRequest = Request(admin);
+        var (listed, list) = await ActionResults.ExecuteJsonAsync(
+            await new ManagementFunctions(Options.Create(Access), PlatformAuthentication).ListDeviceMessages(listRequest, "oximeter-1"), listRequest.HttpContext);
+
+        Assert.Equal((201, 200), (sent, listed));
+        var hubMessage = Assert.Single(_serviceClient.Sent);
+        Assert.Equal(("oximeter-1", (string?)answer["messageId"], "ask-1"), (hubMessage.DeviceId, hubMessage.MessageId, hubMessage.CorrelationId));
+        var shown = Assert.Single(list.AsArray())!;
+        Assert.Equal(((string?)answer["messageId"], "queued"), ((string?)shown["messageId"], ((string?)shown["status"])?.ToLowerInvariant()));
+        Assert.Null(shown["payload"]);
+    }
+
+    [Fact]
+    public async Task NurseSendsADeviceMessage_403_NothingSent()
+    {
+        await RegisterInTheHubAsync(Principal(("roles", "admin")), "oximeter-1");
+        var nurse = Principal(("roles", "nurse"), ("groups", "11111111-1111-1111-1111-111111111111"));
+
+        var (status, _) = await RunAsync(Request(nurse, """{"payload":"hello"}"""), (f, r) => f.SendDeviceMessage(r, "oximeter-1"));
+
+        Assert.Equal(403, status);
+        Assert.Empty(_serviceClient.Sent);
     }
 
     /// <summary>Registers the device through the API; its IoT Hub identity (which AzureDeviceRegistry creates in Azure) is added to the fake hub.</summary>

@@ -21,7 +21,7 @@ public class FunctionMetadataTests
     public void Functions_AreExactlyTheExpectedOnes()
     {
         Assert.Equal(Names(Expected), Names(Generated));
-        Assert.Equal(47, Generated.Count);
+        Assert.Equal(50, Generated.Count);
     }
 
     [Fact]

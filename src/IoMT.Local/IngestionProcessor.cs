@@ -106,7 +106,7 @@ internal sealed partial class IngestionProcessor(
             try
             {
                 await audit.RecordAsync(SecurityEventCodes.DeviceMessageReplayed, "device:" + deviceId, $"POST /devices/{deviceId}/messages/events",
-                    $"Message '{messageId}' was already received; it is stored once.", cancellationToken).ConfigureAwait(false);
+                    $"Message '{messageId}' was already received; it is stored once.", cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

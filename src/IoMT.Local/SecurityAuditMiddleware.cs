@@ -25,7 +25,8 @@ internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudi
         if (Classify(context) is { } refusal)
         {
             var request = $"{context.Request.Method} {context.Request.Path}";
-            await audit.RecordAsync(refusal.Code, refusal.Actor, request, context.Items[DetailKey] as string ?? refusal.Detail, CancellationToken.None).ConfigureAwait(false);
+            await audit.RecordAsync(refusal.Code, refusal.Actor, request, context.Items[DetailKey] as string ?? refusal.Detail,
+                context.Connection.RemoteIpAddress?.ToString(), CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -74,9 +75,11 @@ internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudi
 
 internal static class SecurityAuditEndpoints
 {
-    private const int MaxEvents = 1000;
-
-    /// <summary><c>GET /api/audit?since=…</c>: the newest security events (at most 1,000, default the last 24 hours), for admins.</summary>
+    /// <summary>
+    /// <c>GET /api/audit</c>: the newest security events first, for admins; <see cref="SecurityEventQuery.Parse"/> reads
+    /// the query (<c>since</c>, default the last 24 hours; <c>before</c>, the id of the last event of the page before;
+    /// <c>limit</c>, at most 1,000; <c>code</c>; <c>actor</c>; <c>authenticated</c>).
+    /// </summary>
     public static void MapSecurityAudit(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/audit", async (HttpContext http, SecurityAudit audit, TimeProvider time) =>
         {
@@ -90,13 +93,9 @@ internal static class SecurityAuditEndpoints
                 return Api.ApiProblems.ToResult(new Core.Api.ApiError(403, Core.Api.ApiError.Forbidden, "Only admins read the security audit."));
             }
 
-            var since = time.GetUtcNow().AddDays(-1);
-            if (http.Request.Query.TryGetValue("since", out var text)
-                && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out since))
-            {
-                return Api.ApiProblems.ToResult(Core.Api.ApiError.InvalidParameter("since", "since is an RFC 3339 time, e.g. 2026-11-21T08:00:00Z."));
-            }
-
-            return Results.Json(await audit.ListAsync(since, MaxEvents, http.RequestAborted).ConfigureAwait(false), Api.ApiJson.Options);
+            var query = SecurityEventQuery.Parse(name => http.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null, time.GetUtcNow());
+            return query.IsSuccess
+                ? Results.Json(await audit.ListAsync(query.Value!, http.RequestAborted).ConfigureAwait(false), Api.ApiJson.Options)
+                : Api.ApiProblems.ToResult(query.Error!);
         }).ExcludeFromDescription();
 }

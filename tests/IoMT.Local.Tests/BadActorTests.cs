@@ -217,7 +217,7 @@ public sealed class BadActorTests : IClassFixture<GatewayFixture>
         public Task AppendAsync(SecurityEvent securityEvent, CancellationToken cancellationToken = default) =>
             throw new IOException("The audit cannot be written.");
 
-        public Task<IReadOnlyList<SecurityEvent>> ListAsync(DateTimeOffset since, int max, CancellationToken cancellationToken = default) =>
+        public Task<IReadOnlyList<SecurityEvent>> ListAsync(SecurityEventQuery query, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<SecurityEvent>>([]);
     }
 

@@ -196,7 +196,8 @@ internal sealed partial class MqttGateway(
         if (refusal is not null)
         {
             args.ReasonCode = MqttConnectReasonCode.NotAuthorized;
-            await AuditAsync(refusal, string.IsNullOrEmpty(args.ClientId) ? "anonymous" : "device:" + args.ClientId, "MQTT CONNECT").ConfigureAwait(false);
+            await AuditAsync(refusal, string.IsNullOrEmpty(args.ClientId) ? "anonymous" : "device:" + args.ClientId, "MQTT CONNECT",
+                (args.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString()).ConfigureAwait(false);
             return;
         }
 
@@ -617,7 +618,7 @@ internal sealed partial class MqttGateway(
         }, Json);
     }
 
-    private async Task AuditAsync(ApiError error, string actor, string request)
+    private async Task AuditAsync(ApiError error, string actor, string request, string? source = null)
     {
         if (IoTHubErrors.AuditCode(error) is not { } code)
         {
@@ -626,7 +627,7 @@ internal sealed partial class MqttGateway(
 
         try
         {
-            await audit.RecordAsync(code, actor, request, error.Detail, CancellationToken.None).ConfigureAwait(false);
+            await audit.RecordAsync(code, actor, request, error.Detail, source, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

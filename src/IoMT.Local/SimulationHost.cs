@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using IoMT.Client;
 using IoMT.Client.Simulation;
 using IoMT.Core.Access;
 using IoMT.Core.Devices;
+using IoMT.Core.Users;
 using IoMT.Storage.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,7 +14,8 @@ namespace IoMT.Local;
 /// <summary>
 /// The built-in simulation (<c>--simulate</c>; on by default while the host has no devices, so a first run shows live
 /// vitals and a real escalation within a minute). Once the host listens, it seeds the simulator's care team with one
-/// user per clinical role and a device maker (their API tokens in <c>seeded-users.json</c>, readable by you only), then
+/// user per clinical role and a device maker (their API tokens in <c>seeded-users.json</c>, readable by you only, reused
+/// from one start to the next), then
 /// provisions virtual patients, their devices and medication schedules through the host's own API and device gateway,
 /// exactly as <c>iomt simulate</c> does, and runs them until the host stops.
 /// </summary>
@@ -56,9 +59,7 @@ internal sealed partial class SimulationHost(
     {
         var settings = options.Value;
         var address = LoopbackAddress(server.Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        await SeedUsersAsync(stoppingToken).ConfigureAwait(false);
-        var adminToken = await directory.IssueTokenAsync(AdminBootstrap.AdminUserId, "simulation", time.GetUtcNow(), time.GetUtcNow().AddDays(1), stoppingToken)
-            .ConfigureAwait(false);
+        var adminToken = await SeedUsersAsync(directory, Path.Combine(dataDirectory.Path, UsersFileName), time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
 
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", adminToken);
@@ -99,19 +100,45 @@ internal sealed partial class SimulationHost(
     private async Task<bool> ShouldRunAsync(CancellationToken cancellationToken) =>
         options.Value.Simulate ?? (await devices.ListAsync(new DeviceFilter(PageSize: 1, IncludeDeleted: true), cancellationToken).ConfigureAwait(false)).Items.Count == 0;
 
-    /// <summary>The simulator's users and a fresh token for each, written whole to a file only the current user can read.</summary>
-    private async Task SeedUsersAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the simulator's users and writes their tokens whole to <paramref name="usersFile"/> (readable by you only).
+    /// A token from an earlier start that still works for another day is kept; otherwise the user gets a new one (which
+    /// replaces their earlier seeded tokens) valid for <see cref="UserService.DefaultTokenDays"/> days. Returns the token
+    /// the simulation provisions with: the admin's, valid for a day, replacing the one of the previous start.
+    /// </summary>
+    internal static async Task<string> SeedUsersAsync(SqliteDirectory directory, string usersFile, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var earlier = ReadSeededTokens(usersFile);
         var seeded = new List<object>();
         foreach (var user in Users)
         {
             await directory.SaveUserAsync(user, cancellationToken).ConfigureAwait(false);
-            var token = await directory.IssueTokenAsync(user.Id, UsersFileName, time.GetUtcNow(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var token = earlier.GetValueOrDefault(user.Id);
+            if (token is null || (await directory.FindCallerAsync(token, now.AddDays(1), cancellationToken).ConfigureAwait(false))?.Id != user.Id)
+            {
+                token = await directory.ReplaceTokenAsync(user.Id, UsersFileName, now, now.AddDays(UserService.DefaultTokenDays), cancellationToken).ConfigureAwait(false);
+            }
+
             seeded.Add(new { id = user.Id, roles = user.Roles.Select(r => r.Name()), careTeams = user.CareTeams, manufacturer = user.Manufacturer, token });
         }
 
-        await OwnerOnlyFiles.WriteAsync(Path.Combine(dataDirectory.Path, UsersFileName),
-            stream => JsonSerializer.SerializeAsync(stream, seeded, Indented, cancellationToken)).ConfigureAwait(false);
+        await OwnerOnlyFiles.WriteAsync(usersFile, stream => JsonSerializer.SerializeAsync(stream, seeded, Indented, cancellationToken)).ConfigureAwait(false);
+        return await directory.ReplaceTokenAsync(AdminBootstrap.AdminUserId, "simulation", now, now.AddDays(1), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The tokens an earlier start wrote, by user id; none when the file is missing or unreadable.</summary>
+    private static Dictionary<string, string> ReadSeededTokens(string usersFile)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(usersFile))!.AsArray()
+                .Where(u => u?["id"] is JsonValue && u["token"] is JsonValue)
+                .ToDictionary(u => (string)u!["id"]!, u => (string)u!["token"]!, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or ArgumentException or NullReferenceException or FormatException)
+        {
+            return [];
+        }
     }
 
     private static partial class Log

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using IoMT.Storage.Sqlite;
 
 namespace IoMT.Local.Tests;
 
@@ -27,6 +28,72 @@ public sealed class SimulationHostTests
         Assert.Contains(alerts, a => (string)a!["ruleId"]! == "spo2-low" && (string)a["patientId"]! == "sim-patient-002");
         Assert.Equal("sim-ward", (string)(await http.GetFromJsonAsync<JsonObject>("api/patients/sim-patient-002"))!["careTeams"]![0]!);
     }
+
+    [Fact]
+    public async Task SeedUsers_SecondStart_ReusesTheUsersAndTheirTokens_EachExpires()
+    {
+        var data = Directory.CreateTempSubdirectory("iomt-seed-").FullName;
+        try
+        {
+            using var directory = new SqliteDirectory(Path.Combine(data, "directory.db"));
+            await directory.SaveUserAsync(new LocalUser("admin", [IoMT.Core.Access.Role.Admin], []));
+            var file = Path.Combine(data, SimulationHost.UsersFileName);
+            var now = new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
+
+            var firstAdmin = await SimulationHost.SeedUsersAsync(directory, file, now, CancellationToken.None);
+            var first = await File.ReadAllTextAsync(file);
+            var secondAdmin = await SimulationHost.SeedUsersAsync(directory, file, now.AddHours(1), CancellationToken.None);
+            var second = await File.ReadAllTextAsync(file);
+
+            Assert.Equal(first, second);
+            foreach (var user in new[] { "coordinator", "nurse", "physician", "device-maker" })
+            {
+                var token = Assert.Single(await directory.ListTokensAsync(user));
+                Assert.Equal(now.AddDays(90), token.ExpiresAt);
+            }
+
+            Assert.Null(await directory.FindCallerAsync(firstAdmin, now));
+            Assert.NotNull(await directory.FindCallerAsync(secondAdmin, now));
+            Assert.Single(await directory.ListTokensAsync("admin"), t => t.Label == "simulation");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SeedUsers_TokenNearItsExpiryOrRevoked_ReplacedByANewOne()
+    {
+        var data = Directory.CreateTempSubdirectory("iomt-seed-").FullName;
+        try
+        {
+            using var directory = new SqliteDirectory(Path.Combine(data, "directory.db"));
+            await directory.SaveUserAsync(new LocalUser("admin", [IoMT.Core.Access.Role.Admin], []));
+            var file = Path.Combine(data, SimulationHost.UsersFileName);
+            var now = new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
+            await SimulationHost.SeedUsersAsync(directory, file, now, CancellationToken.None);
+            var nurse = Token(await File.ReadAllTextAsync(file), "nurse");
+            Assert.True(await directory.RevokeTokenAsync(nurse));
+
+            await SimulationHost.SeedUsersAsync(directory, file, now.AddDays(89.5), CancellationToken.None);
+            var renewed = await File.ReadAllTextAsync(file);
+
+            Assert.NotEqual(nurse, Token(renewed, "nurse"));
+            Assert.Equal("nurse", (await directory.FindCallerAsync(Token(renewed, "nurse"), now.AddDays(100)))?.Id);
+            Assert.Equal("physician", (await directory.FindCallerAsync(Token(renewed, "physician"), now.AddDays(100)))?.Id);
+            Assert.Single(await directory.ListTokensAsync("physician"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static string Token(string usersFile, string userId) =>
+        (string)JsonNode.Parse(usersFile)!.AsArray().Single(u => (string)u!["id"]! == userId)!["token"]!;
 
     [Theory]
     [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080/")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
@@ -19,6 +20,9 @@ public sealed class FhirBundleWriter
     private readonly SortedDictionary<string, bool> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (AlertRaised? Raised, AlertCleared? Cleared)> _alerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    /// <summary>Doses written as not done, by medication and scheduled minute: the dispenser's report and the schedule's verdict are one dose.</summary>
+    private readonly HashSet<(string Medication, long Minute)> _notDone = [];
 
     /// <param name="json">Where the bundle goes.</param>
     /// <param name="patientId">Whose timeline it holds.</param>
@@ -63,7 +67,18 @@ public sealed class FhirBundleWriter
                     _devices[device] = _devices.GetValueOrDefault(device) || resource is FhirObservation { Meta.Profile: [FhirResources.CgmSensorReadingProfile] };
                 }
 
-                WriteEntry(resource);
+                if (IsFirstReportOfItsDose(resource))
+                {
+                    WriteEntry(resource);
+                }
+
+                break;
+            case TimelineEntryType.Adherence:
+                if (FhirResources.DoseOutcome(record) is { } missed && IsFirstReportOfItsDose(missed))
+                {
+                    WriteEntry(missed);
+                }
+
                 break;
             case TimelineEntryType.News2:
                 WriteEntry(FhirResources.News2(record, _from));
@@ -115,6 +130,10 @@ public sealed class FhirBundleWriter
         _json.WriteEndArray();
         _json.WriteEndObject();
     }
+
+    private bool IsFirstReportOfItsDose(FhirResource resource) =>
+        resource is not FhirMedicationAdministration { Status: "not-done", Contained: [{ DosageInstruction: [{ Timing.Event: [var due] }] }] } administration
+        || _notDone.Add((administration.MedicationCodeableConcept.Text!, DateTimeOffset.Parse(due, CultureInfo.InvariantCulture).UtcTicks / TimeSpan.TicksPerMinute));
 
     private void WriteEntry(FhirResource resource)
     {

@@ -11,4 +11,5 @@ namespace IoMT.Core.Fhir;
 [JsonSerializable(typeof(FhirObservation))]
 [JsonSerializable(typeof(FhirFlag))]
 [JsonSerializable(typeof(FhirMedicationAdministration))]
+[JsonSerializable(typeof(FhirMedicationDispense))]
 internal sealed partial class FhirJson : JsonSerializerContext;

@@ -29,8 +29,6 @@ public sealed record FhirMeta(IReadOnlyList<string> Profile);
 
 public sealed record FhirExtension(string Url, FhirCodeableConcept ValueCodeableConcept);
 
-public sealed record FhirAnnotation(string Text);
-
 /// <summary>What every resource has. <see cref="ResourceType"/> comes first, as FHIR JSON readers expect.</summary>
 public abstract record FhirResource([property: JsonPropertyOrder(-3)] string ResourceType)
 {
@@ -121,8 +119,32 @@ public sealed record FhirFlag() : FhirResource("Flag")
 
 public sealed record FhirDosage(FhirQuantity Dose);
 
+/// <summary>A Dosage's timing: the instants it was due (<c>Timing.event</c>).</summary>
+public sealed record FhirTiming(IReadOnlyList<string> Event);
+
+public sealed record FhirDosageInstruction(FhirTiming Timing);
+
+/// <summary>
+/// The request behind one dose, contained in the administration or dispense that refers to it: it carries the dose's
+/// scheduled time as its dosage timing.
+/// </summary>
+public sealed record FhirMedicationRequest() : FhirResource("MedicationRequest")
+{
+    public required string Status { get; init; }
+
+    public required string Intent { get; init; }
+
+    public required FhirCodeableConcept MedicationCodeableConcept { get; init; }
+
+    public required FhirReference Subject { get; init; }
+
+    public required IReadOnlyList<FhirDosageInstruction> DosageInstruction { get; init; }
+}
+
 public sealed record FhirMedicationAdministration() : FhirResource("MedicationAdministration")
 {
+    public IReadOnlyList<FhirMedicationRequest>? Contained { get; init; }
+
     public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
 
     public required string Status { get; init; }
@@ -135,9 +157,30 @@ public sealed record FhirMedicationAdministration() : FhirResource("MedicationAd
 
     public required string EffectiveDateTime { get; init; }
 
+    public FhirReference? Request { get; init; }
+
     public IReadOnlyList<FhirReference>? Device { get; init; }
 
-    public IReadOnlyList<FhirAnnotation>? Note { get; init; }
-
     public FhirDosage? Dosage { get; init; }
+}
+
+public sealed record FhirPerformer(FhirReference Actor);
+
+public sealed record FhirMedicationDispense() : FhirResource("MedicationDispense")
+{
+    public IReadOnlyList<FhirMedicationRequest>? Contained { get; init; }
+
+    public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
+
+    public required string Status { get; init; }
+
+    public required FhirCodeableConcept MedicationCodeableConcept { get; init; }
+
+    public required FhirReference Subject { get; init; }
+
+    public IReadOnlyList<FhirPerformer>? Performer { get; init; }
+
+    public IReadOnlyList<FhirReference>? AuthorizingPrescription { get; init; }
+
+    public string? WhenPrepared { get; init; }
 }

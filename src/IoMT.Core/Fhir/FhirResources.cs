@@ -1,3 +1,4 @@
+using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Enrichment;
@@ -26,6 +27,7 @@ public static class FhirResources
     public const string News2ComponentSystem = "urn:iomt-cloud:news2";
     public const string News2BandSystem = "urn:iomt-cloud:news2-band";
     public const string News2ParameterSystem = "urn:iomt-cloud:news2-parameter";
+    public const string DoseStatusSystem = "urn:iomt-cloud:dose-status";
     public const string DataAbsentReasonSystem = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 
     private const string VitalSignsProfileBase = "http://hl7.org/fhir/StructureDefinition/";
@@ -63,6 +65,7 @@ public static class FhirResources
         var data = TimelineJson.Deserialize<ReadingData>(record.Data);
         return data.Reading switch
         {
+            DoseEventReading { Event: DoseEventType.Dispensed } release => Dispense(record, data, release),
             DoseEventReading dose => Dose(record, data, dose),
             InhalerActuationReading inhaler => Inhaler(record, data, inhaler),
             _ => Observation(record, data),
@@ -234,49 +237,93 @@ public static class FhirResources
         };
     }
 
-    private static FhirMedicationAdministration Dose(TimelineRecord record, ReadingData data, DoseEventReading dose)
+    /// <summary>
+    /// A dispenser's release of a dose: a MedicationDispense ready for pickup (<c>in-progress</c>: intake not confirmed),
+    /// prepared by the device. The scheduled time, when reported, is the timing of the request the dose answers.
+    /// </summary>
+    private static FhirMedicationDispense Dispense(TimelineRecord record, ReadingData data, DoseEventReading release)
     {
-        var (status, reason) = dose.Event switch
+        var request = release.ScheduledFor is { } scheduled ? DoseRequest(record.PatientId, release.MedicationId, scheduled) : null;
+        return new FhirMedicationDispense
         {
-            DoseEventType.Taken => ("completed", null),
-            DoseEventType.Missed => ("not-done", "Dose missed: not taken in its window"),
-            DoseEventType.Skipped => ("not-done", "Dose skipped by the patient"),
-            _ => ("in-progress", (string?)null),
-        };
-        var notes = new List<FhirAnnotation>();
-        if (dose.Event == DoseEventType.Dispensed)
-        {
-            notes.Add(new("Released by the dispenser; intake not yet confirmed."));
-        }
-
-        if (dose.ScheduledFor is { } scheduled)
-        {
-            notes.Add(new($"Scheduled for {Rfc(scheduled)}."));
-        }
-
-        return Administration(record, data, dose.MedicationId, status) with
-        {
-            StatusReason = reason is null ? null : [new FhirCodeableConcept(Text: reason)],
-            Note = notes.Count == 0 ? null : notes,
+            Id = FhirIds.Uuid("MedicationDispense", record.Id),
+            Contained = request is null ? null : [request],
+            Identifier = [new(FhirIds.TimelineEntrySystem, record.Id)],
+            Status = "in-progress",
+            MedicationCodeableConcept = Medication(release.MedicationId),
+            Subject = FhirIds.Patient(record.PatientId),
+            Performer = [new(FhirIds.Device(data.DeviceId))],
+            AuthorizingPrescription = request is null ? null : [new("#" + request.Id)],
+            WhenPrepared = Rfc(release.At),
         };
     }
 
-    private static FhirMedicationAdministration Inhaler(TimelineRecord record, ReadingData data, InhalerActuationReading inhaler) =>
-        Administration(record, data, inhaler.MedicationId, "completed") with
+    /// <summary>A dispenser's report of a dose taken, missed or skipped; the scheduled time, when reported, is the timing of the request the dose answers.</summary>
+    private static FhirMedicationAdministration Dose(TimelineRecord record, ReadingData data, DoseEventReading dose)
+    {
+        var request = dose.ScheduledFor is { } scheduled ? DoseRequest(record.PatientId, dose.MedicationId, scheduled) : null;
+        var status = dose.Event switch
         {
+            DoseEventType.Taken => DoseStatus.Taken,
+            DoseEventType.Skipped => DoseStatus.Skipped,
+            _ => DoseStatus.Missed,
+        };
+        return Administration(record, dose.MedicationId, status, dose.At, request) with { Device = [FhirIds.Device(data.DeviceId)] };
+    }
+
+    /// <summary>A dose the medication schedule closed as missed or skipped; null for the other outcomes (the dispenser's reports carry those).</summary>
+    public static FhirMedicationAdministration? DoseOutcome(TimelineRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var outcome = Workflows.WorkflowJson.Deserialize<Workflows.DoseOutcome>(record.Data);
+        return outcome is { Status: DoseStatus.Missed or DoseStatus.Skipped, ScheduledAt: { } scheduled }
+            ? Administration(record, outcome.MedicationId, outcome.Status, scheduled, DoseRequest(record.PatientId, outcome.MedicationId, scheduled))
+            : null;
+    }
+
+    /// <summary>The request one scheduled dose answers (an <c>instance-order</c>: one occurrence of the medication's schedule), due at <paramref name="scheduledAt"/>.</summary>
+    private static FhirMedicationRequest DoseRequest(string patientId, string medicationId, DateTimeOffset scheduledAt) => new()
+    {
+        Id = "scheduled-dose",
+        Status = "unknown",
+        Intent = "instance-order",
+        MedicationCodeableConcept = Medication(medicationId),
+        Subject = FhirIds.Patient(patientId),
+        DosageInstruction = [new(new FhirTiming([Rfc(scheduledAt)]))],
+    };
+
+    private static FhirMedicationAdministration Inhaler(TimelineRecord record, ReadingData data, InhalerActuationReading inhaler) =>
+        Administration(record, inhaler.MedicationId, DoseStatus.Taken, inhaler.At, request: null) with
+        {
+            Device = [FhirIds.Device(data.DeviceId)],
             Dosage = new FhirDosage(Quantity(inhaler.Puffs, "{puff}", unit: "puff")),
         };
 
-    private static FhirMedicationAdministration Administration(TimelineRecord record, ReadingData data, string medicationId, string status) => new()
+    /// <summary>Taken: <c>completed</c>; missed or skipped: <c>not-done</c> with the reason; effective when it was taken or was due.</summary>
+    private static FhirMedicationAdministration Administration(
+        TimelineRecord record, string medicationId, DoseStatus status, DateTimeOffset effective, FhirMedicationRequest? request)
     {
-        Id = FhirIds.Uuid("MedicationAdministration", record.Id),
-        Identifier = [new(FhirIds.TimelineEntrySystem, record.Id)],
-        Status = status,
-        MedicationCodeableConcept = new([new FhirCoding(MedicationIdSystem, medicationId)], medicationId),
-        Subject = FhirIds.Patient(record.PatientId),
-        EffectiveDateTime = Rfc(data.Reading.At),
-        Device = [FhirIds.Device(data.DeviceId)],
-    };
+        var reason = status switch
+        {
+            DoseStatus.Missed => ("missed", "Dose missed: not taken in its window"),
+            DoseStatus.Skipped => ("skipped", "Dose skipped by the patient"),
+            _ => default((string Code, string Text)?),
+        };
+        return new()
+        {
+            Id = FhirIds.Uuid("MedicationAdministration", record.Id),
+            Contained = request is null ? null : [request],
+            Identifier = [new(FhirIds.TimelineEntrySystem, record.Id)],
+            Status = reason is null ? "completed" : "not-done",
+            StatusReason = reason is { } r ? [new FhirCodeableConcept([new FhirCoding(DoseStatusSystem, r.Code)], r.Text)] : null,
+            MedicationCodeableConcept = Medication(medicationId),
+            Subject = FhirIds.Patient(record.PatientId),
+            EffectiveDateTime = Rfc(effective),
+            Request = request is null ? null : new("#" + request.Id),
+        };
+    }
+
+    private static FhirCodeableConcept Medication(string medicationId) => new([new FhirCoding(MedicationIdSystem, medicationId)], medicationId);
 
     private static FhirMeta VitalSign(string profile) => new([VitalSignsProfileBase + profile]);
 

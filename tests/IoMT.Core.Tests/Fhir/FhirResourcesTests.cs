@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Fhir;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;
+using IoMT.Core.Workflows;
 using IoMT.Testing;
 using static IoMT.Core.Tests.Fhir.FhirExportFixture;
 
@@ -117,25 +119,82 @@ public class FhirResourcesTests
     [InlineData("taken", "completed", null)]
     [InlineData("missed", "not-done", "Dose missed: not taken in its window")]
     [InlineData("skipped", "not-done", "Dose skipped by the patient")]
-    [InlineData("dispensed", "in-progress", null)]
-    public async Task Export_DoseEvent_AdministrationStatusAndReason(string doseEvent, string status, string? reason)
+    public async Task Export_DoseEvent_AdministrationWithItsScheduledTimeAsTheRequestsTiming(string doseEvent, string status, string? reason)
     {
         var fixture = new FhirExportFixture();
-        await fixture.IngestAsync(new TelemetryMessage(Device).Add(new JsonObject
-        {
-            ["kind"] = "doseEvent",
-            ["medicationId"] = "metformin-500mg",
-            ["event"] = doseEvent,
-            ["scheduledFor"] = TelemetryMessage.Iso(T0.AddMinutes(-30)),
-            ["at"] = TelemetryMessage.Iso(T0),
-        }).Received());
+        await fixture.IngestAsync(new TelemetryMessage(Device).Add(DoseEvent(doseEvent, T0, T0.AddMinutes(-30))).Received());
 
         var administration = Administration(await fixture.ExportAsync(), "metformin-500mg");
 
         Assert.Equal(status, (string?)administration["status"]);
         Assert.Equal(reason, (string?)administration["statusReason"]?[0]!["text"]);
-        Assert.Contains("Scheduled for 2026-11-21T08:00:00Z.", administration["note"]!.AsArray().Select(n => (string?)n!["text"]));
-        Assert.Equal("metformin-500mg", (string?)administration["medicationCodeableConcept"]!["coding"]![0]!["code"]);
+        Assert.Equal("2026-11-21T08:30:00Z", (string?)administration["effectiveDateTime"]);
+        Assert.Null(administration["note"]);
+        AssertScheduledFor(administration, administration["request"], "2026-11-21T08:00:00Z");
+    }
+
+    [Fact]
+    public async Task Export_DispenserRelease_MedicationDispenseReadyForPickup()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(new TelemetryMessage(Device).Add(DoseEvent("dispensed", T0, T0.AddMinutes(-2))).Received());
+
+        var bundle = await fixture.ExportAsync();
+
+        Assert.Empty(Resources(bundle, "MedicationAdministration"));
+        var dispense = Assert.Single(Resources(bundle, "MedicationDispense"));
+        Assert.Equal(("in-progress", "2026-11-21T08:30:00Z", "metformin-500mg"),
+            ((string?)dispense["status"], (string?)dispense["whenPrepared"], (string?)dispense["medicationCodeableConcept"]!["text"]));
+        AssertReferences(bundle, dispense["performer"]![0]!["actor"], "Device", FhirIds.DeviceIdSystem, Device);
+        AssertReferences(bundle, dispense["subject"], "Patient", FhirIds.PatientIdSystem, Patient);
+        AssertScheduledFor(dispense, dispense["authorizingPrescription"]![0], "2026-11-21T08:28:00Z");
+    }
+
+    [Fact]
+    public async Task Export_DoseTheScheduleMarkedMissed_NotDoneAdministrationAtItsScheduledTime()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.Timeline.AppendAsync("b", [DoseRecord(T0, DoseStatus.Missed)]);
+
+        var administration = Administration(await fixture.ExportAsync(), "metformin-500mg");
+
+        Assert.Equal(("not-done", "Dose missed: not taken in its window", "2026-11-21T08:30:00Z"),
+            ((string?)administration["status"], (string?)administration["statusReason"]![0]!["text"], (string?)administration["effectiveDateTime"]));
+        AssertScheduledFor(administration, administration["request"], "2026-11-21T08:30:00Z");
+    }
+
+    [Fact]
+    public async Task Export_MissedDoseReportedAndRecordedBySchedule_OneAdministration()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(new TelemetryMessage(Device).Add(DoseEvent("missed", T0.AddMinutes(40), T0)).Received());
+        await fixture.Timeline.AppendAsync("b", [DoseRecord(T0, DoseStatus.Missed), DoseRecord(T0.AddHours(-12), DoseStatus.Taken, T0.AddHours(-11))]);
+
+        var bundle = await fixture.ExportAsync(T0.AddHours(-13), T0.AddHours(1));
+
+        Assert.Equal("not-done", (string?)Assert.Single(Resources(bundle, "MedicationAdministration"))["status"]);
+    }
+
+    internal static JsonObject DoseEvent(string doseEvent, DateTimeOffset at, DateTimeOffset scheduledFor) => new()
+    {
+        ["kind"] = "doseEvent",
+        ["medicationId"] = "metformin-500mg",
+        ["event"] = doseEvent,
+        ["scheduledFor"] = TelemetryMessage.Iso(scheduledFor),
+        ["at"] = TelemetryMessage.Iso(at),
+    };
+
+    /// <summary>An adherence entry, as the medication workflow records a dose's outcome.</summary>
+    internal static TimelineRecord DoseRecord(DateTimeOffset scheduledAt, DoseStatus status, DateTimeOffset? takenAt = null) =>
+        new($"ad_{scheduledAt.UtcTicks}_{status}", Patient, takenAt ?? scheduledAt, TimelineEntryType.Adherence, "metformin-500mg", null, null, null,
+            WorkflowJson.Serialize(new DoseOutcome("metformin-500mg", scheduledAt, status, takenAt)));
+
+    /// <summary>The reference points at a contained MedicationRequest whose timing is the dose's scheduled time.</summary>
+    private static void AssertScheduledFor(JsonObject resource, JsonNode? reference, string scheduledAt)
+    {
+        var request = resource["contained"]!.AsArray().Single(c => "#" + (string?)c!["id"] == (string?)reference!["reference"])!;
+        Assert.Equal(("MedicationRequest", "instance-order"), ((string?)request["resourceType"], (string?)request["intent"]));
+        Assert.Equal($"""["{scheduledAt}"]""", Text(request["dosageInstruction"]![0]!["timing"]!["event"]));
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public static class CliApp
             DevicesCommand.Create(environment),
             SimulateCommand.Create(environment),
             MappingsCommand.Create(environment),
+            UsersCommand.CreateUsers(environment),
+            UsersCommand.CreateTokens(environment),
         };
 
         var parseResult = root.Parse(args);

@@ -78,6 +78,13 @@ public sealed partial class HostProcess : IDisposable
         return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
     }
 
+    /// <summary>The host's resident memory now (its working set), in bytes.</summary>
+    public long MemoryBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
     public void Kill()
     {
         _process.Kill();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using IoMT.Load;
 
-// iomt-load load | crash-loop | fuzz [--name value …]: see docs/performance.md and docs/reliability.md.
+// iomt-load load | crash-loop | fuzz | audit-flood [--name value …]: see docs/performance.md and docs/reliability.md.
 var command = args.FirstOrDefault();
 Arguments options;
 try
@@ -23,6 +23,7 @@ return command switch
     "load" => await LoadAsync(),
     "crash-loop" => await CrashLoopAsync(),
     "fuzz" => await FuzzAsync(),
+    "audit-flood" => await AuditFloodAsync(),
     _ => Usage(),
 };
 
@@ -78,6 +79,22 @@ async Task<int> FuzzAsync()
     return result.Passed ? 0 : 1;
 }
 
+async Task<int> AuditFloodAsync()
+{
+    var (requests, concurrency) = (options.Whole("requests", 100_000), options.Whole("concurrency", 16));
+    var work = Directory.CreateTempSubdirectory("iomt-flood-").FullName;
+    var hostLogPath = Path.Combine(work, "host.log");
+    await using var hostLog = new StreamWriter(hostLogPath);
+    using var host = await HostProcess.StartAsync(HostProcess.FreeLoopback(), Path.Combine(work, "data"), [], hostLog, stop.Token);
+    var result = await new AuditFlood(host, requests, concurrency, Console.Out).RunAsync(stop.Token);
+    host.Stop();
+    Console.WriteLine(JsonSerializer.Serialize(result, json));
+    await WriteReportAsync(new { machine = Machine.Current(), requests, concurrency, result });
+    var passed = result.AuditBytesAdded <= 1_000_000 && result.HostMemoryAdded <= 20_000_000 && result.DenialOnFirstPage;
+    Console.WriteLine(passed ? "PASSED: the audit and the host's memory stayed bounded; the denial is on the first page." : $"FAILED; host log in {hostLogPath}.");
+    return passed ? 0 : 1;
+}
+
 async Task WriteReportAsync(object report)
 {
     if (options.Text("out") is { } path)
@@ -93,6 +110,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: iomt-load load [--transport https|mqtt] [--rate 5000] [--duration 60s] [--warmup 10s] [--devices 1000] [--seed 1] [--alerts-per-second 5] [--connections DEVICES] [--out FILE]
                iomt-load fuzz [--messages 1000000] [--seed 1] [--out FILE]
+               iomt-load audit-flood [--requests 100000] [--concurrency 16] [--out FILE]
                iomt-load crash-loop [--kills 10] [--rate 1000] [--duration 120s] [--devices 500] [--seed 1] [--alerts-per-second 1] [--out FILE]
         """);
     return 2;

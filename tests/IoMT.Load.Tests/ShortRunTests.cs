@@ -31,6 +31,21 @@ public sealed class ShortRunTests : IDisposable
     }
 
     [Fact]
+    public async Task AuditFlood_UnauthenticatedRandomIds_AuditBarelyGrows_AndTheDenialStaysOnTheFirstPage()
+    {
+        using var log = new StringWriter();
+        using var host = await HostProcess.StartAsync(HostProcess.FreeLoopback(), Path.Combine(_work.FullName, "data"), [], log, CancellationToken.None);
+
+        var result = await new AuditFlood(host, requests: 3_000, concurrency: 8, TextWriter.Null).RunAsync(CancellationToken.None);
+        host.Stop();
+
+        Assert.Equal(3_000, result.Statuses["401"]);
+        Assert.True(result.DenialOnFirstPage);
+        Assert.InRange(result.UnauthenticatedEventsOnFirstPage, 1, 6);
+        Assert.InRange(result.AuditBytesAdded, 0, 100_000);
+    }
+
+    [Fact]
     public async Task Load_OverMqtt_EveryMessagePubAckedAndCommitted_RefusedConnectionsCounted()
     {
         var settings = new LoadSettings(Rate: 200, Duration: TimeSpan.FromSeconds(4), Warmup: TimeSpan.FromSeconds(1), Devices: 40, Seed: 1, AlertsPerSecond: 2, Connections: 40, Transport: "mqtt");

@@ -43,7 +43,9 @@ public static class FunctionsServiceCollectionExtensions
             provider.GetRequiredService<CosmosDeviceRegistry>(), provider.GetRequiredService<Microsoft.Azure.Devices.RegistryManager>(), provider.GetRequiredService<DpsEnrollmentGroups>()));
         services.AddSingleton<IGatewayEndpoints, AzureGatewayEndpoints>();
         services.AddSingleton<DeviceService>();
-        services.AddSingleton<DeviceGateway>();
+        // Without twins: IoT Hub has no twin before DPS creates the identity, after the allocation webhook answers; the
+        // webhook hands DPS the initial twin instead.
+        services.AddSingleton(provider => new DeviceGateway(provider.GetRequiredService<IDeviceRegistry>(), provider.GetRequiredService<TimeProvider>()));
         // Twins are IoT Hub's own. No IDesiredPropertiesListener is registered: IoT Hub itself notifies the connected
         // device of every desired-properties patch.
         services.AddSingleton<IDeviceTwinStore, IoTHubTwinStore>();

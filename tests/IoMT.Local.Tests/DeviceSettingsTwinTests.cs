@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using IoMT.Core.Devices;
 
 namespace IoMT.Local.Tests;
 
@@ -38,6 +39,51 @@ public sealed class DeviceSettingsTwinTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         Assert.Null((await twin.Content.ReadFromJsonAsync<JsonObject>())!["properties"]!["desired"]!["measurementIntervalSeconds"]);
+    }
+
+    [Fact]
+    public async Task Import_RowsWithReportingInterval_TheirTwinsDesireTheMeasurementInterval()
+    {
+        using var imported = await _gateway.SendAsync(HttpMethod.Post, "/api/devices/import", _gateway.MakerToken, new object[]
+        {
+            new { id = "cuff-2", model = "BP 5", kinds = new[] { "bloodPressure" }, reportingIntervalSeconds = 600 },
+            new { id = "scale-2", model = "Scale 2", kinds = new[] { "weight" } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        Assert.Equal(600, (int?)(await DesiredAsync("cuff-2"))["measurementIntervalSeconds"]);
+        Assert.Null((await DesiredAsync("scale-2"))["measurementIntervalSeconds"]);
+    }
+
+    [Fact]
+    public async Task DpsRegistration_GroupWithReportingInterval_TheDevicesTwinDesiresIt()
+    {
+        using var group = await _gateway.SendAsync(HttpMethod.Post, "/api/enrollment-groups", _gateway.MakerToken,
+            new { id = "acme-cuffs", model = "BP Cuff 7", kinds = new[] { "bloodPressure" }, reportingIntervalSeconds = 1800 });
+        using var credentials = await _gateway.SendAsync(HttpMethod.Get, "/api/enrollment-groups/acme-cuffs/credentials", _gateway.MakerToken);
+        var groupCredentials = JsonNode.Parse(await credentials.Content.ReadAsStringAsync())!;
+        var idScope = (string)groupCredentials["idScope"]!;
+        var derived = DpsKeys.DeriveDeviceKey((string)groupCredentials["primaryKey"]!, "bp-cuff-000001");
+        using var register = new HttpRequestMessage(HttpMethod.Put, new Uri($"/{idScope}/registrations/bp-cuff-000001/register?api-version=2021-10-01", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { registrationId = "bp-cuff-000001" }),
+        };
+        register.Headers.TryAddWithoutValidation("Authorization",
+            SasToken.Create($"{idScope}/registrations/bp-cuff-000001", derived, DateTimeOffset.UtcNow.AddHours(1), DeviceGateway.DpsKeyName));
+
+        using var accepted = await _gateway.Client.SendAsync(register);
+
+        Assert.Equal(HttpStatusCode.Created, group.StatusCode);
+        Assert.Equal(1800, (int?)JsonNode.Parse(await group.Content.ReadAsStringAsync())!["reportingIntervalSeconds"]);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(1800, (int?)(await DesiredAsync("bp-cuff-000001"))["measurementIntervalSeconds"]);
+    }
+
+    private async Task<JsonNode> DesiredAsync(string deviceId)
+    {
+        using var twin = await _gateway.SendAsync(HttpMethod.Get, $"/api/devices/{deviceId}/twin", _gateway.MakerToken);
+        Assert.Equal(HttpStatusCode.OK, twin.StatusCode);
+        return (await twin.Content.ReadFromJsonAsync<JsonObject>())!["properties"]!["desired"]!;
     }
 
     public void Dispose() => _gateway.Dispose();

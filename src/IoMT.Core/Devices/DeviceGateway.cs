@@ -10,7 +10,7 @@ public sealed record DpsRegistration(string RegistrationId, string DeviceId, str
 /// signature for its own id, signed with one of its keys; a disabled device is refused; a device of an enrollment group
 /// registers itself with its derived key and is created on first registration.
 /// </summary>
-public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
+public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time, DeviceTwinService? twins = null)
 {
     /// <summary>IoT Hub's limit for a device-to-cloud message.</summary>
     public const int MaxMessageBytes = 256 * 1024;
@@ -130,11 +130,17 @@ public sealed class DeviceGateway(IDeviceRegistry registry, TimeProvider time)
             Credentials = new DeviceCredentials(DeviceAuthenticationType.SymmetricKey,
                 DpsKeys.DeriveDeviceKey(group.PrimaryKey, registrationId), DpsKeys.DeriveDeviceKey(group.SecondaryKey, registrationId)),
             EnrollmentGroupId = group.Id,
+            ReportingInterval = group.ReportingInterval,
             CreatedAt = now,
             UpdatedAt = now,
         };
         if ((await registry.CreateAsync([device], "dps:" + group.Id, cancellationToken).ConfigureAwait(false))[0])
         {
+            if (twins is not null)
+            {
+                await twins.SetProductSettingsAsync(device, cancellationToken).ConfigureAwait(false);
+            }
+
             return new DpsRegistration(registrationId, registrationId, endpoints.HubHostName, now, now, "initialAssignment");
         }
 

@@ -90,5 +90,8 @@ public sealed record EnrollmentGroup
 
     public DeviceStatus Status { get; init; } = DeviceStatus.Enabled;
 
+    /// <summary>How often its devices send: the <see cref="DeviceRecord.ReportingInterval"/> of each device registered through it.</summary>
+    public TimeSpan? ReportingInterval { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 }

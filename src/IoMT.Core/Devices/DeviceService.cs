@@ -12,8 +12,8 @@ public sealed record GatewayEndpoints(string HubHostName, string IdScope, string
 /// devices, admins all, clinicians bind devices to their patients), validation, key generation and rotation, binding
 /// history, and a history entry for every change.
 /// </summary>
-/// When the host has twins (<paramref name="twins"/>), a device registered with a reporting interval gets the product's
-/// desired property <see cref="DeviceTwinService.MeasurementIntervalProperty"/> in its twin.
+/// When the host has twins (<paramref name="twins"/>), a device registered or imported with a reporting interval gets
+/// the product's desired property <see cref="DeviceTwinService.MeasurementIntervalProperty"/> in its twin.
 public sealed partial class DeviceService(IDeviceRegistry registry, IPatientDirectory patients, TimeProvider time, DeviceTwinService? twins = null)
 {
     private const int Attempts = 3;
@@ -53,9 +53,22 @@ public sealed partial class DeviceService(IDeviceRegistry registry, IPatientDire
             return denied;
         }
 
-        return rows.Count > DeviceImport.MaxRows
-            ? ApiError.InvalidBody("", $"At most {DeviceImport.MaxRows} rows per request; send larger files in parts (iomt devices import does).")
-            : await DeviceImport.RunAsync(registry, caller, rows, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (rows.Count > DeviceImport.MaxRows)
+        {
+            return ApiError.InvalidBody("", $"At most {DeviceImport.MaxRows} rows per request; send larger files in parts (iomt devices import does).");
+        }
+
+        var summary = await DeviceImport.RunAsync(registry, caller, rows, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (twins is not null)
+        {
+            var created = summary.Rows.Where(r => r.Status == DeviceImport.Created && rows[r.Row - 1].ReportingIntervalSeconds is not null).Select(r => r.DeviceId!).ToList();
+            foreach (var device in await registry.FindManyAsync(created, cancellationToken).ConfigureAwait(false))
+            {
+                await twins.SetProductSettingsAsync(device, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return summary;
     }
 
     public async Task<ApiResult<DevicePageView>> ListAsync(Caller caller, DeviceFilter filter, CancellationToken cancellationToken = default)

@@ -35,20 +35,29 @@ public sealed class DeviceTwinService(
     public const string SystemActor = "system";
 
     /// <summary>
-    /// Writes the product-owned desired properties of <paramref name="device"/> (its measurement interval, when it has a
-    /// reporting interval) as <see cref="SystemActor"/>, records it in the device's history and passes it on to the device.
+    /// The desired properties the product owns for <paramref name="device"/>: its measurement interval, when it has a
+    /// reporting interval; empty otherwise, and for a deleted device.
+    /// </summary>
+    public static JsonObject ProductSettings(DeviceRecord device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device is { ReportingInterval: { } interval, IsDeleted: false } ? new JsonObject { [MeasurementIntervalProperty] = (int)interval.TotalSeconds } : [];
+    }
+
+    /// <summary>
+    /// Writes the product-owned desired properties of <paramref name="device"/> (<see cref="ProductSettings"/>) as
+    /// <see cref="SystemActor"/>, records it in the device's history and passes it on to the device; null when it has none.
     /// </summary>
     public async Task<ApiResult<DeviceTwinView>?> SetProductSettingsAsync(DeviceRecord device, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(device);
-        if (device.ReportingInterval is not { } interval || device.IsDeleted)
+        var patch = ProductSettings(device);
+        if (patch.Count == 0)
         {
             return null;
         }
 
-        var patch = new JsonObject { [MeasurementIntervalProperty] = (int)interval.TotalSeconds };
         var twin = await TwinOfAsync(device.Id, cancellationToken).ConfigureAwait(false);
-        if (twin.Desired[MeasurementIntervalProperty] is JsonValue current && current.TryGetValue<int>(out var seconds) && seconds == (int)interval.TotalSeconds)
+        if (patch.All(p => twin.Desired.TryGetPropertyValue(p.Key, out var current) && JsonNode.DeepEquals(current, p.Value)))
         {
             return DeviceTwinView.Of(twin);
         }

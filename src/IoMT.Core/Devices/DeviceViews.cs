@@ -52,11 +52,13 @@ public sealed record DeviceCredentialsView(
     string? ProvisioningHost = null);
 
 /// <summary>An enrollment group as the API shows it (keys only through its credentials).</summary>
-public sealed record EnrollmentGroupView(string Id, string Manufacturer, string Model, IReadOnlyList<string> Kinds, string Status, DateTimeOffset CreatedAt)
+public sealed record EnrollmentGroupView(
+    string Id, string Manufacturer, string Model, IReadOnlyList<string> Kinds, string Status, DateTimeOffset CreatedAt, int? ReportingIntervalSeconds = null)
 {
     public static EnrollmentGroupView Of(EnrollmentGroup group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        return new(group.Id, group.Manufacturer, group.Model, group.Kinds, group.Status == DeviceStatus.Enabled ? "enabled" : "disabled", group.CreatedAt);
+        return new(group.Id, group.Manufacturer, group.Model, group.Kinds, group.Status == DeviceStatus.Enabled ? "enabled" : "disabled", group.CreatedAt,
+            group.ReportingInterval is { } interval ? (int)interval.TotalSeconds : null);
     }
 }

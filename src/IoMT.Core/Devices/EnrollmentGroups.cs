@@ -3,8 +3,12 @@ using IoMT.Core.Api;
 
 namespace IoMT.Core.Devices;
 
-/// <summary>An enrollment group as its owner creates it; keys are generated when absent.</summary>
-public sealed record EnrollmentGroupRequest(string? Id, string? Manufacturer, string? Model, IReadOnlyList<string?>? Kinds, string? PrimaryKey = null, string? SecondaryKey = null);
+/// <summary>
+/// An enrollment group as its owner creates it; keys are generated when absent. <see cref="ReportingIntervalSeconds"/>
+/// is how often its devices send: each device registered through the group is watched for it and has it in its twin.
+/// </summary>
+public sealed record EnrollmentGroupRequest(
+    string? Id, string? Manufacturer, string? Model, IReadOnlyList<string?>? Kinds, string? PrimaryKey = null, string? SecondaryKey = null, int? ReportingIntervalSeconds = null);
 
 /// <summary>What a factory needs to provision the group's devices offline: the id scope, the host and the group keys.</summary>
 public sealed record EnrollmentGroupCredentials(string GroupId, string IdScope, string ProvisioningHostName, string PrimaryKey, string SecondaryKey);
@@ -24,6 +28,7 @@ public sealed partial class DeviceService
                 Model = request.Model,
                 Kinds = request.Kinds,
                 Authentication = new DeviceAuthenticationInput("symmetricKey", request.PrimaryKey, request.SecondaryKey),
+                ReportingIntervalSeconds = request.ReportingIntervalSeconds,
             },
             caller,
             time.GetUtcNow());
@@ -41,6 +46,7 @@ public sealed partial class DeviceService
             Kinds = device.Kinds,
             PrimaryKey = device.Credentials.PrimaryKey!,
             SecondaryKey = device.Credentials.SecondaryKey!,
+            ReportingInterval = device.ReportingInterval,
             CreatedAt = device.CreatedAt,
         };
         return await registry.CreateGroupAsync(group, caller.Id, cancellationToken).ConfigureAwait(false)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using IoMT.Api;
 using IoMT.Core.Api;
 using IoMT.Core.Devices;
@@ -11,7 +12,9 @@ namespace IoMT.Functions.Devices;
 /// <summary>
 /// <c>POST /api/dps/allocate</c>: DPS's custom allocation webhook, called (with this function's key) when a device
 /// registers through one of our enrollment groups, after DPS has checked the device's derived key. The device is
-/// created in the directory exactly as the local gateway's DPS does, and assigned to our hub.
+/// created in the directory exactly as the local gateway's DPS does, and assigned to our hub. The product's desired
+/// properties (<see cref="DeviceTwinService.ProductSettings"/>) go back as the initial twin, which DPS gives the device's
+/// hub identity when it creates it (the twin does not exist before).
 /// </summary>
 public sealed class DpsAllocationFunction(IDeviceRegistry registry, DeviceGateway gateway, IGatewayEndpoints endpoints)
 {
@@ -43,9 +46,19 @@ public sealed class DpsAllocationFunction(IDeviceRegistry registry, DeviceGatewa
         }
 
         var assigned = await gateway.AssignAsync(group, registrationId, endpoints.Resolve(request), cancellationToken).ConfigureAwait(false);
-        return new ResultAction(assigned.IsSuccess
-            ? Results.Json(new { iotHubHostName = assigned.Value!.AssignedHub }, ApiJson.Options)
-            : ApiProblems.ToResult(assigned.Error!));
+        if (!assigned.IsSuccess)
+        {
+            return Problem(assigned.Error!);
+        }
+
+        var answer = new JsonObject { ["iotHubHostName"] = assigned.Value!.AssignedHub };
+        if (await registry.FindAsync(assigned.Value.DeviceId, cancellationToken).ConfigureAwait(false) is { } device
+            && DeviceTwinService.ProductSettings(device) is { Count: > 0 } desired)
+        {
+            answer["initialTwin"] = new JsonObject { ["properties"] = new JsonObject { ["desired"] = desired } };
+        }
+
+        return new ResultAction(Results.Json(answer, ApiJson.Options));
     }
 
     private static ResultAction Problem(ApiError error) => new(ApiProblems.ToResult(error));

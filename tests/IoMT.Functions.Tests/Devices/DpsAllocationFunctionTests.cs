@@ -40,6 +40,28 @@ public class DpsAllocationFunctionTests
     }
 
     [Fact]
+    public async Task GroupWithAReportingInterval_DPSGetsTheInitialTwinDesiringIt()
+    {
+        await _registry.CreateGroupAsync(_group with { ReportingInterval = TimeSpan.FromMinutes(5) }, "admin");
+
+        var (status, body) = await AllocateAsync(Request("acme-oximeters", "oximeter-0042"));
+
+        Assert.Equal(200, status);
+        Assert.Equal("""{"properties":{"desired":{"measurementIntervalSeconds":300}}}""", body["initialTwin"]!.ToJsonString());
+        Assert.Equal(TimeSpan.FromMinutes(5), (await _registry.FindAsync("oximeter-0042"))!.ReportingInterval);
+    }
+
+    [Fact]
+    public async Task GroupWithoutAReportingInterval_NoInitialTwin()
+    {
+        await _registry.CreateGroupAsync(_group, "admin");
+
+        var (_, body) = await AllocateAsync(Request("acme-oximeters", "oximeter-0042"));
+
+        Assert.Null(body["initialTwin"]);
+    }
+
+    [Fact]
     public async Task RegisteringAgain_SameAnswerAndOneDevice()
     {
         await _registry.CreateGroupAsync(_group, "admin");

@@ -22,8 +22,14 @@ public class DeviceProductSettingsTests
     {
         var device = new DeviceRecord
         {
-            Id = "cuff-1", Manufacturer = "Acme Medical", Model = "BP 5", Kinds = ["bloodPressure"], Credentials = DeviceCredentials.NewKeys(),
-            ReportingInterval = TimeSpan.FromMinutes(15), CreatedAt = T0, UpdatedAt = T0,
+            Id = "cuff-1",
+            Manufacturer = "Acme Medical",
+            Model = "BP 5",
+            Kinds = ["bloodPressure"],
+            Credentials = DeviceCredentials.NewKeys(),
+            ReportingInterval = TimeSpan.FromMinutes(15),
+            CreatedAt = T0,
+            UpdatedAt = T0,
         };
 
         Assert.Equal("""{"measurementIntervalSeconds":900}""", DeviceTwinService.ProductSettings(device).ToJsonString());

@@ -53,4 +53,34 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
 
         Assert.True(node.ExitCode == 0, $"The browser test failed:\n{await stdout}\n{await stderr}");
     }
+    [SkippableFact]
+    public async Task UsersPage_AdminAddsAUserIssuesAndRevokesAToken_NurseHasNoUsersPage()
+    {
+        var ready = Chromium is not null && Directory.Exists(Path.Combine(Scripts, "node_modules", "playwright-core"));
+        Skip.If(!ready && Environment.GetEnvironmentVariable("CI") != "true",
+            "Needs Debian's Chromium (apt-get install chromium) and `npm ci --prefix tests/browser`; `dotnet test` at the repository root installs both.");
+
+        await using var host = await RunningHost.StartAsync();
+        var start = new ProcessStartInfo("node", [Path.Combine(Scripts, "users.spec.mjs")])
+        {
+            WorkingDirectory = Scripts,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["IOMT_URL"] = host.Address.ToString(),
+                ["ADMIN_TOKEN"] = (await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "admin.token"))).Trim(),
+                ["NURSE_TOKEN"] = await host.TokenOfAsync("nurse"),
+                ["SCREENSHOTS"] = RepositoryPaths.Combine("TestResults", "screenshots"),
+                ["CHROMIUM"] = Chromium!,
+            },
+        };
+        using var node = Process.Start(start)!;
+        var (stdout, stderr) = (node.StandardOutput.ReadToEndAsync(), node.StandardError.ReadToEndAsync());
+        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+        output.WriteLine(await stdout);
+        output.WriteLine(await stderr);
+
+        Assert.True(node.ExitCode == 0, $"The browser test failed:\n{await stdout}\n{await stderr}");
+    }
 }

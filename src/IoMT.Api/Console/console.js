@@ -1,6 +1,8 @@
 // The care console: the alert inbox with live updates, one alert's history and actions, the patients and their vitals.
 // Signed in with an API token (the local host), or by App Service Authentication's session (Azure: Entra ID).
 // Plain modules, no build step and nothing fetched from elsewhere: the host serves these files as they are.
+import { showUser, showUsers, wireUsers } from "./users.js";
+
 const $ = (id) => document.getElementById(id);
 const state = { token: sessionStorage.getItem("iomt.token"), me: null, alerts: [], selected: null, live: null };
 
@@ -37,6 +39,8 @@ async function signIn(token) {
   $("sign-in").hidden = true;
   const clinical = state.me.roles.some((r) => ["care-coordinator", "nurse", "physician"].includes(r));
   $("actions").hidden = $("note-form").hidden = !clinical;
+  // Users are managed here on the local host only (in Azure, in Entra ID: the route does not exist there).
+  $("nav-users").hidden = !(state.me.roles.includes("admin") && (await api("users").then(() => true, () => false)));
   await refresh();
   listen();
   await route();
@@ -54,7 +58,7 @@ function signOut(message) {
   Object.assign(state, { token: null, me: null, alerts: [], selected: null, live: null });
   sessionStorage.removeItem("iomt.token");
   $("who").hidden = $("nav").hidden = true;
-  ["workspace", "patients", "patient"].forEach((id) => ($(id).hidden = true));
+  ["workspace", "patients", "patient", "users", "user"].forEach((id) => ($(id).hidden = true));
   $("sign-in").hidden = false;
   $("entra-sign-in").hidden = !platformSignIn;
   $("sign-in-form").hidden = platformSignIn;
@@ -88,18 +92,24 @@ async function refresh() {
   $("inbox-empty").hidden = rows.length > 0;
 }
 
-// Routes: #/alerts (default) and #/alerts/{id}; #/patients and #/patients/{id}.
+// Routes: #/alerts (default) and #/alerts/{id}; #/patients and #/patients/{id}; #/users and #/users/{id} (admins).
 async function route() {
   const patient = location.hash.match(/^#\/patients(?:\/(.+))?$/);
-  $("workspace").hidden = !!patient;
+  const user = location.hash.match(/^#\/users(?:\/(.+))?$/);
+  $("workspace").hidden = !!(patient || user);
   $("patients").hidden = !patient || !!patient[1];
   $("patient").hidden = !patient?.[1];
-  for (const [id, current] of [["nav-alerts", !patient], ["nav-patients", !!patient]]) {
+  $("users").hidden = !user || !!user[1];
+  $("user").hidden = !user?.[1];
+  $("new-token").hidden = true;
+  for (const [id, current] of [["nav-alerts", !patient && !user], ["nav-patients", !!patient], ["nav-users", !!user]]) {
     if (current) $(id).setAttribute("aria-current", "page"); else $(id).removeAttribute("aria-current");
   }
-  if (patient) {
-    state.selected = null;
-    return patient[1] ? showPatient(decodeURIComponent(patient[1])) : showPatients();
+  if (patient || user) state.selected = null;
+  if (patient) return patient[1] ? showPatient(decodeURIComponent(patient[1])) : showPatients();
+  if (user) {
+    return (user[1] ? showUser(api, decodeURIComponent(user[1])) : showUsers(api))
+      .catch((error) => ($(user[1] ? "user-error" : "users-error").textContent = error.message));
   }
   const match = location.hash.match(/^#\/alerts\/(.+)$/);
   state.selected = match ? decodeURIComponent(match[1]) : null;
@@ -354,6 +364,7 @@ $("note-form").addEventListener("submit", async (event) => {
   }
 });
 window.addEventListener("hashchange", () => state.me && route());
+wireUsers(api, () => decodeURIComponent(location.hash.match(/^#\/users\/(.+)$/)?.[1] ?? ""));
 
 if (state.token) signIn(state.token).catch(() => signOut());
 else signIn(null).catch(() => signOut());

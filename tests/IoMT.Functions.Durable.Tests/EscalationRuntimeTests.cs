@@ -44,6 +44,28 @@ public class EscalationRuntimeTests(DurableRuntime runtime) : IClassFixture<Dura
     }
 
     [Fact]
+    public async Task FamilyAlertRegraded_SameInstanceTakesTheGrade_WorseGradeNotifiesAgain()
+    {
+        var alert = WorkflowFixtures.Raised(DateTimeOffset.UtcNow, patientId: "patient-grade", priority: AlertPriority.Medium, ruleId: "news2-urgent");
+        await runtime.Workflows.PublishAsync(runtime.Client, [alert]);
+        await DurableRuntime.EventuallyAsync(() => runtime.SentTo(alert.PatientId), s => s.Count >= 1, "level 1 notified");
+
+        await runtime.Workflows.PublishAsync(runtime.Client, [Regraded(alert, "news2-emergency", AlertPriority.High)]);
+        var sent = await DurableRuntime.EventuallyAsync(
+            () => runtime.SentTo(alert.PatientId), s => s.Any(n => n.Priority == AlertPriority.High), "the worse grade notified");
+        await runtime.Workflows.PublishAsync(runtime.Client, [Regraded(alert, "news2-urgent", AlertPriority.Medium)]);
+        var steps = await DurableRuntime.EventuallyAsync(
+            () => runtime.StepsOf(alert.PatientId, alert.AlertId), s => s.Any(x => x.Action == "priority-lowered"), "the milder grade recorded");
+
+        var worse = sent.First(n => n.Priority == AlertPriority.High);
+        Assert.Equal((NotificationKind.AlertTriggered, alert.AlertId), (worse.Kind, worse.Subject));
+        Assert.Contains("role:nurse", worse.Recipients);
+        Assert.Contains(steps, s => s.Action == "priority-raised");
+        Assert.Equal(("news2-urgent", AlertPriority.Medium), (runtime.Escalations.Alerts[alert.AlertId].Alert.RuleId, runtime.Escalations.Alerts[alert.AlertId].Alert.Priority));
+        await ResolveAsync(alert);
+    }
+
+    [Fact]
     public async Task Acknowledged_NoLaterLevel_NextNotificationIsTheAckTimeoutsRetrigger()
     {
         var alert = WorkflowFixtures.Raised(DateTimeOffset.UtcNow, patientId: "patient-ack");
@@ -148,5 +170,11 @@ public class EscalationRuntimeTests(DurableRuntime runtime) : IClassFixture<Dura
     {
         await runtime.Alerts().SendAsync(alert.AlertId, new ResolveAlert("nurse-1", DateTimeOffset.UtcNow));
         await runtime.WaitForStatusAsync(alert.AlertId, OrchestrationRuntimeStatus.Completed);
+    }
+
+    private static AlertRegraded Regraded(AlertRaised alert, string ruleId, AlertPriority priority)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new(alert.AlertId, alert.DedupKey, alert.PatientId, ruleId, ruleId, priority, alert.Category, now, 8, "", "rd-" + ruleId, now);
     }
 }

@@ -69,7 +69,9 @@ public enum Condition
 /// <summary>
 /// An alert rule. Threshold rules compare a number with <see cref="RaiseAt"/> (and clear, with hysteresis, at
 /// <see cref="ClearAt"/>); code rules raise while a coded value is one of <see cref="Codes"/>. The condition must hold
-/// across readings for <see cref="SustainFor"/> before the alert is raised; one alert is raised per episode.
+/// across readings for <see cref="SustainFor"/> before the alert is raised; one alert is raised per episode. Threshold
+/// rules that grade one condition (NEWS2 urgent and emergency, glucose low and urgent low) share a <see cref="Family"/>:
+/// a patient has at most one open alert per family, whose priority follows the worst grade raised.
 /// </summary>
 public sealed record AlertRule
 {
@@ -100,6 +102,13 @@ public sealed record AlertRule
     public TimeSpan SustainFor { get; init; }
 
     public bool Enabled { get; init; } = true;
+
+    /// <summary>The condition this rule grades, shared with its other grades; null when the rule is its own family.</summary>
+    public string? Family { get; init; }
+
+    /// <summary>The family's id: alerts of the family are one episode under <c>{patient}:{family}</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string FamilyId => Family ?? Id;
 
     /// <summary>Where the default comes from (guideline, standard or study), for clinical review.</summary>
     public string? Source { get; init; }
@@ -138,6 +147,11 @@ public sealed record AlertRule
         if (!Identifiers.IsValid(Id))
         {
             problems.Add($"Rule id '{Id}' must be 1–64 letters, digits, '-', '_' or '.'.");
+        }
+
+        if (Family is not null && !Identifiers.IsValid(Family))
+        {
+            problems.Add($"Rule '{Id}': family '{Family}' must be 1–64 letters, digits, '-', '_' or '.'.");
         }
 
         if (SustainFor < TimeSpan.Zero)

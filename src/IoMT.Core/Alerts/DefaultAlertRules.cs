@@ -12,6 +12,12 @@ namespace IoMT.Core.Alerts;
 /// </summary>
 public static class DefaultAlertRules
 {
+    /// <summary>The NEWS2 response bands (urgent, emergency): one deterioration is one alert.</summary>
+    public const string News2Family = "news2";
+
+    /// <summary>Hypoglycaemia, level 1 and level 2 (glucose low, urgent low).</summary>
+    public const string GlucoseLowFamily = "glucose-low";
+
     private const string News2Source = "Royal College of Physicians, National Early Warning Score (NEWS) 2, 2017: chart 1 score-3 band";
 
     public static IReadOnlyList<AlertRule> All { get; } =
@@ -68,13 +74,13 @@ public static class DefaultAlertRules
         new()
         {
             Id = "glucose-urgent-low", Title = "Glucose urgent low", Signal = Signal.Glucose, Priority = AlertPriority.High, Category = AlertCategory.Glucose,
-            Direction = AlertDirection.Low, RaiseAt = 54, ClearAt = 70,
+            Direction = AlertDirection.Low, RaiseAt = 54, ClearAt = 70, Family = GlucoseLowFamily,
             Source = "Level 2 hypoglycaemia < 54 mg/dL: ADA Standards of Care in Diabetes—2024 §6, Diabetes Care 2024;47(Suppl 1):S111; Battelino et al., International Consensus on Time in Range, Diabetes Care 2019;42(8):1593",
         },
         new()
         {
             Id = "glucose-low", Title = "Glucose low", Signal = Signal.Glucose, Priority = AlertPriority.Medium, Category = AlertCategory.Glucose,
-            Direction = AlertDirection.Low, RaiseAt = 70, ClearAt = 75,
+            Direction = AlertDirection.Low, RaiseAt = 70, ClearAt = 75, Family = GlucoseLowFamily,
             Source = "Level 1 hypoglycaemia < 70 mg/dL: ADA Standards of Care in Diabetes—2024 §6, Diabetes Care 2024;47(Suppl 1):S111; International Consensus on Time in Range 2019",
         },
         new()
@@ -93,12 +99,14 @@ public static class DefaultAlertRules
         {
             Id = "news2-urgent", Title = "NEWS2 5–6: urgent clinical review", Signal = Signal.News2Total, Priority = AlertPriority.Medium,
             Category = AlertCategory.EarlyWarningScore, Direction = AlertDirection.High, RaiseAt = News2.MediumThreshold, ClearAt = 3, Inclusive = true,
+            Family = News2Family,
             Source = "Royal College of Physicians, NEWS2 2017: chart 2, aggregate 5–6 = key threshold for urgent response",
         },
         new()
         {
             Id = "news2-emergency", Title = "NEWS2 ≥ 7: emergency response", Signal = Signal.News2Total, Priority = AlertPriority.High,
             Category = AlertCategory.EarlyWarningScore, Direction = AlertDirection.High, RaiseAt = News2.HighThreshold, ClearAt = 5, Inclusive = true,
+            Family = News2Family,
             Source = "Royal College of Physicians, NEWS2 2017: chart 2, aggregate ≥ 7 = urgent or emergency response",
         },
         new()

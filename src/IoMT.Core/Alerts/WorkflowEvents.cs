@@ -39,6 +39,28 @@ public sealed record AlertRaised(
     public DateTimeOffset EscalationStart => RaisedAt ?? At;
 }
 
+/// <summary>
+/// The open alert of a rule family changed grade: <see cref="RuleId"/>, <see cref="Title"/> and <see cref="Priority"/>
+/// are the grade now raised (NEWS2 urgent to emergency, or back). The alert keeps its id. <c>At</c> is the reading's
+/// time; <see cref="RegradedAt"/> when the product received it (its own clock, which escalation runs on).
+/// </summary>
+public sealed record AlertRegraded(
+    string AlertId,
+    string DedupKey,
+    string PatientId,
+    string RuleId,
+    string Title,
+    AlertPriority Priority,
+    AlertCategory Category,
+    DateTimeOffset At,
+    double? Value,
+    string Unit,
+    string ReadingId,
+    DateTimeOffset RegradedAt) : WorkflowEvent(PatientId, At)
+{
+    public override string EventId => $"{AlertId}:grade:{RuleId}:{At.UtcTicks}";
+}
+
 /// <summary>Why an alert episode ended.</summary>
 public enum ClearReason
 {
@@ -79,7 +101,7 @@ public sealed record InhalerActuated(string PatientId, DateTimeOffset At, string
     public override string EventId => ReadingId;
 }
 
-/// <summary>Builds alert ids: <c>{patient}:{rule}</c> groups episodes, <c>{patient}:{rule}:{start}</c> is one episode.</summary>
+/// <summary>Builds alert ids: <c>{patient}:{rule or family}</c> groups episodes, <c>{patient}:{rule or family}:{start}</c> is one episode.</summary>
 public static class AlertIds
 {
     public static string DedupKey(string patientId, string ruleId) => $"{patientId}:{ruleId}";

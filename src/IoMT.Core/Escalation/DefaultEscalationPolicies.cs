@@ -53,9 +53,14 @@ public static class DefaultEscalationPolicies
     /// <summary>The policy for an alert: the configured ones when there are any, else these; <see cref="Standard"/> when none applies.</summary>
     public static EscalationPolicy For(IReadOnlyCollection<EscalationPolicy> configured, AlertRaised alert)
     {
-        ArgumentNullException.ThrowIfNull(configured);
         ArgumentNullException.ThrowIfNull(alert);
-        return EscalationPolicies.Select(configured.Count > 0 ? configured : All, alert.Priority, alert.Category) ?? Standard;
+        return For(configured, alert.Priority, alert.Category);
+    }
+
+    public static EscalationPolicy For(IReadOnlyCollection<EscalationPolicy> configured, AlertPriority priority, AlertCategory category)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        return EscalationPolicies.Select(configured.Count > 0 ? configured : All, priority, category) ?? Standard;
     }
 
     private static EscalationLevel Level(TimeSpan escalateAfter, Role role) =>

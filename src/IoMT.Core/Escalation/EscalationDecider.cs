@@ -75,6 +75,11 @@ public static class EscalationDecider
             case SnoozeAlert snooze:
                 Snooze(step, snooze);
                 break;
+            case GradeChanged grade when grade.RuleId == state.Alert.RuleId:
+                return Ignore(state, DecisionOutcome.Duplicate);
+            case GradeChanged grade:
+                Regrade(step, grade);
+                break;
             case ConditionCleared when state.ConditionCleared:
                 return Ignore(state, DecisionOutcome.Duplicate);
             case ConditionCleared cleared:
@@ -123,6 +128,45 @@ public static class EscalationDecider
         }
     }
 
+    /// <summary>
+    /// The alert takes the new grade in place. A worse one tells everyone notified so far and, when the new priority's
+    /// policy differs, moves to it: the next level comes no later than that policy's wait. A milder one notifies nobody
+    /// and keeps the escalation as it is.
+    /// </summary>
+    private static void Regrade(Step step, GradeChanged grade)
+    {
+        var before = step.State.Alert;
+        var worse = grade.Priority > before.Priority;
+        step.State = step.State with { Alert = before with { RuleId = grade.RuleId, Title = grade.Title, Priority = grade.Priority, Value = grade.Value } };
+        step.Record(TimelineEntryType.Escalation, worse ? "priority-raised" : "priority-lowered", SystemActor, grade.At,
+            $"{before.RuleId} ({before.Priority.ToString().ToLowerInvariant()}) to {grade.RuleId} ({grade.Priority.ToString().ToLowerInvariant()}), reading {grade.ReadingId}");
+        if (!worse)
+        {
+            return;
+        }
+
+        if (grade.Policy.Id != step.State.Policy.Id || grade.Policy.Version != step.State.Policy.Version)
+        {
+            MovePolicy(step, grade.Policy, grade.At);
+        }
+
+        step.NotifyAgain();
+    }
+
+    private static void MovePolicy(Step step, EscalationPolicy policy, DateTimeOffset at)
+    {
+        var state = step.State;
+        var level = Math.Min(state.Level, policy.Levels.Count - 1);
+        step.State = state with { Policy = policy, Level = level, Pass = Math.Min(state.Pass, policy.Repeats) };
+        step.Record(TimelineEntryType.Escalation, "policy-changed", SystemActor, at, $"{policy.Id} v{policy.Version}");
+        var due = at + policy.Levels[level].EscalateAfter;
+        if (state.Timer is { Purpose: TimerPurpose.Escalate } timer && due < timer.Due)
+        {
+            step.CancelTimer();
+            step.Schedule(due, TimerPurpose.Escalate);
+        }
+    }
+
     private static void Snooze(Step step, SnoozeAlert snooze)
     {
         var alert = step.State.Alert;
@@ -168,6 +212,15 @@ public static class EscalationDecider
             Record(TimelineEntryType.Escalation, "level-notified", SystemActor, at,
                 $"level {level + 1}, pass {pass + 1}: {string.Join(", ", policyLevel.Targets)} by {string.Join(", ", policyLevel.Channels)}");
             Schedule(at + policyLevel.EscalateAfter, TimerPurpose.Escalate);
+        }
+
+        /// <summary>Tells everyone notified so far that the alert needs them (again), without moving the escalation.</summary>
+        public void NotifyAgain()
+        {
+            if (State.Notified.Count > 0)
+            {
+                Add(key => new NotifyLevel(key, State.Alert.AlertId, State.Level, State.Pass, State.Notified, State.Channels));
+            }
         }
 
         public void NotifyStatus(AlertStatus status)

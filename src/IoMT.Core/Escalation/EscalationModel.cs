@@ -63,6 +63,22 @@ public sealed record SnoozeAlert(string By, DateTimeOffset At, DateTimeOffset Un
 /// <summary>The alert's condition cleared (from ingestion's <see cref="AlertCleared"/>).</summary>
 public sealed record ConditionCleared(DateTimeOffset At, string ReadingId) : EscalationInput(At);
 
+/// <summary>
+/// The alert's rule family moved to another grade (from ingestion's <see cref="AlertRegraded"/>). <see cref="Policy"/> is
+/// the policy the host would choose for the new priority: a worse grade moves the alert to it when it differs.
+/// </summary>
+public sealed record GradeChanged(DateTimeOffset At, string RuleId, string Title, AlertPriority Priority, double? Value, string ReadingId, EscalationPolicy Policy)
+    : EscalationInput(At)
+{
+    /// <summary>The input for <paramref name="regraded"/>, with the policy configured for its new priority.</summary>
+    public static GradeChanged From(AlertRegraded regraded, IReadOnlyCollection<EscalationPolicy> configured)
+    {
+        ArgumentNullException.ThrowIfNull(regraded);
+        return new(regraded.RegradedAt, regraded.RuleId, regraded.Title, regraded.Priority, regraded.Value, regraded.ReadingId,
+            DefaultEscalationPolicies.For(configured, regraded.Priority, regraded.Category));
+    }
+}
+
 /// <summary>Where one alert's escalation stands. Holds the policy it started with, so later edits do not change it.</summary>
 public sealed record EscalationState
 {

@@ -183,16 +183,24 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
     }
 
     /// <summary>
-    /// Ends the open episodes of rules the patient's policy no longer enables (after a policy edit). Called before the
-    /// patient's first reading of a message.
+    /// Ends the open episodes of rules the patient's policy no longer enables (after a policy edit); a family with another
+    /// grade still raised keeps its alert at that grade. Called before the patient's first reading of a message.
     /// </summary>
     public void CloseEpisodesOfRulesLeftThePolicy(ReadingEntry entry)
     {
         foreach (var (ruleId, episodeStart) in state.Align(profile.Rules))
         {
-            var dedupKey = AlertIds.DedupKey(state.PatientId, ruleId);
-            result.Add(new AlertCleared(AlertIds.For(dedupKey, episodeStart), dedupKey, state.PatientId, ruleId, entry.At,
-                null, null, "", entry.Id, ClearReason.RuleDisabled));
+            var familyId = profile.Rules.Rules.FirstOrDefault(r => r.Id == ruleId)?.FamilyId ?? ruleId;
+            var dedupKey = AlertIds.DedupKey(state.PatientId, familyId);
+            var alertId = AlertIds.For(dedupKey, episodeStart);
+            if (AlertFamilies.Worst(profile.Rules.Family(familyId), state.RuleStates(profile.Rules)) is { Rule: var grade })
+            {
+                result.Add(new AlertRegraded(alertId, dedupKey, state.PatientId, grade.Id, grade.Title, grade.Priority, grade.Category, entry.At, null, "", entry.Id, receivedAt));
+            }
+            else
+            {
+                result.Add(new AlertCleared(alertId, dedupKey, state.PatientId, ruleId, entry.At, null, null, "", entry.Id, ClearReason.RuleDisabled));
+            }
         }
     }
 
@@ -232,9 +240,16 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
             return;
         }
 
-        foreach (var rule in profile.Rules.For(signal))
+        Span<Condition> buffer = stackalloc Condition[profile.Rules.Rules.Count];
+        foreach (var grades in profile.Rules.Families(signal))
         {
-            Step(rule, rule.Rule.Evaluate(value), value, null, entry, mayClear);
+            var conditions = buffer[..grades.Length];
+            for (var i = 0; i < grades.Length; i++)
+            {
+                conditions[i] = grades[i].Rule.Evaluate(value);
+            }
+
+            Step(grades, conditions, value, null, entry, mayClear);
         }
     }
 
@@ -245,36 +260,39 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
             return;
         }
 
-        foreach (var rule in profile.Rules.For(signal))
+        Span<Condition> buffer = stackalloc Condition[profile.Rules.Rules.Count];
+        foreach (var grades in profile.Rules.Families(signal))
         {
-            Step(rule, rule.Rule.Evaluate(code), null, code, entry, mayClear: true);
+            var conditions = buffer[..grades.Length];
+            for (var i = 0; i < grades.Length; i++)
+            {
+                conditions[i] = grades[i].Rule.Evaluate(code);
+            }
+
+            Step(grades, conditions, null, code, entry, mayClear: true);
         }
     }
 
-    private void Step(IndexedRule indexed, Condition condition, double? value, string? code, ReadingEntry entry, bool mayClear)
+    /// <summary>Steps one family of rules (a rule without a family is one of its own) and tells the workflows what its alert did.</summary>
+    private void Step(IndexedRule[] grades, ReadOnlySpan<Condition> conditions, double? value, string? code, ReadingEntry entry, bool mayClear)
     {
-        var rule = indexed.Rule;
-        ref var ruleState = ref state.RuleStates(profile.Rules)[indexed.Index];
-        var episodeStart = ruleState.EpisodeStart;
-        var transition = AlertDecider.Step(ref ruleState, condition, rule.SustainFor, entry.At, mayClear);
-        if (transition is not (RuleTransition.Raised or RuleTransition.Cleared))
+        var step = AlertFamilies.Step(grades, state.RuleStates(profile.Rules), conditions, entry.At, mayClear);
+        if (step is not { Grade: { } rule, EpisodeStart: { } start })
         {
             return;
         }
 
-        var dedupKey = AlertIds.DedupKey(state.PatientId, rule.Id);
+        var dedupKey = AlertIds.DedupKey(state.PatientId, rule.FamilyId);
+        var alertId = AlertIds.For(dedupKey, start);
         var unit = UnitOf(rule.Signal);
-        if (transition == RuleTransition.Raised)
+        result.Add(step.Transition switch
         {
-            var start = ruleState.EpisodeStart!.Value;
-            result.Add(new AlertRaised(AlertIds.For(dedupKey, start), dedupKey, state.PatientId, rule.Id, rule.Title, rule.Priority,
-                rule.Category, rule.Direction, entry.At, start, value, code, unit, entry.Id, receivedAt));
-        }
-        else
-        {
-            result.Add(new AlertCleared(AlertIds.For(dedupKey, episodeStart!.Value), dedupKey, state.PatientId, rule.Id, entry.At,
-                value, code, unit, entry.Id));
-        }
+            FamilyTransition.Raised => (WorkflowEvent)new AlertRaised(alertId, dedupKey, state.PatientId, rule.Id, rule.Title, rule.Priority,
+                rule.Category, rule.Direction, entry.At, start, value, code, unit, entry.Id, receivedAt),
+            FamilyTransition.Regraded => new AlertRegraded(alertId, dedupKey, state.PatientId, rule.Id, rule.Title, rule.Priority, rule.Category, entry.At, value, unit,
+                entry.Id, receivedAt),
+            _ => new AlertCleared(alertId, dedupKey, state.PatientId, rule.Id, entry.At, value, code, unit, entry.Id),
+        });
     }
 
     private static string UnitOf(Signal signal) => signal switch

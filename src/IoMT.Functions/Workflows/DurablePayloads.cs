@@ -44,11 +44,12 @@ public static class DurableEvents
     public const string Resolve = "resolve";
     public const string Snooze = "snooze";
     public const string Clear = "clear";
+    public const string Grade = "grade";
     public const string Dose = "dose";
     public const string Inhaler = "inhaler";
     public const string Schedule = "schedule";
 
-    public static IReadOnlyList<string> Escalation { get; } = [Acknowledge, Resolve, Snooze, Clear];
+    public static IReadOnlyList<string> Escalation { get; } = [Acknowledge, Resolve, Snooze, Clear, Grade];
 
     public static IReadOnlyList<string> Adherence { get; } = [Dose, Inhaler, Schedule];
 
@@ -58,13 +59,14 @@ public static class DurableEvents
     /// <summary>One long-lived instance per patient and medication.</summary>
     public static string AdherenceInstance(string patientId, string medicationId) => $"adherence:{patientId}:{medicationId}";
 
-    /// <summary>The event that carries a person's action or a cleared condition to an escalation instance.</summary>
+    /// <summary>The event that carries a person's action, a new grade or a cleared condition to an escalation instance.</summary>
     public static (string Name, string Payload) For(EscalationInput input) => input switch
     {
         AcknowledgeAlert ack => (Acknowledge, DurablePayloads.Write(ack)),
         ResolveAlert resolve => (Resolve, DurablePayloads.Write(resolve)),
         SnoozeAlert snooze => (Snooze, DurablePayloads.Write(snooze)),
         ConditionCleared cleared => (Clear, DurablePayloads.Write(cleared)),
+        GradeChanged grade => (Grade, DurablePayloads.Write(grade)),
         _ => throw new ArgumentException($"{input?.GetType().Name} is not sent as an event.", nameof(input)),
     };
 
@@ -75,6 +77,7 @@ public static class DurableEvents
         Resolve => DurablePayloads.Read<ResolveAlert>(payload),
         Snooze => DurablePayloads.Read<SnoozeAlert>(payload),
         Clear => DurablePayloads.Read<ConditionCleared>(payload),
+        Grade => DurablePayloads.Read<GradeChanged>(payload),
         _ => (EscalationInput?)null,
     });
 
@@ -106,6 +109,7 @@ public static class DurableEvents
 [JsonSerializable(typeof(ResolveAlert))]
 [JsonSerializable(typeof(SnoozeAlert))]
 [JsonSerializable(typeof(ConditionCleared))]
+[JsonSerializable(typeof(GradeChanged))]
 [JsonSerializable(typeof(DoseReported))]
 [JsonSerializable(typeof(InhalerActuated))]
 [JsonSerializable(typeof(MedicationSchedule))]

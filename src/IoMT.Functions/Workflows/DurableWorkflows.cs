@@ -27,9 +27,11 @@ public sealed class DurableWorkflows(IWorkflowStore escalations, IOptionsMonitor
                 case AlertRaised raised:
                     await StartEscalationAsync(client, raised, cancellationToken).ConfigureAwait(false);
                     break;
+                case AlertRegraded regraded:
+                    await RaiseIfRunningAsync(client, regraded.AlertId, GradeChanged.From(regraded, options.CurrentValue.Policies), cancellationToken).ConfigureAwait(false);
+                    break;
                 case AlertCleared cleared:
-                    var (name, payload) = DurableEvents.For(new ConditionCleared(cleared.At, cleared.ReadingId));
-                    await RaiseIfRunningAsync(client, DurableEvents.EscalationInstance(cleared.AlertId), name, payload, cancellationToken).ConfigureAwait(false);
+                    await RaiseIfRunningAsync(client, cleared.AlertId, new ConditionCleared(cleared.At, cleared.ReadingId), cancellationToken).ConfigureAwait(false);
                     break;
                 case DoseReported dose:
                     await RaiseIfRunningAsync(client, DurableEvents.AdherenceInstance(dose.PatientId, dose.MedicationId), DurableEvents.Dose,
@@ -72,6 +74,12 @@ public sealed class DurableWorkflows(IWorkflowStore escalations, IOptionsMonitor
         var run = new EscalationRun(raised, DefaultEscalationPolicies.For(options.CurrentValue.Policies, raised));
         await client.ScheduleNewOrchestrationInstanceAsync(EscalationOrchestrator.Name, DurablePayloads.Write(run),
             new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task RaiseIfRunningAsync(DurableTaskClient client, string alertId, EscalationInput input, CancellationToken cancellationToken)
+    {
+        var (name, payload) = DurableEvents.For(input);
+        return RaiseIfRunningAsync(client, DurableEvents.EscalationInstance(alertId), name, payload, cancellationToken);
     }
 
     /// <summary>Raises the event if the instance exists and has not ended (an ended escalation or a medication without a schedule has nothing to tell).</summary>

@@ -124,6 +124,9 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
                 var policy = DefaultEscalationPolicies.For(settings.Policies, raised);
                 Save(writer, EscalationDecider.Start(raised, policy, writer.ActiveSnoozes(raised.PatientId, now)), raised.EscalationStart, now);
                 break;
+            case AlertRegraded regraded when writer.FindEscalation(regraded.AlertId) is { } open:
+                Save(writer, EscalationDecider.Decide(open, GradeChanged.From(regraded, settings.Policies)), regraded.RegradedAt, now);
+                break;
             case AlertCleared cleared when writer.FindEscalation(cleared.AlertId) is { } state:
                 Save(writer, EscalationDecider.Decide(state, new ConditionCleared(cleared.At, cleared.ReadingId)), cleared.At, now);
                 break;

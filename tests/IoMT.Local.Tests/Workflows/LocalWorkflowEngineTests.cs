@@ -241,6 +241,28 @@ public sealed class LocalWorkflowEngineTests : IDisposable
         Assert.Equal((T0, T0.AddMinutes(-10)), (view.RaisedAt, view.OnsetAt));
     }
 
+    [Fact]
+    public async Task FamilyAlertRegraded_OneEscalation_WorseGradeNotifiesAgain_MilderNotifiesNobody()
+    {
+        using var host = Host();
+        var urgent = WorkflowFixtures.Raised(T0, priority: AlertPriority.Medium, ruleId: "news2-urgent");
+        await host.Engine.PublishAsync([urgent]);
+        await host.RunAsync();
+        var worse = Regraded(urgent, "news2-emergency", AlertPriority.High, T0.AddMinutes(1));
+        await host.Engine.PublishAsync([worse, worse]);
+        await host.RunAsync();
+        var afterWorse = Triggered().Count;
+        await host.Engine.PublishAsync([Regraded(urgent, "news2-urgent", AlertPriority.Medium, T0.AddMinutes(2))]);
+        await host.RunAsync();
+
+        Assert.Equal(2, afterWorse);
+        Assert.Equal(2, Triggered().Count);
+        Assert.Equal([AlertPriority.Medium, AlertPriority.High], Triggered().Select(n => n.Priority));
+        var alert = Assert.Single(await host.Engine.ListAsync(new AlertFilter(), 10));
+        Assert.Equal((urgent.AlertId, "news2-urgent", AlertPriority.Medium, "urgent"), (alert.AlertId, alert.RuleId, alert.Priority, alert.PolicyId));
+        Assert.Equal(["level-notified", "policy-changed", "priority-lowered", "priority-raised"], Steps(urgent.AlertId).Select(s => s.Action).Distinct().Order());
+    }
+
     public void Dispose()
     {
         var directory = Path.GetDirectoryName(_path)!;
@@ -250,6 +272,9 @@ public sealed class LocalWorkflowEngineTests : IDisposable
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    private static AlertRegraded Regraded(AlertRaised alert, string ruleId, AlertPriority priority, DateTimeOffset at) =>
+        new(alert.AlertId, alert.DedupKey, alert.PatientId, ruleId, ruleId, priority, alert.Category, at, 8, "", "rd-" + ruleId, at);
 
     private WorkflowHarness Host() => new(_path, _clock, _timeline, _notifier);
 

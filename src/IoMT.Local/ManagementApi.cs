@@ -3,9 +3,8 @@ using IoMT.Api;
 namespace IoMT.Local;
 
 /// <summary>
-/// The management API (docs/api.md, <see cref="ManagementRoutes"/>). It is served under <c>/api</c>, the Azure Functions
-/// app's route prefix, and at the root too, so the routes also answer exactly as the documentation names them (e.g.
-/// <c>/patients/{id}/fhir</c>). Every route needs a signed-in caller.
+/// The management API (docs/api.md, <see cref="ManagementRoutes"/>), served under <c>/api</c> only, the Azure Functions
+/// app's route prefix: one route table, whose refusals the security audit sees. Every route needs a signed-in caller.
 /// </summary>
 internal static class ManagementApi
 {
@@ -14,12 +13,6 @@ internal static class ManagementApi
         foreach (var route in ManagementRoutes.LocalHost)
         {
             Map(app.MapGroup("/api"), route).WithName(route.Name);
-        }
-
-        var root = app.MapGroup("").ExcludeFromDescription();
-        foreach (var route in ManagementRoutes.LocalHost)
-        {
-            Map(root, route);
         }
     }
 

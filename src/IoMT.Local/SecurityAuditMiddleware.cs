@@ -66,8 +66,10 @@ internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudi
         {
             401 => (SecurityEventCodes.Unauthenticated, caller?.Id ?? "anonymous", "No valid token."),
             403 => (SecurityEventCodes.Forbidden, caller?.Id ?? "anonymous", "The caller's roles do not allow this."),
-            404 when caller is not null && !caller.Has(Role.Admin) && path.StartsWithSegments("/api/patients", StringComparison.Ordinal) =>
-                (SecurityEventCodes.AccessDenied, caller.Id, "No such patient among those the caller may see."),
+            // Patients, alerts, devices… of others are answered as if they did not exist: to anyone but an admin, a 404
+            // of a route may hide one.
+            404 when caller is not null && !caller.Has(Role.Admin) && context.GetEndpoint() is not null =>
+                (SecurityEventCodes.AccessDenied, caller.Id, "Not found among what the caller may see."),
             _ => null,
         };
     }

@@ -24,7 +24,6 @@ public sealed class FhirExportEndpointTests : IDisposable
 
     [Theory]
     [InlineData("/api/patients/patient-1/fhir")]
-    [InlineData("/patients/patient-1/fhir")]
     public async Task Get_AdminToken_BundleOfThePatientsReadings(string path)
     {
         await SeedAsync();

@@ -91,6 +91,12 @@ public sealed class FhirBundleWriter
                 var cleared = TimelineJson.Deserialize<AlertCleared>(record.Data);
                 _alerts[cleared.AlertId] = (_alerts.GetValueOrDefault(cleared.AlertId).Raised, cleared);
                 break;
+            case TimelineEntryType.Notification when _alerts.ContainsKey(record.Code):
+                WriteEntry(FhirCommunications.Delivery(record, Flag(record.Code)));
+                break;
+            case TimelineEntryType.Acknowledgement or TimelineEntryType.Resolution:
+                WriteEntry(FhirCommunications.Answer(record, Flag(record.Code)));
+                break;
         }
     }
 
@@ -130,6 +136,11 @@ public sealed class FhirBundleWriter
         _json.WriteEndArray();
         _json.WriteEndObject();
     }
+
+    /// <summary>An alert's Flag: in the bundle when its episode is (raised in the range or open at its start), else by the alert's id.</summary>
+    private FhirReference Flag(string alertId) => _alerts.ContainsKey(alertId)
+        ? new(FhirIds.FullUrl(FhirIds.Uuid("Flag", alertId)))
+        : new(null, new FhirIdentifier(FhirIds.AlertIdSystem, alertId)) { Type = "Flag" };
 
     private bool IsFirstReportOfItsDose(FhirResource resource) =>
         resource is not FhirMedicationAdministration { Status: "not-done", Contained: [{ DosageInstruction: [{ Timing.Event: [var due] }] }] } administration

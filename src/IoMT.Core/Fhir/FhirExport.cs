@@ -63,7 +63,8 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
 
     /// <summary>The timeline entries that have a FHIR form.</summary>
     public static readonly IReadOnlyCollection<TimelineEntryType> ExportedTypes =
-        [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared, TimelineEntryType.Adherence];
+        [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared, TimelineEntryType.Adherence,
+        TimelineEntryType.Notification, TimelineEntryType.Acknowledgement, TimelineEntryType.Resolution];
 
     /// <summary>Null when <paramref name="caller"/> may export the request's patient; otherwise the refusal to send.</summary>
     public async Task<ApiError?> AuthorizeAsync(Caller caller, FhirExportRequest request, CancellationToken cancellationToken = default)

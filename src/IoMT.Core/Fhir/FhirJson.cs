@@ -12,4 +12,5 @@ namespace IoMT.Core.Fhir;
 [JsonSerializable(typeof(FhirFlag))]
 [JsonSerializable(typeof(FhirMedicationAdministration))]
 [JsonSerializable(typeof(FhirMedicationDispense))]
+[JsonSerializable(typeof(FhirCommunication))]
 internal sealed partial class FhirJson : JsonSerializerContext;

@@ -184,3 +184,32 @@ public sealed record FhirMedicationDispense() : FhirResource("MedicationDispense
 
     public string? WhenPrepared { get; init; }
 }
+
+public sealed record FhirCommunicationPayload(string ContentString);
+
+/// <summary>A notification sent about an alert, or a person's answer to it (acknowledged, resolved).</summary>
+public sealed record FhirCommunication() : FhirResource("Communication")
+{
+    public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
+
+    /// <summary>R4 event-status: <c>completed</c>, <c>in-progress</c> (queued for devices) or <c>not-done</c> (not delivered).</summary>
+    public required string Status { get; init; }
+
+    public FhirCodeableConcept? StatusReason { get; init; }
+
+    public required IReadOnlyList<FhirCodeableConcept> Category { get; init; }
+
+    public IReadOnlyList<FhirCodeableConcept>? Medium { get; init; }
+
+    public required FhirReference Subject { get; init; }
+
+    public required IReadOnlyList<FhirReference> About { get; init; }
+
+    public required string Sent { get; init; }
+
+    public IReadOnlyList<FhirReference>? Recipient { get; init; }
+
+    public FhirReference? Sender { get; init; }
+
+    public required IReadOnlyList<FhirCommunicationPayload> Payload { get; init; }
+}

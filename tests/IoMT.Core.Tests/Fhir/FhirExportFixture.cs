@@ -15,6 +15,9 @@ internal sealed class FhirExportFixture
 {
     public const string Patient = "patient-1";
     public const string Device = "oximeter-0042";
+
+    /// <summary>Further devices bound to the patient: a CGM, a pill dispenser and a blood pressure cuff.</summary>
+    public static readonly string[] OtherDevices = ["cgm-0007", "dispenser-0003", "cuff-0002"];
     public static readonly DateTimeOffset T0 = TelemetryMessage.DefaultTime;
 
     public static readonly Caller Nurse = new("nurse-1", new HashSet<Role> { Role.Nurse }, new HashSet<string> { "ward-7" });
@@ -48,7 +51,12 @@ internal sealed class FhirExportFixture
     /// <summary>Runs <paramref name="messages"/> through the pipeline, as the device bound to the patient, and stores the records.</summary>
     public async Task IngestAsync(params ReceivedMessage[] messages)
     {
-        var context = new InMemoryIngestionContext().AddDevice(Device).AddBinding(new DeviceBinding(Device, Patient, T0.AddDays(-1), null));
+        var context = new InMemoryIngestionContext();
+        foreach (var device in OtherDevices.Prepend(Device))
+        {
+            context.AddDevice(device).AddBinding(new DeviceBinding(device, Patient, T0.AddDays(-1), null));
+        }
+
         await Timeline.AppendAsync("batch", TimelineRecords.From(new IngestionPipeline().Process(messages, context)));
     }
 

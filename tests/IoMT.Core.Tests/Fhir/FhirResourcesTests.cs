@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
+using IoMT.Core.Notifications;
 using IoMT.Core.Fhir;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Telemetry;
@@ -384,6 +385,44 @@ public class FhirResourcesTests
 
         Assert.Equal(["resourceType", "id", "identifier"], device.Select(p => p.Key));
     }
+
+    [Fact]
+    public async Task Export_AlertNotificationsAndAcknowledgement_CommunicationsAboutTheFlag()
+    {
+        var fixture = new FhirExportFixture();
+        var raised = Raised(T0);
+        await fixture.Timeline.AppendAsync("b", [TimelineRecords.From(raised), .. Escalation(raised, T0)]);
+
+        var bundle = await fixture.ExportAsync();
+
+        var flag = Assert.Single(Resources(bundle, "Flag"));
+        var communications = Resources(bundle, "Communication").ToList();
+        Assert.Equal(3, communications.Count);
+        Assert.All(communications, c => Assert.Equal($$"""[{"reference":"urn:uuid:{{flag["id"]}}"}]""", Text(c["about"])));
+        Assert.All(communications, c => AssertReferences(bundle, c["subject"], "Patient", FhirIds.PatientIdSystem, Patient));
+        var delivered = communications[0];
+        Assert.Equal(("completed", "2026-11-21T08:30:01Z", "alert"),
+            ((string?)delivered["status"], (string?)delivered["sent"], (string?)delivered["category"]![0]!["coding"]![0]!["code"]));
+        Assert.Equal("""[{"type":"PractitionerRole","identifier":{"system":"urn:iomt-cloud:recipient","value":"role:nurse"}}]""", Text(delivered["recipient"]));
+        Assert.Equal("console", (string?)delivered["medium"]![0]!["coding"]![0]!["code"]);
+        var failed = communications[1];
+        Assert.Equal(("not-done", "Failed: timeout", "user:dr-1"),
+            ((string?)failed["status"], (string?)failed["statusReason"]!["text"], (string?)failed["recipient"]![0]!["identifier"]!["value"]));
+        var acknowledged = communications[2];
+        Assert.Equal(("completed", "2026-11-21T08:32:00Z", "Acknowledged"),
+            ((string?)acknowledged["status"], (string?)acknowledged["sent"], (string?)acknowledged["payload"]![0]!["contentString"]));
+        Assert.Equal("""{"type":"Practitioner","identifier":{"system":"urn:iomt-cloud:recipient","value":"user:nurse-1"}}""", Text(acknowledged["sender"]));
+    }
+
+    /// <summary>An alert's escalation on the timeline: delivered to the nurses' console, failed by SMS, acknowledged by nurse-1.</summary>
+    internal static TimelineRecord[] Escalation(AlertRaised raised, DateTimeOffset at) =>
+    [
+        WorkflowEffects.DeliveryRecord(Patient, new DeliveryOutcome($"{raised.AlertId}:0001", raised.AlertId, NotificationKind.AlertTriggered, "console", ["role:nurse"],
+            DeliveryStatus.Delivered, 1, at.AddSeconds(1))),
+        WorkflowEffects.DeliveryRecord(Patient, new DeliveryOutcome($"{raised.AlertId}:0001", raised.AlertId, NotificationKind.AlertTriggered, "sms", ["user:dr-1"],
+            DeliveryStatus.Failed, 3, at.AddSeconds(40), "timeout")),
+        WorkflowEffects.StepRecord(Patient, $"{raised.AlertId}:0002", TimelineEntryType.Acknowledgement, new AlertStep(raised.AlertId, "acknowledged", "nurse-1", at.AddMinutes(2))),
+    ];
 
     internal static AlertRaised Raised(DateTimeOffset at)
     {

@@ -15,10 +15,20 @@ internal static class FhirValidator
 {
     private static readonly Lazy<Validator> Instance = new(Create);
 
-    /// <summary>Every issue the validator reports on <paramref name="resource"/> (a bundle validates its entries), as "severity location: message".</summary>
+    /// <summary>Every issue the parser or the validator reports on <paramref name="resource"/> (a bundle validates its entries), as "severity location: message".</summary>
     public static IReadOnlyList<string> Issues(JsonObject resource)
     {
-        var parsed = new FhirJsonDeserializer().DeserializeResource(resource.ToJsonString());
+        Resource parsed;
+        try
+        {
+            parsed = new FhirJsonDeserializer().DeserializeResource(resource.ToJsonString());
+        }
+        catch (DeserializationFailedException e)
+        {
+            // The SDK's parser checks structure and primitive values first; what it rejects is an error of the instance.
+            return [.. e.Exceptions.Select(x => $"Error (parse): {x.Message}")];
+        }
+
         var outcome = Instance.Value.Validate(parsed);
         return [.. outcome.Issue.Where(i => i.Severity is not OperationOutcome.IssueSeverity.Information)
             .Select(i => $"{i.Severity} {string.Join(",", i.Expression)}: {i.Details?.Text ?? i.Diagnostics}")];

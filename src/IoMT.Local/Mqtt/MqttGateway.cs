@@ -4,9 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using IoMT.Core.Access;
 using IoMT.Core.Api;
 using IoMT.Core.Devices;
@@ -16,7 +14,6 @@ using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.AspNetCore;
 using MQTTnet.Diagnostics.Logger;
-using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using MQTTnet.Server.Internal.Adapter;
@@ -139,201 +136,6 @@ internal sealed partial class MqttGateway(
         await _webSockets.RunWebSocketConnectionAsync(socket, context).ConfigureAwait(false);
     }
 
-    /// <summary>Passes a desired-properties patch to the device, if it is connected and subscribed to them.</summary>
-    private async Task DesiredPropertiesChangedAsync(string deviceId, JsonObject patch, long version, CancellationToken cancellationToken = default)
-    {
-        if (!_connected.TryGetValue(deviceId, out var connection) || connection.IsRegistration || connection.Granted(MqttSubscription.TwinDesired) is not { } qos)
-        {
-            return;
-        }
-
-        lock (connection)
-        {
-            if (version <= connection.DesiredVersionSent)
-            {
-                return;
-            }
-
-            connection.DesiredVersionSent = version;
-        }
-
-        await SendAsync(connection, IoTHubMqtt.DesiredPropertiesTopic(version), Encoding.UTF8.GetBytes(DeviceTwins.DesiredNotification(patch, version).ToJsonString()), qos)
-            .ConfigureAwait(false);
-    }
-
-    /// <summary>Wakes the delivery loop of a connected device that has a new cloud-to-device message.</summary>
-    private void CloudToDeviceQueued(string deviceId)
-    {
-        if (_connected.TryGetValue(deviceId, out var connection))
-        {
-            connection.SignalQueued();
-        }
-    }
-
-    /// <summary>
-    /// CONNECT: IoT Hub's identity (client id = device id, or registration id for DPS) and a SAS token as password,
-    /// checked as the HTTPS endpoints check it. Every refusal is "not authorized" (MQTT 3.1.1 return code 5), as IoT Hub
-    /// answers bad credentials and disabled devices, and is recorded in the security audit.
-    /// </summary>
-    private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
-    {
-        if (args.ProtocolVersion != MQTTnet.Formatter.MqttProtocolVersion.V311)
-        {
-            args.ReasonCode = MqttConnectReasonCode.UnsupportedProtocolVersion;
-            return;
-        }
-
-        var identity = IoTHubMqtt.ParseConnect(args.ClientId, args.UserName);
-        var refusal = identity switch
-        {
-            null => new ApiError(401, ApiError.Unauthenticated,
-                "CONNECT as IoT Hub expects: client id = device id, user name {hub}/{device id}/?api-version=…, password a SAS token (or DPS's {id scope}/registrations/{registration id}/api-version=…)."),
-            MqttDeviceIdentity device => (await gateway.AuthenticateAsync(device.DeviceId, args.Password, options.Value.TokenHostNames(), args.CancellationToken).ConfigureAwait(false)).Error,
-            MqttRegistrationIdentity registration => (await gateway.AuthenticateRegistrationAsync(
-                registration.IdScope, registration.RegistrationId, args.Password, Endpoints(), args.CancellationToken).ConfigureAwait(false)).Error,
-            _ => null,
-        };
-        if (refusal is not null)
-        {
-            args.ReasonCode = MqttConnectReasonCode.NotAuthorized;
-            await AuditAsync(refusal, string.IsNullOrEmpty(args.ClientId) ? "anonymous" : "device:" + args.ClientId, "MQTT CONNECT",
-                (args.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString()).ConfigureAwait(false);
-            return;
-        }
-
-        var token = SasToken.Parse(args.Password)!;
-        var connection = new MqttConnection(identity!, args.Password, token.AcceptedUntil);
-
-        // IoT Hub keeps one connection per device: the one open before this one is closed (its messages put back) first.
-        if (_connected.TryGetValue(connection.Id, out var previous) && _server is { } server)
-        {
-            await server.DisconnectClientAsync(connection.Id, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver })
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await previous.Closed.WaitAsync(TimeSpan.FromSeconds(10), args.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        _pending[connection.Id] = connection;
-    }
-
-    private Task ClientConnectedAsync(ClientConnectedEventArgs args)
-    {
-        if (_pending.TryRemove(args.ClientId, out var connection))
-        {
-            args.SessionItems[ConnectionKey] = connection;
-            _connected[connection.Id] = connection;
-            Log.Connected(logger, connection.Id, connection.IsRegistration ? "DPS" : "IoT Hub");
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task ClientDisconnectedAsync(ClientDisconnectedEventArgs args)
-    {
-        if (args.SessionItems[ConnectionKey] is not MqttConnection connection)
-        {
-            return;
-        }
-
-        connection.Close();
-        _connected.TryRemove(new KeyValuePair<string, MqttConnection>(connection.Id, connection));
-        try
-        {
-            if (connection.Delivery is { } delivery)
-            {
-                await delivery.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-
-            // Messages the device did not acknowledge go back to its queue, to be delivered again.
-            foreach (var (_, (lockToken, _)) in connection.InFlight)
-            {
-                await cloudToDevice.SettleAsync(connection.Id, lockToken, CloudToDeviceSettlement.Abandon, time.GetUtcNow()).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Log.CleanupFailed(logger, e, connection.Id);
-        }
-        finally
-        {
-            connection.MarkClosed();
-            connection.Dispose();
-            Log.Disconnected(logger, connection.Id, args.DisconnectType);
-        }
-    }
-
-    private async Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
-    {
-        if (args.SessionItems[ConnectionKey] is not MqttConnection connection)
-        {
-            args.CloseConnection = true;
-            return;
-        }
-
-        var subscription = IoTHubMqtt.ParseSubscription(args.TopicFilter.Topic, connection.Id, connection.IsRegistration);
-        if (subscription is null)
-        {
-            // IoT Hub serves only its documented filters (another device's messages are not among them).
-            args.ProcessSubscription = false;
-            args.Response.ReasonCode = MqttSubscribeReasonCode.UnspecifiedError;
-            return;
-        }
-
-        var qos = args.TopicFilter.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
-        args.Response.ReasonCode = qos == MqttQualityOfServiceLevel.AtMostOnce ? MqttSubscribeReasonCode.GrantedQoS0 : MqttSubscribeReasonCode.GrantedQoS1;
-        connection.Subscribe(subscription.Value, qos);
-        if (subscription == MqttSubscription.CloudToDevice)
-        {
-            lock (connection)
-            {
-                connection.Delivery ??= Task.Run(() => DeliverCloudToDeviceAsync(connection));
-            }
-        }
-    }
-
-    private Task InterceptUnsubscriptionAsync(InterceptingUnsubscriptionEventArgs args)
-    {
-        if (args.SessionItems[ConnectionKey] is MqttConnection connection
-            && IoTHubMqtt.ParseSubscription(args.Topic, connection.Id, connection.IsRegistration) is { } subscription)
-        {
-            connection.Unsubscribe(subscription);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// MQTTnet 5.2 answers a SUBSCRIBE's filters in the order of their QoS, highest first, where MQTT wants the order
-    /// they were asked in: the QoS asked for of a SUBSCRIBE with several filters are kept, to put its SUBACK in order.
-    /// </summary>
-    private static Task InterceptInboundAsync(InterceptingPacketEventArgs args)
-    {
-        if (args.Packet is MqttSubscribePacket { TopicFilters.Count: > 1 } subscribe && args.SessionItems[ConnectionKey] is MqttConnection connection)
-        {
-            connection.SubscribesInFlight[subscribe.PacketIdentifier] = [.. subscribe.TopicFilters.Select(f => f.QualityOfServiceLevel)];
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private static Task InterceptOutboundAsync(InterceptingPacketEventArgs args)
-    {
-        if (args.Packet is MqttSubAckPacket { ReasonCodes: { Count: > 1 } codes } subAck && args.SessionItems[ConnectionKey] is MqttConnection connection
-            && connection.SubscribesInFlight.TryRemove(subAck.PacketIdentifier, out var asked) && asked.Length == codes.Count)
-        {
-            // The codes come in the order of a stable sort by QoS, descending; give each back its filter's place.
-            var inOrder = new MqttSubscribeReasonCode[codes.Count];
-            var sorted = Enumerable.Range(0, asked.Length).OrderByDescending(i => asked[i]).ToArray();
-            for (var k = 0; k < sorted.Length; k++)
-            {
-                inOrder[sorted[k]] = codes[k];
-            }
-
-            subAck.ReasonCodes = [.. inOrder];
-        }
-
-        return Task.CompletedTask;
-    }
-
     /// <summary>
     /// Every PUBLISH of a device is a request to the hub, never passed on to other clients. The PUBACK of a QoS 1
     /// PUBLISH goes out once this returns: for a device-to-cloud message, after it is stored durably.
@@ -390,197 +192,19 @@ internal sealed partial class MqttGateway(
     {
         switch (request)
         {
-            case MqttTelemetry telemetry when telemetry.DeviceId != connection.Id:
-                await AuditAsync(new ApiError(401, ApiError.Unauthenticated, $"Published to device '{telemetry.DeviceId}''s topic; a device sends as itself only."),
-                    "device:" + connection.Id, "MQTT PUBLISH devices/{id}/messages/events").ConfigureAwait(false);
-                return false;
             case MqttTelemetry telemetry:
-                return await AcceptTelemetryAsync(connection, new DeviceMessage(body, telemetry.Properties), cancellationToken).ConfigureAwait(false);
+                return await AcceptTelemetryAsync(connection, telemetry, body, cancellationToken).ConfigureAwait(false);
             case MqttTwinGet get:
-                var twin = await twins.GetForDeviceAsync(connection.Id, cancellationToken).ConfigureAwait(false);
-                await RespondTwinAsync(connection, IoTHubMqtt.TwinResponseTopic(200, get.RequestId), Encoding.UTF8.GetBytes(DeviceTwins.DeviceDocument(twin).ToJsonString()))
-                    .ConfigureAwait(false);
+                await GetTwinAsync(connection, get, cancellationToken).ConfigureAwait(false);
                 return true;
             case MqttTwinReportedPatch patch:
-                if (ingress.TryAcquire(connection.Id) is not null)
-                {
-                    await RespondTwinErrorAsync(connection, patch.RequestId, new ApiError(429, IoTHubErrors.RateLimitedCode,
-                        $"Device '{connection.Id}' is over its rate ({options.Value.DeviceMessagesPerSecond:0.#} requests a second).")).ConfigureAwait(false);
-                    return true;
-                }
-
-                var version = await twins.PatchReportedAsync(connection.Id, body, cancellationToken).ConfigureAwait(false);
-                await (version.IsSuccess
-                    ? RespondTwinAsync(connection, IoTHubMqtt.TwinResponseTopic(204, patch.RequestId, version.Value), [])
-                    : RespondTwinErrorAsync(connection, patch.RequestId, version.Error!)).ConfigureAwait(false);
+                await PatchReportedAsync(connection, patch, body, cancellationToken).ConfigureAwait(false);
                 return true;
             default:
                 Log.Closed(logger, connection.Id, "a PUBLISH to a topic IoT Hub does not serve");
                 return false;
         }
     }
-
-    /// <summary>
-    /// A device-to-cloud message: from a device that is still enabled, at its rate (a device over it waits for its
-    /// PUBACK, up to <see cref="MaxShaping"/>), stored durably in the ingestion log.
-    /// </summary>
-    private async Task<bool> AcceptTelemetryAsync(MqttConnection connection, DeviceMessage message, CancellationToken cancellationToken)
-    {
-        var device = await registry.FindAsync(connection.Id, cancellationToken).ConfigureAwait(false);
-        if (device is not { IsDeleted: false, Status: DeviceStatus.Enabled })
-        {
-            await AuditAsync(device is null || device.IsDeleted
-                    ? new ApiError(404, ApiError.DeviceNotFound, $"Device '{connection.Id}' is not registered any more.")
-                    : new ApiError(404, IoTHubErrors.DeviceDisabledCode, $"Device '{connection.Id}' is disabled."),
-                "device:" + connection.Id, "MQTT PUBLISH devices/{id}/messages/events").ConfigureAwait(false);
-            return false;
-        }
-
-        var waited = TimeSpan.Zero;
-        while (true)
-        {
-            var result = await ingress.AcceptAsync(device, [message], cancellationToken).ConfigureAwait(false);
-            if (result.IsSuccess)
-            {
-                return true;
-            }
-
-            if (result.RetryAfter is not { } retryAfter || waited + retryAfter > MaxShaping)
-            {
-                await AuditAsync(result.Error!, "device:" + connection.Id, "MQTT PUBLISH devices/{id}/messages/events").ConfigureAwait(false);
-                return false;
-            }
-
-            await Task.Delay(retryAfter, time, cancellationToken).ConfigureAwait(false);
-            waited += retryAfter;
-        }
-    }
-
-    /// <summary>A request of a device registering through DPS; false closes the connection.</summary>
-    private async Task<bool> HandleRegistrationAsync(MqttConnection connection, MqttDeviceRequest? request, byte[] body, CancellationToken cancellationToken)
-    {
-        var identity = (MqttRegistrationIdentity)connection.Identity;
-        switch (request)
-        {
-            case MqttDpsRegister register:
-                if (RegistrationIdOf(body) is { } named && named != identity.RegistrationId)
-                {
-                    await RespondDpsAsync(connection, register.RequestId, 400, ErrorBody(new ApiError(400, ApiError.BodyInvalid,
-                        $"The body names registration '{named}'; this connection registers '{identity.RegistrationId}'."))).ConfigureAwait(false);
-                    return true;
-                }
-
-                var registered = await gateway.RegisterAsync(identity.IdScope, identity.RegistrationId, connection.Password, Endpoints(), cancellationToken)
-                    .ConfigureAwait(false);
-                if (!registered.IsSuccess)
-                {
-                    await AuditAsync(registered.Error!, "device:" + connection.Id, "MQTT PUBLISH $dps/registrations/PUT/iotdps-register").ConfigureAwait(false);
-                    await RespondDpsAsync(connection, register.RequestId, registered.Error!.Status, ErrorBody(registered.Error!)).ConfigureAwait(false);
-                    return true;
-                }
-
-                var operationId = operations.Add(registered.Value!);
-                await RespondDpsAsync(connection, register.RequestId, 202, JsonSerializer.SerializeToUtf8Bytes(DpsOperations.Assigning(operationId), Json), retryAfter: 1)
-                    .ConfigureAwait(false);
-                return true;
-            case MqttDpsOperationStatus status:
-                if (operations.Find(status.OperationId) is not { } done || done.RegistrationId != identity.RegistrationId)
-                {
-                    await RespondDpsAsync(connection, status.RequestId, 404, ErrorBody(DpsOperations.NotFound(status.OperationId))).ConfigureAwait(false);
-                    return true;
-                }
-
-                await RespondDpsAsync(connection, status.RequestId, 200, JsonSerializer.SerializeToUtf8Bytes(DpsOperations.Assigned(status.OperationId, done), Json))
-                    .ConfigureAwait(false);
-                return true;
-            default:
-                Log.Closed(logger, connection.Id, "a PUBLISH to a topic DPS does not serve");
-                return false;
-        }
-    }
-
-    /// <summary>
-    /// Delivers the device's cloud-to-device messages one at a time, oldest first, as QoS 1 PUBLISHes (QoS 0 if that is
-    /// all the device subscribed with): the PUBACK completes a message; a connection closed before it puts it back.
-    /// </summary>
-    private async Task DeliverCloudToDeviceAsync(MqttConnection connection)
-    {
-        var closing = connection.Closing;
-        try
-        {
-            while (!closing.IsCancellationRequested)
-            {
-                var queued = connection.NextQueued;
-                // Not cancelled midway: a message the queue locked for the device is always known here, to be put back.
-                var message = await cloudToDevice.ReceiveAsync(connection.Id, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-                if (message is null)
-                {
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(closing);
-                    await Task.WhenAny(queued, Task.Delay(QueuePoll, time, wait.Token)).ConfigureAwait(false);
-                    await wait.CancelAsync().ConfigureAwait(false);
-                    continue;
-                }
-
-                var qos = connection.Granted(MqttSubscription.CloudToDevice) ?? MqttQualityOfServiceLevel.AtLeastOnce;
-                var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                connection.InFlight[message.MessageId] = (message.LockToken!, acknowledged);
-                var topic = IoTHubMqtt.CloudToDeviceTopic(connection.Id, message.MessageId, message.CorrelationId, message.ExpiresAt, null, message.Properties);
-                if (!await SendAsync(connection, topic, message.Body, qos).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                if (qos == MqttQualityOfServiceLevel.AtLeastOnce)
-                {
-                    // Until the PUBACK, or the lock runs out (the queue then has the message again for the next round).
-                    await acknowledged.Task.WaitAsync(CloudToDeviceRules.LockTimeout, time, closing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    if (!acknowledged.Task.IsCompleted)
-                    {
-                        continue;
-                    }
-                }
-
-                if (connection.InFlight.TryRemove(message.MessageId, out var held))
-                {
-                    await cloudToDevice.SettleAsync(connection.Id, held.LockToken, CloudToDeviceSettlement.Complete, time.GetUtcNow(), CancellationToken.None)
-                        .ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (closing.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            Log.DeliveryFailed(logger, e, connection.Id);
-        }
-    }
-
-    /// <summary>The device's PUBACK of a cloud-to-device message: its delivery is complete.</summary>
-    private Task ClientAcknowledgedAsync(ClientAcknowledgedPublishPacketEventArgs args)
-    {
-        if (args.SessionItems[ConnectionKey] is MqttConnection connection
-            && args.PublishPacket.Topic is { } topic
-            && topic.StartsWith($"devices/{connection.Id}/messages/devicebound/", StringComparison.Ordinal)
-            && IoTHubMqtt.ParsePropertyBag(topic[$"devices/{connection.Id}/messages/devicebound/".Length..]).FirstOrDefault(p => p.Key == IoTHubMqtt.MessageIdKey).Value is { } messageId
-            && connection.InFlight.TryGetValue(messageId, out var held))
-        {
-            held.Acknowledged.TrySetResult();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private Task RespondTwinAsync(MqttConnection connection, string topic, byte[] body) =>
-        connection.Granted(MqttSubscription.TwinResponses) is { } qos ? SendAsync(connection, topic, body, qos) : Task.CompletedTask;
-
-    private Task RespondTwinErrorAsync(MqttConnection connection, string requestId, ApiError error) =>
-        RespondTwinAsync(connection, IoTHubMqtt.TwinResponseTopic(error.Status, requestId), ErrorBody(error));
-
-    private Task RespondDpsAsync(MqttConnection connection, string requestId, int status, byte[] body, int? retryAfter = null) =>
-        connection.Granted(MqttSubscription.DpsResponses) is { } qos
-            ? SendAsync(connection, IoTHubMqtt.DpsResponseTopic(status, requestId, retryAfter), body, qos)
-            : Task.CompletedTask;
 
     /// <summary>Publishes to this connection's client alone (never through other clients' subscriptions); false when it is gone.</summary>
     private async Task<bool> SendAsync(MqttConnection connection, string topic, byte[] body, MqttQualityOfServiceLevel qos)
@@ -636,18 +260,6 @@ internal sealed partial class MqttGateway(
     }
 
     private GatewayEndpoints Endpoints() => new(options.Value.HubHostName(), localRegistry.IdScope(), options.Value.HubHostName());
-
-    private static string? RegistrationIdOf(byte[] body)
-    {
-        try
-        {
-            return JsonNode.Parse(body) is JsonObject root && root["registrationId"] is JsonValue value && value.TryGetValue<string>(out var id) ? id : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>MQTTnet's own log, warnings and errors only, at debug level (a device dropping its connection is no news).</summary>
     private sealed class MqttLogger(ILogger logger) : IMqttNetLogger

@@ -1,5 +1,6 @@
 using IoMT.Core.Access;
 using IoMT.Core.Patients;
+using IoMT.Core.Users;
 
 namespace IoMT.Storage.Sqlite.Tests;
 
@@ -23,6 +24,39 @@ public sealed class SqliteDirectoryTests : IDisposable
 
         Assert.Equal(["copd-clinic", "ward-7"], patient!.CareTeams);
         Assert.Null(await _store.FindAsync("patient-2"));
+    }
+
+    [Fact]
+    public async Task SaveUser_Disabled_TheirTokensSignNoOneIn_TheChangeIsRecordedAndAnnounced()
+    {
+        await _store.SaveUserAsync(new LocalUser("nurse-7", [Role.Nurse], ["ward-7"]));
+        var token = await _store.IssueTokenAsync("nurse-7", "laptop", Now, Now.AddDays(30));
+        var changes = 0;
+        _store.Changed += () => changes++;
+
+        var user = (await _store.FindUserAsync("nurse-7"))!;
+        await _store.SaveUserAsync(user with { Disabled = true }, new UserChange(Now, "admin", UserChanges.Disabled, "nurse-7", ""));
+
+        Assert.Null(await _store.FindCallerAsync(token, Now));
+        Assert.True((await _store.FindUserAsync("nurse-7"))!.Disabled);
+        Assert.Equal(1, changes);
+        var history = await _store.HistoryAsync("nurse-7", 10);
+        Assert.Equal([("user.disabled", "admin"), ("token.issued", "system"), ("user.saved", "system")], history.Select(c => (c.Action, c.Actor)));
+        Assert.Equal("laptop", Assert.Single(await _store.ListTokensAsync("nurse-7")).Label);
+    }
+
+    [Fact]
+    public async Task RevokeToken_ByIdOfAnotherUser_NothingRevoked()
+    {
+        await _store.SaveUserAsync(new LocalUser("nurse-7", [Role.Nurse], ["ward-7"]));
+        await _store.SaveUserAsync(new LocalUser("nurse-9", [Role.Nurse], ["ward-9"]));
+        var token = await _store.IssueTokenAsync("nurse-7", "laptop", Now);
+        var id = Assert.Single(await _store.ListTokensAsync("nurse-7")).Id;
+
+        var revoked = await _store.RevokeTokenAsync("nurse-9", id, t => new UserChange(Now, "admin", UserChanges.TokenRevoked, "nurse-9", t.Id));
+
+        Assert.Null(revoked);
+        Assert.Equal("nurse-7", (await _store.FindCallerAsync(token, Now))?.Id);
     }
 
     [Fact]

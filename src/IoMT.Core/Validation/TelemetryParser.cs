@@ -41,6 +41,13 @@ public static class TelemetryParser
             return Rejected(ErrorCodes.MessageTooLarge, "", $"The message has {body.Length} bytes; the limit is {options.MaxMessageBytes}.");
         }
 
+        // The reader checks text only where it decodes it: invalid UTF-8 in a member it skips, or in a member's name, would
+        // pass unseen (or as a missing member).
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return Rejected(ErrorCodes.JsonMalformed, "", $"The message is not valid UTF-8 (byte {FirstInvalidUtf8(body)}).");
+        }
+
         var envelope = new EnvelopeFields(authenticatedDeviceId);
         try
         {
@@ -63,6 +70,12 @@ public static class TelemetryParser
         }
 
         return envelope.Complete();
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> body)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(body, new char[body.Length], out var valid, out _, replaceInvalidSequences: false);
+        return valid;
     }
 
     private static MessageEnvelope Rejected(string code, string pointer, string message) =>

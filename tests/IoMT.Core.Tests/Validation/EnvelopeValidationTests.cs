@@ -220,6 +220,23 @@ public class EnvelopeValidationTests
         Assert.Equal(ErrorCodes.JsonMalformed, envelope.Error!.Code);
     }
 
+    [Theory]
+    [InlineData("note", "XX")]
+    [InlineData("XX", "note")]
+    public void Parse_InvalidUtf8InAnIgnoredMemberOrItsName_JsonMalformed(string name, string value)
+    {
+        var message = new TelemetryMessage().Spo2(95);
+        message.Readings[0]![name] = value;
+        var body = message.ToBytes();
+        var at = IndexOf(body, "\"XX\""u8) + 1;
+        body[at] = 0xC3;
+        body[at + 1] = 0x28;
+
+        var (envelope, _) = Parse(body);
+
+        Assert.Equal(ErrorCodes.JsonMalformed, envelope.Error!.Code);
+    }
+
     [Fact]
     public void Parse_UnknownMembersAnywhere_Ignored()
     {

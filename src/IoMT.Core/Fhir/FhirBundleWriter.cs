@@ -9,13 +9,14 @@ namespace IoMT.Core.Fhir;
 /// <summary>
 /// Writes one patient's timeline as a FHIR R4 Bundle of type <c>collection</c>, entry by entry as records arrive, so
 /// a year of one-second readings streams in constant memory. Alert episodes (a raise and its clear may be pages apart)
-/// and devices are few; they are gathered and written at the end.
+/// and devices are few; they are gathered and written at the end. An alert's notifications and answers follow its raise.
 /// </summary>
 public sealed class FhirBundleWriter
 {
     private readonly Utf8JsonWriter _json;
     private readonly string _patientId;
     private readonly DateTimeOffset _from;
+
     /// <summary>The devices seen, and whether each sent CGM readings.</summary>
     private readonly SortedDictionary<string, bool> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (AlertRaised? Raised, AlertCleared? Cleared)> _alerts = new(StringComparer.Ordinal);

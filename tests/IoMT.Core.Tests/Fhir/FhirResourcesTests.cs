@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
-using IoMT.Core.Notifications;
 using IoMT.Core.Fhir;
+using IoMT.Core.Notifications;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;
@@ -361,7 +361,13 @@ public class FhirResourcesTests
     {
         var device = FhirResources.Device(Device, new DeviceRecord
         {
-            Id = Device, Manufacturer = "Acme", Model = "M", Kinds = [kind], Credentials = DeviceCredentials.NewKeys(), CreatedAt = T0, UpdatedAt = T0,
+            Id = Device,
+            Manufacturer = "Acme",
+            Model = "M",
+            Kinds = [kind],
+            Credentials = DeviceCredentials.NewKeys(),
+            CreatedAt = T0,
+            UpdatedAt = T0,
         }, sentCgm: false);
 
         Assert.Equal(code, device.Type!.Coding![0].Code);

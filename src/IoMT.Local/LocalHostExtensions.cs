@@ -65,15 +65,7 @@ public static partial class LocalHostExtensions
         services.AddIoMTNotifications();
         services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
-        // Locally the patient's reminder also goes to the patient's dispenser or inhaler, unless the setting names the channels.
-        var patientChannels = builder.Configuration.GetSection($"{WorkflowOptions.SectionName}:{nameof(WorkflowOptions.PatientFollowUpChannels)}");
-        services.PostConfigure<WorkflowOptions>(workflows =>
-        {
-            if (!patientChannels.GetChildren().Any())
-            {
-                workflows.PatientFollowUpChannels = [DefaultEscalationPolicies.ConsoleChannel, DeviceReminders.Channel];
-            }
-        });
+        services.AddPatientRemindersOnDevices();
         services.AddHostedService<WorkflowRunner>();
         services.AddSingleton<DeviceSilenceWatch>();
         services.AddHostedService<DeviceWatchService>();

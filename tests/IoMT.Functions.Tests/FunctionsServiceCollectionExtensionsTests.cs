@@ -103,6 +103,18 @@ public class FunctionsServiceCollectionExtensionsTests
         Assert.Contains("Workflows:Policies:0", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AddIoMTFunctions_PatientFollowUps_ToTheConsoleAndTheDevice_UnlessConfigured()
+    {
+        using var byDefault = Build([]);
+        using var configured = Build(new() { ["Workflows:PatientFollowUpChannels:0"] = "teams" });
+
+        Assert.Equal(["console", "device"], byDefault.GetRequiredService<IOptions<WorkflowOptions>>().Value.PatientFollowUpChannels);
+        Assert.Equal(["console"], byDefault.GetRequiredService<IOptions<WorkflowOptions>>().Value.CaregiverFollowUpChannels);
+        Assert.DoesNotContain("device", configured.GetRequiredService<IOptions<WorkflowOptions>>().Value.PatientFollowUpChannels);
+        Assert.Contains("teams", configured.GetRequiredService<IOptions<WorkflowOptions>>().Value.PatientFollowUpChannels);
+    }
+
     /// <summary>Every required setting, with IoT Hub's registry and service clients faked (their stand-ins cannot connect).</summary>
     private static ServiceProvider BuildWithIoTHub()
     {

@@ -13,7 +13,7 @@ public static class CloudToDeviceServiceCollectionExtensions
     /// <summary>
     /// Cloud-to-device messages in Azure: sent through IoT Hub's service API with the app's identity, recorded in Cosmos
     /// DB (registered by the Cosmos storage), their outcome taken from IoT Hub's feedback; the management routes' service,
-    /// and the <c>device</c> notification channel with its delivery records.
+    /// and the <c>device</c> notification channel with its delivery records, where patients' reminders go by default.
     /// </summary>
     public static IServiceCollection AddCloudToDevice(this IServiceCollection services)
     {
@@ -29,6 +29,7 @@ public static class CloudToDeviceServiceCollectionExtensions
         services.AddSingleton<CloudToDeviceFeedbackDrain>();
         services.AddSingleton<DeviceChannel>();
         services.AddSingleton<INotificationChannel>(provider => provider.GetRequiredService<DeviceChannel>());
+        services.AddPatientRemindersOnDevices();
         return services;
     }
 }

@@ -43,11 +43,10 @@ public sealed partial class SqliteDirectory : IPatientDirectory, IDisposable
     public const string SystemActor = "system";
 
     private readonly SqliteDatabase _database;
+    private readonly TimeProvider _time;
 
     /// <summary>Raised after each committed change of who may see what (users, tokens, patients' care teams).</summary>
     public event Action? Changed;
-
-    private readonly TimeProvider _time;
 
     /// <param name="path">The database file.</param>
     /// <param name="time">The clock of the changes the host records itself.</param>
@@ -57,10 +56,19 @@ public sealed partial class SqliteDirectory : IPatientDirectory, IDisposable
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Creates or replaces a user (their care teams included; whether they are disabled stays as it is), as the host itself.</summary>
+    /// <summary>
+    /// Creates or replaces a user (their care teams included; whether they are disabled stays as it is), as the host
+    /// itself: a user saved again as they are is left alone, so a restart records nothing.
+    /// </summary>
     public Task SaveUserAsync(LocalUser user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
+        if (ReadUsers("WHERE u.id = $id", ("$id", user.Id)).SingleOrDefault() is { } existing && existing.Roles.ToHashSet().SetEquals(user.Roles)
+            && existing.CareTeams.ToHashSet(StringComparer.Ordinal).SetEquals(user.CareTeams) && existing.Manufacturer == user.Manufacturer)
+        {
+            return Task.CompletedTask;
+        }
+
         return ChangeAsync((connection, transaction) =>
         {
             Execute(connection, transaction, "INSERT INTO users (id, roles, manufacturer) VALUES ($id, $roles, $manufacturer) ON CONFLICT (id) DO UPDATE SET roles = excluded.roles, manufacturer = excluded.manufacturer",

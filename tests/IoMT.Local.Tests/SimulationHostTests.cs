@@ -55,6 +55,7 @@ public sealed class SimulationHostTests
             Assert.Null(await directory.FindCallerAsync(firstAdmin, now));
             Assert.NotNull(await directory.FindCallerAsync(secondAdmin, now));
             Assert.Single(await directory.ListTokensAsync("admin"), t => t.Label == "simulation");
+            Assert.Equal(["token.issued", "user.saved"], (await directory.HistoryAsync("nurse", 10)).Select(c => c.Action));
         }
         finally
         {

@@ -109,6 +109,25 @@ public class FhirBundleTests
     }
 
     [SchemaValidatorFact]
+    public async Task Export_RealisticDay_ValidFhirR4()
+    {
+        var bundle = await FhirConformanceTests.RealisticDayAsync();
+        var path = Path.Combine(Path.GetTempPath(), $"iomt-fhir-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, bundle.ToJsonString());
+
+        try
+        {
+            var result = Assert.Single(await SchemaValidator.ValidateFhirAsync([path]));
+
+            Assert.True(result.Valid, string.Join("\n", result.Errors.Select(e => $"{e.Path}: {e.Message}")));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [SchemaValidatorFact]
     public async Task ValidateFhir_BrokenResource_Rejected()
     {
         var path = Path.Combine(Path.GetTempPath(), $"iomt-fhir-{Guid.NewGuid():N}.json");

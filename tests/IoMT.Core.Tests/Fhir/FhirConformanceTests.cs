@@ -28,6 +28,21 @@ public class FhirConformanceTests
     [Fact]
     public async Task Export_RealisticDay_NoValidatorIssues()
     {
+        var bundle = await RealisticDayAsync();
+
+        var counts = AllResources(bundle).GroupBy(r => (string)r["resourceType"]!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal((4, 1, 3, 3), (counts["Device"], counts["MedicationDispense"], counts["Communication"], Resources(bundle, "Observation").Count(IsCgm)));
+        Assert.Equal(["admin", "clinical", "drug"], Resources(bundle, "Flag").Select(f => (string)f["category"]![0]!["coding"]![0]!["code"]!).Distinct().Order());
+        Assert.Contains(Resources(bundle, "Flag"), f => ((string)f["code"]!["coding"]![0]!["code"]!).StartsWith("device-silent.", StringComparison.Ordinal));
+        Assert.Contains(Resources(bundle, "Flag"), f => (string?)f["code"]!["coding"]![0]!["code"] == "battery-low");
+        Assert.Contains(Resources(bundle, "Observation"), o => (string?)o["status"] == "preliminary");
+        Assert.Equal(["completed", "completed", "not-done", "not-done"], Resources(bundle, "MedicationAdministration")
+            .Where(a => (string?)a["medicationCodeableConcept"]!["text"] == "metformin-500mg").Select(a => (string)a["status"]!).Order());
+        AssertConforms(bundle);
+    }
+
+    internal static async Task<JsonObject> RealisticDayAsync()
+    {
         var fixture = new FhirExportFixture();
         await fixture.RegisterDeviceAsync();
         await fixture.RegisterDeviceAsync("cgm-0007", "glucose");
@@ -53,17 +68,7 @@ public class FhirConformanceTests
             FhirResourcesTests.DoseRecord(T0.AddMinutes(-10), DoseStatus.Missed), FhirResourcesTests.DoseRecord(T0.AddHours(-12), DoseStatus.Missed),
         ]);
 
-        var bundle = await fixture.ExportAsync(T0.AddHours(-13), T0.AddHours(1));
-
-        var counts = AllResources(bundle).GroupBy(r => (string)r["resourceType"]!).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal((4, 1, 3, 3), (counts["Device"], counts["MedicationDispense"], counts["Communication"], Resources(bundle, "Observation").Count(IsCgm)));
-        Assert.Equal(["admin", "clinical", "drug"], Resources(bundle, "Flag").Select(f => (string)f["category"]![0]!["coding"]![0]!["code"]!).Distinct().Order());
-        Assert.Contains(Resources(bundle, "Flag"), f => ((string)f["code"]!["coding"]![0]!["code"]!).StartsWith("device-silent.", StringComparison.Ordinal));
-        Assert.Contains(Resources(bundle, "Flag"), f => (string?)f["code"]!["coding"]![0]!["code"] == "battery-low");
-        Assert.Contains(Resources(bundle, "Observation"), o => (string?)o["status"] == "preliminary");
-        Assert.Equal(["completed", "completed", "not-done", "not-done"], Resources(bundle, "MedicationAdministration")
-            .Where(a => (string?)a["medicationCodeableConcept"]!["text"] == "metformin-500mg").Select(a => (string)a["status"]!).Order());
-        AssertConforms(bundle);
+        return await fixture.ExportAsync(T0.AddHours(-13), T0.AddHours(1));
     }
 
     [Fact]

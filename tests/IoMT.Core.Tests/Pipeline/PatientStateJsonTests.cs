@@ -22,6 +22,7 @@ public class PatientStateJsonTests
         Assert.Equal(json, PatientStateJson.Serialize(restored.States["patient-1"]));
         Assert.Contains("\"episodeStart\"", json, StringComparison.Ordinal);
         Assert.Contains("\"excursions\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"readingId\"", json, StringComparison.Ordinal);
         Assert.Equal(
             TimelineRecords.From(pipeline.Process([.. SecondBatch()], original)),
             TimelineRecords.From(pipeline.Process([.. SecondBatch()], restored)));

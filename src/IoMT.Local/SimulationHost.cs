@@ -126,16 +126,19 @@ internal sealed partial class SimulationHost(
         return await directory.ReplaceTokenAsync(AdminBootstrap.AdminUserId, "simulation", now, now.AddDays(1), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The tokens an earlier start wrote, by user id; none when the file is missing or unreadable.</summary>
+    /// <summary>The tokens an earlier start wrote, by user id; none when the file is missing or not what this host writes.</summary>
     private static Dictionary<string, string> ReadSeededTokens(string usersFile)
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(usersFile))!.AsArray()
-                .Where(u => u?["id"] is JsonValue && u["token"] is JsonValue)
-                .ToDictionary(u => (string)u!["id"]!, u => (string)u!["token"]!, StringComparer.Ordinal);
+            return File.Exists(usersFile) && JsonNode.Parse(File.ReadAllText(usersFile)) is JsonArray users
+                ? users.OfType<JsonObject>()
+                    .Where(u => u["id"]?.GetValueKind() == JsonValueKind.String && u["token"]?.GetValueKind() == JsonValueKind.String)
+                    .DistinctBy(u => (string)u["id"]!)
+                    .ToDictionary(u => (string)u["id"]!, u => (string)u["token"]!, StringComparer.Ordinal)
+                : [];
         }
-        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or ArgumentException or NullReferenceException or FormatException)
+        catch (Exception e) when (e is IOException or JsonException)
         {
             return [];
         }

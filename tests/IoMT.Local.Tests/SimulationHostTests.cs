@@ -74,6 +74,7 @@ public sealed class SimulationHostTests
             await directory.SaveUserAsync(new LocalUser("admin", [IoMT.Core.Access.Role.Admin], []));
             var file = Path.Combine(data, SimulationHost.UsersFileName);
             var now = new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
+            await File.WriteAllTextAsync(file, "null");
             await SimulationHost.SeedUsersAsync(directory, file, now, CancellationToken.None);
             var nurse = Token(await File.ReadAllTextAsync(file), "nurse");
             Assert.True(await directory.RevokeTokenAsync(nurse));

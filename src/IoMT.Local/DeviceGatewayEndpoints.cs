@@ -15,18 +15,43 @@ namespace IoMT.Local;
 /// <c>PUT /{idScope}/registrations/{id}/register</c> with <c>GET …/operations/{operationId}</c> (registration through an
 /// enrollment group). The hub's routes refuse as IoT Hub does (<see cref="IoTHubErrors"/>); the rules are Core's.
 /// </summary>
-internal static class DeviceGatewayEndpoints
+internal static partial class DeviceGatewayEndpoints
 {
     public const string ErrorCodeHeader = "iothub-errorcode";
 
+    /// <summary>How long a device is asked to wait when the hub's storage failed.</summary>
+    public static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(5);
+
     public static void MapDeviceGateway(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/devices/{deviceId}/messages/events", SendEventAsync).ExcludeFromDescription();
-        app.MapGet("/devices/{deviceId}/messages/deviceBound", ReceiveAsync).ExcludeFromDescription();
-        app.MapDelete("/devices/{deviceId}/messages/deviceBound/{lockToken}", CompleteOrRejectAsync).ExcludeFromDescription();
-        app.MapPost("/devices/{deviceId}/messages/deviceBound/{lockToken}/abandon", AbandonAsync).ExcludeFromDescription();
-        app.MapPut("/{idScope}/registrations/{registrationId}/register", RegisterAsync).ExcludeFromDescription();
-        app.MapGet("/{idScope}/registrations/{registrationId}/operations/{operationId}", OperationAsync).ExcludeFromDescription();
+        var hub = app.MapGroup("").ExcludeFromDescription().AddEndpointFilter(AnswerStorageFailuresAsync);
+        hub.MapPost("/devices/{deviceId}/messages/events", SendEventAsync);
+        hub.MapGet("/devices/{deviceId}/messages/deviceBound", ReceiveAsync);
+        hub.MapDelete("/devices/{deviceId}/messages/deviceBound/{lockToken}", CompleteOrRejectAsync);
+        hub.MapPost("/devices/{deviceId}/messages/deviceBound/{lockToken}/abandon", AbandonAsync);
+        hub.MapPut("/{idScope}/registrations/{registrationId}/register", RegisterAsync);
+        hub.MapGet("/{idScope}/registrations/{registrationId}/operations/{operationId}", OperationAsync);
+    }
+
+    /// <summary>
+    /// A storage failure (a database or disk error) is the hub's, not the device's: 503 <c>ServiceUnavailable</c> with
+    /// <c>Retry-After</c>, as IoT Hub answers when it cannot serve, so the device keeps its message and sends it again;
+    /// nothing was acknowledged. Logged once, as an error.
+    /// </summary>
+    private static async ValueTask<object?> AnswerStorageFailuresAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Data.Common.DbException)
+        {
+            var http = context.HttpContext;
+            Log.StorageFailed(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeviceGatewayEndpoints)), http.Request.Method, e);
+            http.Response.Headers.RetryAfter = ((int)UnavailableRetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refuse(http.Request, new ApiError(503, IoTHubErrors.UnavailableCode, "The hub cannot store or read messages now; retry later."),
+                http.RequestServices.GetRequiredService<TimeProvider>());
+        }
     }
 
     /// <summary>
@@ -230,6 +255,12 @@ internal static class DeviceGatewayEndpoints
         }
 
         return buffer.ToArray();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Device gateway: {Method} answered 503, its storage failed")]
+        public static partial void StorageFailed(ILogger logger, string method, Exception exception);
     }
 }
 

@@ -117,6 +117,7 @@ public static partial class LocalHostExtensions
     public static WebApplication MapIoMTLocal(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<BadRequestBodyMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<SecurityAuditMiddleware>();
         app.UseAuthorization();

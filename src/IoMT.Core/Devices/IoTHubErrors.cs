@@ -42,6 +42,12 @@ public static class IoTHubErrors
     /// <summary>500001.</summary>
     public const string ServerError = "ServerError";
 
+    /// <summary>503001: the hub cannot serve now (its storage failed); <c>Retry-After</c> says when to try again.</summary>
+    public const string ServiceUnavailable = "ServiceUnavailable";
+
+    /// <summary>The gateway's code for a request it could not serve because its storage failed.</summary>
+    public const string UnavailableCode = "gateway.unavailable";
+
     /// <summary>The gateway's code for a device that is registered but disabled (answered as <see cref="DeviceNotFound"/>).</summary>
     public const string DeviceDisabledCode = ApiError.DeviceDisabled;
 
@@ -70,6 +76,7 @@ public static class IoTHubErrors
             LockLostCode => new(412, PreconditionFailed, error.Detail),
             ErrorCodes.MessageTooLarge => new(413, MessageTooLarge, error.Detail),
             RateLimitedCode => new(429, Throttling, error.Detail),
+            UnavailableCode => new(503, ServiceUnavailable, error.Detail),
             _ => new(500, ServerError, error.Detail),
         };
     }

@@ -17,6 +17,7 @@ public class IoTHubErrorsTests
     [InlineData(IoTHubErrors.LockLostCode, 412, "PreconditionFailed", null)]
     [InlineData(ErrorCodes.MessageTooLarge, 413, "MessageTooLarge", null)]
     [InlineData(IoTHubErrors.RateLimitedCode, 429, "ThrottlingException", SecurityEventCodes.DeviceRateLimited)]
+    [InlineData(IoTHubErrors.UnavailableCode, 503, "ServiceUnavailable", null)]
     [InlineData("something.else", 500, "ServerError", null)]
     public void For_EachRefusalOfTheGateway_IoTHubsStatusCodeAndAuditCode(string code, int status, string iotHubCode, string? auditCode)
     {

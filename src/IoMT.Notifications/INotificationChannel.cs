@@ -9,6 +9,9 @@ public interface INotificationChannel
     /// <summary>Whether <paramref name="channel"/> (e.g. <c>webhook:ward-7</c>) is one of this kind's configured channels.</summary>
     bool Serves(string channel);
 
+    /// <summary>Whether this kind of channel can reach <paramref name="recipient"/> (e.g. <c>caregiver:p-1</c>); the console reaches the care team only.</summary>
+    bool Reaches(string recipient) => true;
+
     Task SendAsync(string channel, Notification notification, CancellationToken cancellationToken);
 }
 

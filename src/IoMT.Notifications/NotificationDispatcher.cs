@@ -11,7 +11,8 @@ namespace IoMT.Notifications;
 
 /// <summary>
 /// Delivers a notification through each of its channels, retrying transient failures with exponential backoff and
-/// jitter (Polly), and writes each channel's outcome (delivered, failed, not configured) on the patient's timeline
+/// jitter (Polly), and writes each channel's outcome (delivered, failed, not configured, undeliverable when the channel
+/// reaches none of the recipients) on the patient's timeline
 /// under an id derived from the notification's key and the channel, so redelivery records it once. A failed
 /// delivery does not stop the escalation: the next level still follows.
 /// </summary>
@@ -50,6 +51,11 @@ public sealed partial class NotificationDispatcher(
         {
             Log.NotConfigured(logger, name);
             return (Outcome(name, notification, DeliveryStatus.NotConfigured, 0, $"No channel '{name}' is configured."), null);
+        }
+
+        if (!notification.Recipients.Any(channel.Reaches))
+        {
+            return (Outcome(name, notification, DeliveryStatus.Undeliverable, 0, $"The '{name}' channel reaches none of the recipients."), null);
         }
 
         var queuing = channel as IQueuingNotificationChannel;

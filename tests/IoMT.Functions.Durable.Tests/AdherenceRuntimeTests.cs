@@ -5,6 +5,7 @@ using IoMT.Core.Notifications;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
 using IoMT.Functions.Workflows;
+using IoMT.Testing;
 using Microsoft.DurableTask.Client;
 
 namespace IoMT.Functions.Durable.Tests;
@@ -46,6 +47,35 @@ public class AdherenceRuntimeTests(DurableRuntime runtime) : IClassFixture<Durab
         Assert.Equal(new DoseOutcome("metformin", due, DoseStatus.Missed, null), WorkflowJson.Deserialize<DoseOutcome>(recorded.Data));
         var instance = await runtime.Client.GetInstanceAsync(DurableEvents.AdherenceInstance(schedule.PatientId, schedule.MedicationId));
         Assert.Equal((AdherenceOrchestrator.Name, OrchestrationRuntimeStatus.Running), (instance!.Name, instance.RuntimeStatus));
+    }
+
+    [Fact]
+    public async Task ConsoleOnly_PatientAndCaregiverUndeliverable_CoordinatorToldWhenTheWindowCloses()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var due = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(3);
+        var schedule = new MedicationSchedule
+        {
+            PatientId = "patient-console-only",
+            MedicationId = "metformin",
+            TimesOfDay = [TimeOnly.FromTimeSpan(due.TimeOfDay)],
+            EffectiveFrom = now,
+            EarlyWindow = TimeSpan.FromSeconds(1),
+            DoseWindow = TimeSpan.FromSeconds(1),
+            GracePeriod = TimeSpan.FromMinutes(10),
+            CoordinatorAfter = TimeSpan.FromMinutes(10),
+        };
+        var consoleOnly = new DurableWorkflows(runtime.Escalations, new FixedOptions<WorkflowOptions>(new WorkflowOptions()));
+
+        await consoleOnly.SaveScheduleAsync(runtime.Client, schedule);
+        var sent = await DurableRuntime.EventuallyAsync(() => runtime.SentTo(schedule.PatientId), s => s.Count >= 1, "the coordinator told");
+        var undeliverable = await DurableRuntime.EventuallyAsync(
+            () => runtime.TimelineOf(schedule.PatientId).Where(r => r.Type == TimelineEntryType.Notification).Select(r => WorkflowJson.Deserialize<DeliveryOutcome>(r.Data)).ToList(),
+            o => o.Count >= 2, "both undeliverable follow-ups recorded");
+
+        Assert.Equal("role:care-coordinator", Assert.Single(Assert.Single(sent).Recipients));
+        Assert.Equal(["caregiver:patient-console-only", "patient:patient-console-only"], undeliverable.Select(o => Assert.Single(o.Recipients)).Order());
+        Assert.All(undeliverable, o => Assert.Equal(DeliveryStatus.Undeliverable, o.Status));
     }
 
     [Fact]

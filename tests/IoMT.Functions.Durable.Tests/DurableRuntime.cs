@@ -54,7 +54,12 @@ public sealed class DurableRuntime : IAsyncLifetime
 
     public DurableRuntime()
     {
-        Workflows = new DurableWorkflows(Escalations, new FixedOptions<WorkflowOptions>(new WorkflowOptions { Policies = [Seconds] }));
+        Workflows = new DurableWorkflows(Escalations, new FixedOptions<WorkflowOptions>(new WorkflowOptions
+        {
+            Policies = [Seconds],
+            PatientFollowUpChannels = ["device"],
+            CaregiverFollowUpChannels = ["webhook:family"],
+        }));
         Activities = new WorkflowActivities(Escalations, new WorkflowEffectRunner(Timeline, new ClockedNotifier(this)), Workflows, TimeProvider.System);
     }
 

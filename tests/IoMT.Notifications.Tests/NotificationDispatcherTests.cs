@@ -61,6 +61,44 @@ public sealed class NotificationDispatcherTests
         Assert.Equal([("pagerduty:missing", DeliveryStatus.NotConfigured), ("webhook:ward", DeliveryStatus.Delivered)], statuses);
     }
 
+    [Fact]
+    public async Task ChannelReachingNoRecipient_RecordedUndeliverable_NeverDelivered()
+    {
+        var console = new CareTeamChannel();
+        var dispatcher = new NotificationDispatcher([console], _timeline, ChannelTests.Options(_ => { }), _clock, NullLogger<NotificationDispatcher>.Instance);
+        var followUp = ChannelTests.Sample(NotificationKind.DoseMissed, "console") with { Recipients = ["caregiver:p-1"] };
+
+        await dispatcher.NotifyAsync(followUp);
+
+        var outcome = WorkflowJson.Deserialize<DeliveryOutcome>(Assert.Single(_timeline.All).Data);
+        Assert.Equal((DeliveryStatus.Undeliverable, 0), (outcome.Status, outcome.Attempts));
+        Assert.Contains("console", outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(0, console.Sent);
+    }
+
+    [Fact]
+    public void CareTeamRecipients_UsersRolesAndOnCall_NotPatientsOrCaregivers()
+    {
+        Assert.All(["user:u-1", "role:nurse", "oncall:physicians"], r => Assert.True(Core.Escalation.EscalationTarget.IsCareTeam(r)));
+        Assert.All(["patient:p-1", "caregiver:p-1", "nurse"], r => Assert.False(Core.Escalation.EscalationTarget.IsCareTeam(r)));
+    }
+
+    /// <summary>A console-like channel: reaches the care team only.</summary>
+    private sealed class CareTeamChannel : INotificationChannel
+    {
+        public int Sent { get; private set; }
+
+        public bool Serves(string channel) => channel == "console";
+
+        public bool Reaches(string recipient) => Core.Escalation.EscalationTarget.IsCareTeam(recipient);
+
+        public Task SendAsync(string channel, Notification notification, CancellationToken cancellationToken)
+        {
+            Sent++;
+            return Task.CompletedTask;
+        }
+    }
+
     private NotificationDispatcher Dispatcher(StubHandler handler)
     {
         var options = ChannelTests.Options(o => o.Webhooks["ward"] = new WebhookOptions { Url = "https://hooks.example.org/iomt", Secret = new string('k', 40) });

@@ -1,5 +1,6 @@
 using IoMT.Core.Alerts;
 using IoMT.Core.Telemetry;
+using IoMT.Core.Workflows;
 
 namespace IoMT.Core.Adherence;
 
@@ -16,14 +17,16 @@ public static class AdherenceDecider
     private const int SeenReadingsKept = 256;
     private static readonly TimeSpan Memory = TimeSpan.FromHours(24);
 
-    public static AdherenceDecision Start(MedicationSchedule schedule, DateTimeOffset now)
+    /// <param name="followUps">The channels follow-ups use, to tell which targets they reach; null: every target is reachable.</param>
+    public static AdherenceDecision Start(MedicationSchedule schedule, DateTimeOffset now, FollowUpChannels? followUps = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var state = new AdherenceState { Schedule = schedule, ScheduledUntil = schedule.EffectiveFrom };
-        return Decide(state, new AdherenceTick(now));
+        return Decide(state, new AdherenceTick(now), followUps);
     }
 
-    public static AdherenceDecision Decide(AdherenceState state, AdherenceInput input)
+    /// <param name="followUps">The channels follow-ups use, to tell which targets they reach; null: every target is reachable.</param>
+    public static AdherenceDecision Decide(AdherenceState state, AdherenceInput input, FollowUpChannels? followUps = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
@@ -35,22 +38,23 @@ public static class AdherenceDecider
         }
 
         state = OpenDoses(state, input.At + state.Schedule.EarlyWindow);
+        var reach = new Reach(state.Schedule, followUps, input.At, commands);
         switch (input)
         {
             case AdherenceTick tick:
-                state = FollowUp(state, tick.At, commands);
+                state = FollowUp(state, tick.At, commands, reach);
                 break;
             case DoseInput { Dose.Event: DoseEventType.Taken or DoseEventType.Dispensed } dose:
-                state = Taken(state, dose.Dose.At, dose.Dose.ScheduledFor, commands);
+                state = Taken(state, dose.Dose.At, dose.Dose.ScheduledFor, commands, reach);
                 break;
             case DoseInput dose:
-                state = NotTaken(state, dose.Dose, commands);
+                state = NotTaken(state, dose.Dose, commands, reach);
                 break;
             case InhalerInput { Actuation: var puff } when state.Schedule.Kind == MedicationKind.RescueInhaler:
                 state = state with { Puffs = [.. state.Puffs, new RescuePuffs(puff.At, puff.Puffs, puff.ReadingId)] };
                 break;
             case InhalerInput inhaler:
-                state = Taken(state, inhaler.Actuation.At, null, commands);
+                state = Taken(state, inhaler.Actuation.At, null, commands, reach);
                 break;
         }
 
@@ -75,7 +79,11 @@ public static class AdherenceDecider
         return state with { Doses = [.. state.Doses, .. opened], ScheduledUntil = until };
     }
 
-    private static AdherenceState FollowUp(AdherenceState state, DateTimeOffset now, List<AdherenceCommand> commands)
+    /// <summary>
+    /// Sends the follow-ups that fell due, in order. A level whose target no channel reaches is recorded undeliverable
+    /// and the next level takes over at once (with the console alone, the coordinator hears when the window closes).
+    /// </summary>
+    private static AdherenceState FollowUp(AdherenceState state, DateTimeOffset now, List<AdherenceCommand> commands, Reach reach)
     {
         var schedule = state.Schedule;
         var doses = state.Doses.Select(dose =>
@@ -85,22 +93,28 @@ public static class AdherenceDecider
                 return dose;
             }
 
+            var takeOver = false;
             if (dose.FollowUps < 1 && now >= schedule.WindowEnd(dose.ScheduledAt) && now < schedule.MissedAt(dose.ScheduledAt))
             {
-                commands.Add(Send(schedule, dose, FollowUpTarget.Patient, FollowUpKind.DoseMissed));
+                takeOver = !reach.Tell(dose, FollowUpTarget.Patient, FollowUpKind.DoseMissed);
                 dose = dose with { FollowUps = 1 };
             }
 
-            if (dose.FollowUps < 2 && now >= schedule.MissedAt(dose.ScheduledAt))
+            if (dose.Status == DoseStatus.Pending && now >= schedule.MissedAt(dose.ScheduledAt))
             {
                 commands.Add(Record(schedule, dose.ScheduledAt, DoseStatus.Missed, null));
-                commands.Add(Send(schedule, dose, FollowUpTarget.Caregiver, FollowUpKind.DoseMissed));
-                dose = dose with { Status = DoseStatus.Missed, FollowUps = 2 };
+                dose = dose with { Status = DoseStatus.Missed };
             }
 
-            if (dose.FollowUps < 3 && now >= schedule.CoordinatorAt(dose.ScheduledAt))
+            if (dose.FollowUps < 2 && (takeOver || now >= schedule.MissedAt(dose.ScheduledAt)))
             {
-                commands.Add(Send(schedule, dose, FollowUpTarget.CareCoordinator, FollowUpKind.DoseMissed));
+                takeOver = !reach.Tell(dose, FollowUpTarget.Caregiver, FollowUpKind.DoseMissed);
+                dose = dose with { FollowUps = 2 };
+            }
+
+            if (dose.FollowUps < 3 && (takeOver || now >= schedule.CoordinatorAt(dose.ScheduledAt)))
+            {
+                reach.Tell(dose, FollowUpTarget.CareCoordinator, FollowUpKind.DoseMissed);
                 dose = dose with { FollowUps = 3 };
             }
 
@@ -113,7 +127,7 @@ public static class AdherenceDecider
     /// Matches a dose taken at <paramref name="at"/>: the scheduled dose it names, else the earliest open one whose
     /// window (early window to missed) holds it, else the latest missed one of the last 24 hours; otherwise it is extra.
     /// </summary>
-    private static AdherenceState Taken(AdherenceState state, DateTimeOffset at, DateTimeOffset? scheduledFor, List<AdherenceCommand> commands)
+    private static AdherenceState Taken(AdherenceState state, DateTimeOffset at, DateTimeOffset? scheduledFor, List<AdherenceCommand> commands, Reach reach)
     {
         var schedule = state.Schedule;
         var open = state.Doses.Where(d => d.Status is DoseStatus.Pending or DoseStatus.Missed).ToList();
@@ -129,7 +143,7 @@ public static class AdherenceDecider
 
         var status = at <= schedule.WindowEnd(dose.ScheduledAt) ? DoseStatus.Taken : DoseStatus.TakenLate;
         commands.Add(Record(schedule, dose.ScheduledAt, status, at));
-        foreach (var target in new[] { FollowUpTarget.Caregiver, FollowUpTarget.CareCoordinator }.Take(Math.Max(0, dose.FollowUps - 1)))
+        foreach (var target in new[] { FollowUpTarget.Caregiver, FollowUpTarget.CareCoordinator }.Take(Math.Max(0, dose.FollowUps - 1)).Where(reach.Reaches))
         {
             commands.Add(Send(schedule, dose, target, FollowUpKind.DoseTakenLate));
         }
@@ -138,7 +152,7 @@ public static class AdherenceDecider
     }
 
     /// <summary>A dispenser reported a dose missed or skipped: recorded, and a missed one skips ahead to the caregiver.</summary>
-    private static AdherenceState NotTaken(AdherenceState state, DoseReported report, List<AdherenceCommand> commands)
+    private static AdherenceState NotTaken(AdherenceState state, DoseReported report, List<AdherenceCommand> commands, Reach reach)
     {
         var schedule = state.Schedule;
         var named = report.ScheduledFor ?? report.At;
@@ -153,8 +167,13 @@ public static class AdherenceDecider
         var updated = dose with { Status = status };
         if (status == DoseStatus.Missed)
         {
-            commands.Add(Send(schedule, dose, FollowUpTarget.Caregiver, FollowUpKind.DoseMissed));
-            updated = updated with { FollowUps = 2 };
+            var reached = reach.Tell(dose, FollowUpTarget.Caregiver, FollowUpKind.DoseMissed);
+            if (!reached && dose.FollowUps < 3)
+            {
+                reach.Tell(dose, FollowUpTarget.CareCoordinator, FollowUpKind.DoseMissed);
+            }
+
+            updated = updated with { FollowUps = reached ? Math.Max(2, dose.FollowUps) : 3 };
         }
 
         return Replace(state, dose, updated);
@@ -246,6 +265,28 @@ public static class AdherenceDecider
 
     private static SendFollowUp Send(MedicationSchedule schedule, Dose dose, FollowUpTarget target, FollowUpKind kind) =>
         new($"{DoseKey(schedule, dose.ScheduledAt)}:{kind}:{target}", schedule.PatientId, schedule.MedicationId, dose.ScheduledAt, target, kind);
+
+    /// <summary>Who the follow-up channels reach, and telling them: a follow-up, or its record as undeliverable.</summary>
+    private sealed class Reach(MedicationSchedule schedule, FollowUpChannels? channels, DateTimeOffset now, List<AdherenceCommand> commands)
+    {
+        public bool Reaches(FollowUpTarget target) => channels is null || channels.Reaching(target).Count > 0;
+
+        /// <summary>Sends the follow-up when a channel reaches <paramref name="target"/>; otherwise records it undeliverable and returns false.</summary>
+        public bool Tell(Dose dose, FollowUpTarget target, FollowUpKind kind)
+        {
+            var send = Send(schedule, dose, target, kind);
+            if (Reaches(target))
+            {
+                commands.Add(send);
+                return true;
+            }
+
+            var configured = string.Join(", ", channels!.For(target));
+            commands.Add(new FollowUpUndeliverable(send.IdempotencyKey, send.PatientId, send.MedicationId, send.ScheduledAt, target, kind, now,
+                $"No channel reaches the {target.ToString().ToLowerInvariant()}: {(configured.Length == 0 ? "none configured" : configured + " reach the care team only")}."));
+            return false;
+        }
+    }
 
     private static RecordDose Record(MedicationSchedule schedule, DateTimeOffset? scheduledAt, DoseStatus status, DateTimeOffset? takenAt) =>
         new($"{DoseKey(schedule, scheduledAt)}:{status}{(scheduledAt is null ? ":" + Validation.Rfc3339.Format(takenAt!.Value) : "")}",

@@ -77,6 +77,14 @@ public abstract record AdherenceCommand(string IdempotencyKey);
 public sealed record SendFollowUp(string IdempotencyKey, string PatientId, string MedicationId, DateTimeOffset ScheduledAt, FollowUpTarget Target, FollowUpKind Kind)
     : AdherenceCommand(IdempotencyKey);
 
+/// <summary>
+/// A follow-up that no configured channel can take to its target (the console reaches the care team, never a patient or
+/// caregiver): recorded as undeliverable with <see cref="Reason"/>, and the next level takes over at once.
+/// </summary>
+public sealed record FollowUpUndeliverable(
+    string IdempotencyKey, string PatientId, string MedicationId, DateTimeOffset ScheduledAt, FollowUpTarget Target, FollowUpKind Kind, DateTimeOffset At, string Reason)
+    : AdherenceCommand(IdempotencyKey);
+
 /// <summary>A dose's outcome for the timeline (an adherence entry); the same dose and status always has the same key.</summary>
 public sealed record RecordDose(string IdempotencyKey, string PatientId, string MedicationId, DateTimeOffset? ScheduledAt, DoseStatus Status, DateTimeOffset? TakenAt)
     : AdherenceCommand(IdempotencyKey);

@@ -13,6 +13,13 @@ public enum TargetKind
 public sealed record EscalationTarget(TargetKind Kind, string Id)
 {
     public override string ToString() => $"{Kind.ToString().ToLowerInvariant()}:{Id}";
+
+    /// <summary>Whether a notification recipient is a care-team target (user, role, on-call group); patients and caregivers are not.</summary>
+    public static bool IsCareTeam(string recipient)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        return Enum.GetNames<TargetKind>().Any(kind => recipient.StartsWith(kind.ToLowerInvariant() + ":", StringComparison.Ordinal));
+    }
 }
 
 /// <summary>One level: notified when the escalation reaches it; the next level follows <see cref="EscalateAfter"/> later unless someone acknowledges.</summary>

@@ -68,6 +68,9 @@ public enum DeliveryStatus
 
     /// <summary>Queued for devices (the <c>device</c> channel): not delivered until a device completes it.</summary>
     Queued,
+
+    /// <summary>The channel reaches none of the recipients (the console reaches no patient or caregiver): nobody was told.</summary>
+    Undeliverable,
 }
 
 /// <summary>

@@ -47,4 +47,8 @@ public sealed record FollowUpChannels(IReadOnlyList<string> Patient, IReadOnlyLi
         FollowUpTarget.Caregiver => Caregiver,
         _ => CareCoordinator,
     };
+
+    /// <summary>The channels of <paramref name="target"/> that can reach it: the console reaches the care team, never a patient or caregiver.</summary>
+    public IReadOnlyList<string> Reaching(FollowUpTarget target) =>
+        [.. For(target).Where(channel => target == FollowUpTarget.CareCoordinator || channel != Escalation.DefaultEscalationPolicies.ConsoleChannel)];
 }

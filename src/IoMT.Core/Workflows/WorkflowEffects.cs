@@ -58,7 +58,10 @@ public static class WorkflowEffects
                         WorkflowJson.Serialize(outcome))));
                     break;
                 case SendFollowUp followUp:
-                    effects.Add(new NotifyEffect(followUp.IdempotencyKey, FollowUp(state.Schedule, followUp, channels.For(followUp.Target))));
+                    effects.Add(new NotifyEffect(followUp.IdempotencyKey, FollowUp(state.Schedule, followUp, channels.Reaching(followUp.Target))));
+                    break;
+                case FollowUpUndeliverable unreachable:
+                    effects.AddRange(Undeliverable(state.Schedule, unreachable, channels.For(unreachable.Target)));
                     break;
                 case PublishAlertEvent { Event: AlertRaised raised } publish:
                     effects.Add(new TimelineEffect(publish.IdempotencyKey, TimelineRecords.From(raised)));
@@ -96,6 +99,16 @@ public static class WorkflowEffects
     private static NotifyEffect Notify(
         AlertRaised alert, string key, NotificationKind kind, IReadOnlyList<EscalationTarget> targets, IReadOnlyList<string> channels, DateTimeOffset at) =>
         new(key, new Notification(key, kind, alert.PatientId, alert.AlertId, alert.Title, alert.Priority, [.. targets.Select(t => t.ToString())], channels, at));
+
+    /// <summary>A follow-up nobody could be told, recorded like a delivery (one record per configured channel) as undeliverable.</summary>
+    private static IEnumerable<TimelineEffect> Undeliverable(MedicationSchedule schedule, FollowUpUndeliverable unreachable, IReadOnlyList<string> channels)
+    {
+        var send = new SendFollowUp(unreachable.IdempotencyKey, unreachable.PatientId, unreachable.MedicationId, unreachable.ScheduledAt, unreachable.Target, unreachable.Kind);
+        var notification = FollowUp(schedule, send, channels);
+        return (channels.Count == 0 ? ["none"] : channels).Select(channel => new TimelineEffect($"{unreachable.IdempotencyKey}:{channel}", DeliveryRecord(
+            unreachable.PatientId, new DeliveryOutcome(notification.Key, notification.Subject, notification.Kind, channel, notification.Recipients,
+                DeliveryStatus.Undeliverable, 0, unreachable.At, unreachable.Reason))));
+    }
 
     private static Notification FollowUp(MedicationSchedule schedule, SendFollowUp followUp, IReadOnlyList<string> channels)
     {

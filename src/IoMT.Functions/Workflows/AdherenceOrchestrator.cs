@@ -30,7 +30,7 @@ public static partial class AdherenceOrchestrator
         var state = run.State;
         if (state is null)
         {
-            var start = AdherenceDecider.Start(run.Schedule, OrchestrationSteps.Now(context));
+            var start = AdherenceDecider.Start(run.Schedule, OrchestrationSteps.Now(context), run.FollowUps);
             state = start.State;
             unfinished = await OrchestrationSteps.RunAsync(context, Calls(start, run));
         }
@@ -51,7 +51,7 @@ public static partial class AdherenceOrchestrator
                 if (schedule is not null)
                 {
                     run = run with { Schedule = schedule };
-                    var restart = AdherenceDecider.Start(schedule, OrchestrationSteps.Now(context));
+                    var restart = AdherenceDecider.Start(schedule, OrchestrationSteps.Now(context), run.FollowUps);
                     state = restart.State;
                     unfinished = await OrchestrationSteps.RunAsync(context, Calls(restart, run));
                     Log.Rescheduled(log, context.InstanceId);
@@ -72,7 +72,7 @@ public static partial class AdherenceOrchestrator
                 continue;
             }
 
-            var decision = AdherenceDecider.Decide(state, input);
+            var decision = AdherenceDecider.Decide(state, input, run.FollowUps);
             state = decision.State;
             unfinished = await OrchestrationSteps.RunAsync(context, Calls(decision, run));
         }

@@ -12,5 +12,8 @@ public sealed class InboxChannel : INotificationChannel
 {
     public bool Serves(string channel) => channel == DefaultEscalationPolicies.ConsoleChannel;
 
+    /// <summary>The inbox is the care team's: a patient or caregiver is never reached here.</summary>
+    public bool Reaches(string recipient) => EscalationTarget.IsCareTeam(recipient);
+
     public Task SendAsync(string channel, Notification notification, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -27,6 +27,9 @@ public sealed class LiveFeed : INotificationChannel
 
     public bool Serves(string channel) => channel == DefaultEscalationPolicies.ConsoleChannel;
 
+    /// <summary>Consoles are the care team's: a patient or caregiver is never reached here.</summary>
+    public bool Reaches(string recipient) => EscalationTarget.IsCareTeam(recipient);
+
     public Task SendAsync(string channel, Notification notification, CancellationToken cancellationToken)
     {
         foreach (var subscriber in _subscribers.Keys)

@@ -74,7 +74,7 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
         await store.WriteAsync(writer =>
         {
             writer.SaveSchedule(schedule);
-            SaveAdherence(writer, AdherenceDecider.Start(schedule, now), settings, now);
+            SaveAdherence(writer, AdherenceDecider.Start(schedule, now, settings.FollowUps()), settings, now);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
         signal.Set();
@@ -108,7 +108,7 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
                     return 0;
                 }
 
-                SaveAdherence(writer, AdherenceDecider.Decide(state, new AdherenceTick(now)), settings, now);
+                SaveAdherence(writer, AdherenceDecider.Decide(state, new AdherenceTick(now), settings.FollowUps()), settings, now);
                 return 1;
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -166,12 +166,12 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
         var state = writer.FindAdherence(patientId, medicationId);
         if (state is null)
         {
-            var started = AdherenceDecider.Start(schedule, now);
+            var started = AdherenceDecider.Start(schedule, now, settings.FollowUps());
             SaveAdherence(writer, started, settings, now);
             state = started.State;
         }
 
-        SaveAdherence(writer, AdherenceDecider.Decide(state, input), settings, now);
+        SaveAdherence(writer, AdherenceDecider.Decide(state, input, settings.FollowUps()), settings, now);
     }
 
     private static void SaveAdherence(WorkflowWriter writer, AdherenceDecision decision, WorkflowOptions settings, DateTimeOffset now)

@@ -12,7 +12,7 @@ namespace IoMT.Functions.Tests.Workflows;
 public class AdherenceOrchestratorTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 0, 0, 0, TimeSpan.Zero);
-    private readonly DurableTestHost _host = new(T0);
+    private readonly DurableTestHost _host = new(T0, new WorkflowOptions { PatientFollowUpChannels = ["device"], CaregiverFollowUpChannels = ["webhook:family"] });
 
     private static MedicationSchedule Schedule(params int[] hours) => new()
     {
@@ -37,6 +37,23 @@ public class AdherenceOrchestratorTests
         Assert.Equal(["patient:patient-1", "caregiver:patient-1", "role:care-coordinator"], _host.Notifier.Sent.Select(n => Assert.Single(n.Recipients)));
         Assert.All(_host.Notifier.Sent, n => Assert.Equal(NotificationKind.DoseMissed, n.Kind));
         Assert.Contains(_host.Timeline.All, r => r.Type == TimelineEntryType.Adherence && WorkflowJson.Deserialize<DoseOutcome>(r.Data).Status == DoseStatus.Missed);
+    }
+
+    [Fact]
+    public async Task ConsoleOnly_PatientAndCaregiverUndeliverable_CoordinatorToldWhenTheWindowCloses()
+    {
+        var host = new DurableTestHost(T0);
+        await host.Workflows.SaveScheduleAsync(host, Schedule(9));
+
+        for (var hour = 1; hour <= 13; hour++)
+        {
+            host.AdvanceTo(T0.AddHours(hour));
+        }
+
+        var told = Assert.Single(host.Notifier.Sent);
+        Assert.Equal(("role:care-coordinator", T0.AddHours(9)), (Assert.Single(told.Recipients), told.At));
+        var undeliverable = host.Timeline.All.Where(r => r.Type == TimelineEntryType.Notification).Select(r => WorkflowJson.Deserialize<DeliveryOutcome>(r.Data));
+        Assert.Equal(["caregiver:patient-1", "patient:patient-1"], undeliverable.Select(o => Assert.Single(o.Recipients)).Order());
     }
 
     [Fact]

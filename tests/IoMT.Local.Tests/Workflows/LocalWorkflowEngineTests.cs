@@ -153,26 +153,43 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Adherence_MissedDose_RemindsPatient_ThenTakenLateIsRecorded()
+    public async Task Adherence_MissedDose_PatientOnTheDevice_RemindsPatient_ThenTakenLateIsRecorded()
     {
-        using var host = Host();
-        await host.Engine.SaveAsync(new MedicationSchedule
-        {
-            PatientId = "patient-1",
-            MedicationId = "metformin",
-            TimesOfDay = [new TimeOnly(8, 0)],
-            EffectiveFrom = T0,
-        });
+        using var host = Host(new WorkflowOptions { PatientFollowUpChannels = ["device"] });
+        await SaveMorningDoseAsync(host);
         _clock.Advance(TimeSpan.FromMinutes(125));
         await host.RunAsync();
         await host.Engine.PublishAsync([new DoseReported("patient-1", _clock.GetUtcNow(), "metformin", DoseEventType.Taken, null, "rd_dose")]);
         await host.RunAsync();
 
         var reminder = Assert.Single(_notifier.Sent);
-        Assert.Equal((NotificationKind.DoseMissed, "patient:patient-1"), (reminder.Kind, reminder.Recipients.Single()));
+        Assert.Equal((NotificationKind.DoseMissed, "patient:patient-1", "device"), (reminder.Kind, reminder.Recipients.Single(), reminder.Channels.Single()));
         var dose = Assert.Single(_timeline.All, r => r.Type == TimelineEntryType.Adherence);
         Assert.Equal(DoseStatus.TakenLate, WorkflowJson.Deserialize<DoseOutcome>(dose.Data).Status);
     }
+
+    [Fact]
+    public async Task Adherence_ConsoleOnly_PatientAndCaregiverRecordedUndeliverable_CoordinatorToldWhenTheWindowCloses()
+    {
+        using var host = Host();
+        await SaveMorningDoseAsync(host);
+        _clock.Advance(TimeSpan.FromMinutes(125));
+        await host.RunAsync();
+
+        var told = Assert.Single(_notifier.Sent);
+        Assert.Equal((NotificationKind.DoseMissed, "role:care-coordinator"), (told.Kind, told.Recipients.Single()));
+        var undeliverable = _timeline.All.Where(r => r.Type == TimelineEntryType.Notification).Select(r => WorkflowJson.Deserialize<DeliveryOutcome>(r.Data)).ToList();
+        Assert.Equal(["caregiver:patient-1", "patient:patient-1"], undeliverable.Select(o => o.Recipients.Single()).Order());
+        Assert.All(undeliverable, o => Assert.Equal((DeliveryStatus.Undeliverable, "console"), (o.Status, o.Channel)));
+    }
+
+    private static Task SaveMorningDoseAsync(WorkflowHarness host) => host.Engine.SaveAsync(new MedicationSchedule
+    {
+        PatientId = "patient-1",
+        MedicationId = "metformin",
+        TimesOfDay = [new TimeOnly(8, 0)],
+        EffectiveFrom = T0,
+    });
 
     [Fact]
     public async Task RescueInhalerOveruse_StartsAnEscalation()
@@ -276,7 +293,7 @@ public sealed class LocalWorkflowEngineTests : IDisposable
     private static AlertRegraded Regraded(AlertRaised alert, string ruleId, AlertPriority priority, DateTimeOffset at) =>
         new(alert.AlertId, alert.DedupKey, alert.PatientId, ruleId, ruleId, priority, alert.Category, at, 8, "", "rd-" + ruleId, at);
 
-    private WorkflowHarness Host() => new(_path, _clock, _timeline, _notifier);
+    private WorkflowHarness Host(WorkflowOptions? options = null) => new(_path, _clock, _timeline, _notifier, options);
 
     private List<Notification> Triggered() => [.. _notifier.Sent.Where(n => n.Kind == NotificationKind.AlertTriggered)];
 

@@ -75,7 +75,7 @@ public sealed class FhirBundleWriter
 
                 break;
             case TimelineEntryType.Adherence:
-                if (FhirResources.DoseOutcome(record) is { } missed && IsFirstReportOfItsDose(missed))
+                if (FhirResources.ClosedDose(record) is { } missed && IsFirstReportOfItsDose(missed))
                 {
                     WriteEntry(missed);
                 }

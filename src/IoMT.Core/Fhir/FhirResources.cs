@@ -4,12 +4,14 @@ using IoMT.Core.Devices;
 using IoMT.Core.Enrichment;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;
+using IoMT.Core.Workflows;
 
 namespace IoMT.Core.Fhir;
 
 /// <summary>
 /// Timeline entries as FHIR R4 resources: vital signs per the R4 vital-signs profiles, CGM glucose per the HL7 CGM IG,
-/// NEWS2 as a survey Observation, doses and inhaler puffs as MedicationAdministration, alert episodes as Flag.
+/// NEWS2 as a survey Observation, doses and inhaler puffs as MedicationAdministration, a dispenser's release as
+/// MedicationDispense, alert episodes as Flag, devices as Device.
 /// Values are in the canonical UCUM unit of their kind, rounded to 3 decimals (conversions leave binary noise).
 /// </summary>
 public static class FhirResources
@@ -93,7 +95,7 @@ public static class FhirResources
             EffectiveDateTime = Rfc(record.At),
             ValueInteger = score.Total,
             DerivedFrom = sources.Count == 0 ? null : [.. sources.Select(s => s.At >= from ? FhirIds.Observation(s.ReadingId) : FhirIds.ObservationOutside(s.ReadingId))],
-            Component = [News2BandComponent(score.Band), .. News2Parameters(score.Scores).Select(p => News2SubScore(p.Name, p.Score, sources))],
+            Component = [News2BandComponent(score.Band), .. News2Parameters(score.Scores).Select(p => News2SubScore(p.Name, p.Score))],
         };
     }
 
@@ -144,20 +146,13 @@ public static class FhirResources
         (News2Source.Temperature, scores.Temperature),
     ];
 
-    /// <summary>
-    /// One parameter's sub-score. Unscored: <c>not-performed</c> when no reading was taken in the window, <c>unknown</c>
-    /// when one was but could not be scored (SpO2 on scale 2 without knowing about oxygen).
-    /// </summary>
-    private static FhirObservationComponent News2SubScore(string parameter, int? score, IReadOnlyList<News2Source> sources)
+    /// <summary>One parameter's sub-score; unscored (not measured in the window): <c>not-performed</c>.</summary>
+    private static FhirObservationComponent News2SubScore(string parameter, int? score)
     {
         var component = new FhirObservationComponent(new FhirCodeableConcept([new FhirCoding(News2ParameterSystem, parameter)], $"NEWS2 {parameter} score"));
-        if (score is { } points)
-        {
-            return component with { ValueInteger = points };
-        }
-
-        var (code, display) = sources.Any(s => s.Parameter == parameter) ? ("unknown", "Unknown") : ("not-performed", "Not Performed");
-        return component with { DataAbsentReason = FhirCodeableConcept.Of(new FhirCoding(DataAbsentReasonSystem, code, display)) };
+        return score is { } points
+            ? component with { ValueInteger = points }
+            : component with { DataAbsentReason = FhirCodeableConcept.Of(new FhirCoding(DataAbsentReasonSystem, "not-performed", "Not Performed")) };
     }
 
     private static FhirObservation Observation(TimelineRecord record, ReadingData data)
@@ -272,10 +267,10 @@ public static class FhirResources
     }
 
     /// <summary>A dose the medication schedule closed as missed or skipped; null for the other outcomes (the dispenser's reports carry those).</summary>
-    public static FhirMedicationAdministration? DoseOutcome(TimelineRecord record)
+    public static FhirMedicationAdministration? ClosedDose(TimelineRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var outcome = Workflows.WorkflowJson.Deserialize<Workflows.DoseOutcome>(record.Data);
+        var outcome = WorkflowJson.Deserialize<DoseOutcome>(record.Data);
         return outcome is { Status: DoseStatus.Missed or DoseStatus.Skipped, ScheduledAt: { } scheduled }
             ? Administration(record, outcome.MedicationId, outcome.Status, scheduled, DoseRequest(record.PatientId, outcome.MedicationId, scheduled))
             : null;

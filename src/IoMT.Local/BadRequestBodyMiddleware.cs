@@ -15,7 +15,7 @@ internal sealed partial class BadRequestBodyMiddleware(RequestDelegate next, ILo
         }
         catch (BadHttpRequestException e)
         {
-            Log.BodyNotRead(logger, context.Request.Method, Core.Access.SecurityAudit.Shorten(context.Request.Path.Value ?? "", 256), e.StatusCode, e.Message);
+            Log.BodyNotRead(logger, context.Request.Method, Core.Access.SecurityAudit.Shorten(context.Request.Path.Value ?? "", Core.Access.SecurityAudit.MaxRequestLength), e.StatusCode, e.Message);
             if (!context.Response.HasStarted)
             {
                 context.Response.Clear();

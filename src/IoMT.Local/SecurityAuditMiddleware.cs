@@ -6,7 +6,9 @@ namespace IoMT.Local;
 /// <summary>
 /// Records every refused request in the security audit (<c>audit.db</c>, <c>GET /api/audit</c>): devices refused at
 /// the gateway (bad, forged or expired tokens, disabled, over their rate), API calls without a valid token or role,
-/// and signed-in callers asking for a patient they may not see. Runs after authentication, so it knows who asked.
+/// and signed-in callers other than admins answered 404 by an API route (another team's patient or alert, another
+/// maker's device: answered as if it did not exist). Runs after authentication, so it knows who asked; the caller's IP
+/// address goes with each event as its source.
 /// </summary>
 internal sealed class SecurityAuditMiddleware(RequestDelegate next, SecurityAudit audit)
 {

@@ -5,8 +5,8 @@ namespace IoMT.Storage.Sqlite;
 
 /// <summary>
 /// Security events in a SQLite file (the local host's <c>audit.db</c>), committed with full durability. What callers who
-/// proved no identity caused is capped (the newest <see cref="UnauthenticatedCap"/> events) and expires after
-/// <see cref="UnauthenticatedRetention"/>; what identified callers did is kept, and never pushed out by the rest.
+/// proved no identity caused is capped (the newest <see cref="DefaultUnauthenticatedCap"/> events) and expires after
+/// <see cref="DefaultUnauthenticatedRetention"/>; what identified callers did is kept, and never pushed out by the rest.
 /// </summary>
 public sealed class SqliteSecurityEventStore : ISecurityEventStore, IDisposable
 {
@@ -35,18 +35,16 @@ public sealed class SqliteSecurityEventStore : ISecurityEventStore, IDisposable
     ];
 
     private readonly SqliteDatabase _database;
+    private readonly int _unauthenticatedCap;
+    private readonly TimeSpan _unauthenticatedRetention;
 
     public SqliteSecurityEventStore(string path, int unauthenticatedCap = DefaultUnauthenticatedCap, TimeSpan? unauthenticatedRetention = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(unauthenticatedCap);
         _database = new SqliteDatabase(path, Migrations, SqliteDurability.Full);
-        UnauthenticatedCap = unauthenticatedCap;
-        UnauthenticatedRetention = unauthenticatedRetention ?? DefaultUnauthenticatedRetention;
+        _unauthenticatedCap = unauthenticatedCap;
+        _unauthenticatedRetention = unauthenticatedRetention ?? DefaultUnauthenticatedRetention;
     }
-
-    public int UnauthenticatedCap { get; }
-
-    public TimeSpan UnauthenticatedRetention { get; }
 
     public Task AppendAsync(SecurityEvent securityEvent, CancellationToken cancellationToken = default)
     {
@@ -79,8 +77,8 @@ public sealed class SqliteSecurityEventStore : ISecurityEventStore, IDisposable
                 DELETE FROM security_events WHERE authenticated = 0 AND (at < $expired
                     OR id <= (SELECT id FROM security_events WHERE authenticated = 0 ORDER BY id DESC LIMIT 1 OFFSET $cap))
                 """;
-            prune.Parameters.AddWithValue("$expired", (securityEvent.At - UnauthenticatedRetention).UtcTicks);
-            prune.Parameters.AddWithValue("$cap", UnauthenticatedCap);
+            prune.Parameters.AddWithValue("$expired", (securityEvent.At - _unauthenticatedRetention).UtcTicks);
+            prune.Parameters.AddWithValue("$cap", _unauthenticatedCap);
             return written + prune.ExecuteNonQuery();
         }, cancellationToken: cancellationToken);
     }

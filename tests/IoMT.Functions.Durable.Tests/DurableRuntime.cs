@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using IoMT.Core.Access;
+using IoMT.Core.Alerts;
 using IoMT.Core.Escalation;
 using IoMT.Core.Notifications;
 using IoMT.Core.Timeline;
@@ -44,6 +45,17 @@ public sealed class DurableRuntime : IAsyncLifetime
         AckTimeout = TimeSpan.FromSeconds(5),
     };
 
+    /// <summary>
+    /// For low-priority alerts: levels 20 s apart, for tests that must act between two levels on the real clock (a
+    /// loaded machine may take seconds per step; 3 s would race them).
+    /// </summary>
+    public static EscalationPolicy Unhurried { get; } = Seconds with
+    {
+        Id = "unhurried",
+        Priorities = [AlertPriority.Low],
+        Levels = [Level(TimeSpan.FromSeconds(20), Role.Nurse), Level(TimeSpan.FromSeconds(20), Role.CareCoordinator)],
+    };
+
     /// <summary>How long a test waits for something the runtime does (generous: the machine may be loaded).</summary>
     public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(30);
 
@@ -56,7 +68,7 @@ public sealed class DurableRuntime : IAsyncLifetime
     {
         Workflows = new DurableWorkflows(Escalations, new FixedOptions<WorkflowOptions>(new WorkflowOptions
         {
-            Policies = [Seconds],
+            Policies = [Seconds, Unhurried],
             PatientFollowUpChannels = ["device"],
             CaregiverFollowUpChannels = ["webhook:family"],
         }));

@@ -122,15 +122,15 @@ public class EscalationRuntimeTests(DurableRuntime runtime) : IClassFixture<Dura
     [Fact]
     public async Task SnoozedByDirection_SilentUntilItEnds_ThenLevelOneAgain_NewAlertInThatDirectionStartsSnoozed()
     {
-        var alert = WorkflowFixtures.Raised(DateTimeOffset.UtcNow, patientId: "patient-snooze");
+        var alert = WorkflowFixtures.Raised(DateTimeOffset.UtcNow, patientId: "patient-snooze", priority: AlertPriority.Low);
         await runtime.Workflows.PublishAsync(runtime.Client, [alert]);
         await DurableRuntime.EventuallyAsync(() => runtime.SentTo(alert.PatientId), s => s.Count >= 1, "level 1 notified");
 
-        // Level 2 would be due 3 s after level 1; the snooze ends 3 s from now.
-        var until = DateTimeOffset.UtcNow.AddSeconds(3);
+        // Level 2 would be due 20 s after level 1 (DurableRuntime.Unhurried); the snooze ends 10 s from now.
+        var until = DateTimeOffset.UtcNow.AddSeconds(10);
         var outcome = await runtime.Alerts().SendAsync(alert.AlertId, new SnoozeAlert("nurse-1", DateTimeOffset.UtcNow, until, SnoozeReach.Direction));
         await DurableRuntime.EventuallyAsync(() => runtime.Escalations.Alerts[alert.AlertId].Status, s => s == AlertStatus.Snoozed, "the snooze saved");
-        var later = WorkflowFixtures.Raised(DateTimeOffset.UtcNow, patientId: alert.PatientId, ruleId: "spo2-very-low");
+        var later = WorkflowFixtures.Raised(DateTimeOffset.UtcNow, patientId: alert.PatientId, priority: AlertPriority.Low, ruleId: "spo2-very-low");
         await runtime.Workflows.PublishAsync(runtime.Client, [later]);
         var laterState = await DurableRuntime.EventuallyAsync(() => runtime.Escalations.Alerts.GetValueOrDefault(later.AlertId), s => s is not null, "the new alert's state");
         var sent = await DurableRuntime.EventuallyAsync(

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IoMT.Client;
 using IoMT.Core.Devices;
+using static IoMT.Cli.ApiAnswers;
 
 namespace IoMT.Cli;
 

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using IoMT.Client;
 using IoMT.Core.Validation;
+using static IoMT.Cli.ApiAnswers;
 
 namespace IoMT.Cli;
 
@@ -189,23 +188,6 @@ internal static partial class DevicesCommand
     private static Argument<string> DeviceIdArgument() => new("ID") { Description = "Device id." };
 
     private static string? Format(DateTimeOffset? at) => at is { } value ? Rfc3339.Format(value) : null;
-
-    private static async Task<int> ReportAsync(ApiResponse response, CliEnvironment environment, Func<JsonNode, string> success)
-    {
-        if (!response.IsSuccess)
-        {
-            return await FailAsync(response, environment).ConfigureAwait(false);
-        }
-
-        await environment.Output.WriteLineAsync(success(response.Body!)).ConfigureAwait(false);
-        return 0;
-    }
-
-    private static async Task<int> FailAsync(ApiResponse response, CliEnvironment environment)
-    {
-        await environment.Error.WriteLineAsync($"The API refused ({response.Describe()})").ConfigureAwait(false);
-        return 1;
-    }
 
     private static string Csv(string? value) =>
         value is null ? "" : value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using IoMT.Client;
 using IoMT.Core.Validation;
+using static IoMT.Cli.ApiAnswers;
 
 namespace IoMT.Cli;
 
@@ -162,23 +163,6 @@ internal static class UsersCommand
         }
 
         return 0;
-    }
-
-    private static async Task<int> ReportAsync(ApiResponse response, CliEnvironment environment, Func<JsonNode, string> success)
-    {
-        if (!response.IsSuccess)
-        {
-            return await FailAsync(response, environment).ConfigureAwait(false);
-        }
-
-        await environment.Output.WriteLineAsync(success(response.Body!)).ConfigureAwait(false);
-        return 0;
-    }
-
-    private static async Task<int> FailAsync(ApiResponse response, CliEnvironment environment)
-    {
-        await environment.Error.WriteLineAsync($"The API refused ({response.Describe()})").ConfigureAwait(false);
-        return 1;
     }
 
     private static string UserPath(string userId) => $"api/users/{Uri.EscapeDataString(userId)}";

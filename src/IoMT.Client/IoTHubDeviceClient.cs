@@ -10,7 +10,10 @@ namespace IoMT.Client;
 /// a shared access signature for <c>{host}/devices/{id}</c> signed with the device's key, the message id in
 /// <c>iothub-messageid</c>. The same code talks to the local gateway and to an Azure IoT Hub.
 /// </summary>
-/// <param name="hubHostName">The hub's host name, which tokens name; by default the gateway's host (as the device SDKs take it, without a port).</param>
+/// <param name="hubHostName">
+/// The hub's host name, which tokens name; by default the gateway's host as the device SDKs take it (without a port),
+/// and <c>localhost</c> for a loopback address (<c>http://127.0.0.1:5080</c>), the name the local hub always accepts.
+/// </param>
 public sealed class IoTHubDeviceClient(HttpClient http, Uri gateway, TimeProvider time, string? hubHostName = null)
 {
     public const string ApiVersion = "2020-03-13";
@@ -18,7 +21,7 @@ public sealed class IoTHubDeviceClient(HttpClient http, Uri gateway, TimeProvide
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt)> _tokens = new(StringComparer.Ordinal);
 
     /// <summary>The host name tokens name: the hub's (an IoT Hub's host name, or the local gateway's configured name).</summary>
-    public string HostName { get; } = hubHostName ?? gateway.IdnHost;
+    public string HostName { get; } = hubHostName ?? (gateway.IsLoopback ? "localhost" : gateway.IdnHost);
 
     public async Task<HttpStatusCode> SendEventAsync(DeviceConnection device, string messageId, string body, CancellationToken cancellationToken)
     {

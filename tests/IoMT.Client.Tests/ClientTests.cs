@@ -34,6 +34,20 @@ public class ClientTests
     }
 
     [Fact]
+    public async Task SendEvent_LoopbackGateway_TokenForLocalhostNotTheAddress()
+    {
+        using var handler = new RecordingHandler();
+        using var http = new HttpClient(handler);
+        var key = DpsKeys.NewKey();
+        var client = new IoTHubDeviceClient(http, new Uri("http://127.0.0.1:5080/"), TimeProvider.System);
+
+        await client.SendEventAsync(new DeviceConnection("ox-1", "ignored", key), "m-1", "{}", CancellationToken.None);
+
+        var token = SasToken.Parse(Assert.Single(handler.Requests).Authorization)!;
+        Assert.Equal(SasTokenError.None, token.Validate("localhost/devices/ox-1", [key], DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
     public async Task Runner_ThreeSeconds_EveryDeviceSendsAndEveryAnswerIsCounted()
     {
         using var handler = new RecordingHandler();

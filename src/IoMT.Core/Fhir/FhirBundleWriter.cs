@@ -19,7 +19,7 @@ public sealed class FhirBundleWriter
 
     /// <summary>The devices seen, and whether each sent CGM readings.</summary>
     private readonly SortedDictionary<string, bool> _devices = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (AlertRaised? Raised, AlertCleared? Cleared)> _alerts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Episode> _alerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
     /// <summary>Doses written as not done, by medication and scheduled minute: the dispenser's report and the schedule's verdict are one dose.</summary>
@@ -86,11 +86,14 @@ public sealed class FhirBundleWriter
                 break;
             case TimelineEntryType.AlertRaised:
                 var raised = TimelineJson.Deserialize<AlertRaised>(record.Data);
-                _alerts[raised.AlertId] = (raised, _alerts.GetValueOrDefault(raised.AlertId).Cleared);
+                _alerts[raised.AlertId] = EpisodeOf(raised.AlertId) with { Raised = raised };
+                break;
+            case TimelineEntryType.AlertRegraded:
+                AddRegrade(TimelineJson.Deserialize<AlertRegraded>(record.Data));
                 break;
             case TimelineEntryType.AlertCleared:
                 var cleared = TimelineJson.Deserialize<AlertCleared>(record.Data);
-                _alerts[cleared.AlertId] = (_alerts.GetValueOrDefault(cleared.AlertId).Raised, cleared);
+                _alerts[cleared.AlertId] = EpisodeOf(cleared.AlertId) with { Cleared = cleared };
                 break;
             case TimelineEntryType.Notification when _alerts.ContainsKey(record.Code):
                 WriteEntry(FhirCommunications.Delivery(record, Flag(record.Code)));
@@ -102,8 +105,8 @@ public sealed class FhirBundleWriter
     }
 
     /// <summary>
-    /// Notes an alert entry from before the exported range, in time order: an episode raised earlier and not cleared
-    /// by the range's start was open during the range, so it gets a Flag too.
+    /// Notes an alert entry from before the exported range, in time order: an episode raised (or regraded) earlier and
+    /// not cleared by the range's start was open during the range, so it gets a Flag too, at the highest grade it reached.
     /// </summary>
     public void AddEarlier(TimelineRecord record)
     {
@@ -111,7 +114,11 @@ public sealed class FhirBundleWriter
         if (record.Type == TimelineEntryType.AlertRaised)
         {
             var raised = TimelineJson.Deserialize<AlertRaised>(record.Data);
-            _alerts[raised.AlertId] = (raised, null);
+            _alerts[raised.AlertId] = new(raised, null, null);
+        }
+        else if (record.Type == TimelineEntryType.AlertRegraded)
+        {
+            AddRegrade(TimelineJson.Deserialize<AlertRegraded>(record.Data));
         }
         else if (record.Type == TimelineEntryType.AlertCleared)
         {
@@ -123,9 +130,9 @@ public sealed class FhirBundleWriter
     public void WriteEnd(IReadOnlyCollection<DeviceRecord> registered)
     {
         ArgumentNullException.ThrowIfNull(registered);
-        foreach (var (_, (raised, cleared)) in _alerts.OrderBy(a => a.Key, StringComparer.Ordinal))
+        foreach (var (_, (raised, highest, cleared)) in _alerts.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
-            WriteEntry(FhirResources.Flag(_patientId, raised, cleared));
+            WriteEntry(FhirResources.Flag(_patientId, raised, highest, cleared));
         }
 
         var byId = registered.ToDictionary(d => d.Id, StringComparer.Ordinal);
@@ -138,6 +145,18 @@ public sealed class FhirBundleWriter
         _json.WriteEndObject();
     }
 
+    private Episode EpisodeOf(string alertId) => _alerts.GetValueOrDefault(alertId) ?? new(null, null, null);
+
+    /// <summary>Keeps the episode's highest regrade; records arrive in time order, so the first to reach a grade stays.</summary>
+    private void AddRegrade(AlertRegraded regraded)
+    {
+        var episode = EpisodeOf(regraded.AlertId);
+        if (episode.Highest is null || regraded.Priority > episode.Highest.Priority)
+        {
+            _alerts[regraded.AlertId] = episode with { Highest = regraded };
+        }
+    }
+
     /// <summary>An alert's Flag: in the bundle when its episode is (raised in the range or open at its start), else by the alert's id.</summary>
     private FhirReference Flag(string alertId) => _alerts.ContainsKey(alertId)
         ? new(FhirIds.FullUrl(FhirIds.Uuid("Flag", alertId)))
@@ -146,6 +165,9 @@ public sealed class FhirBundleWriter
     private bool IsFirstReportOfItsDose(FhirResource resource) =>
         resource is not FhirMedicationAdministration { Status: "not-done", Contained: [{ DosageInstruction: [{ Timing.Event: [var due] }] }] } administration
         || _notDone.Add((administration.MedicationCodeableConcept.Text!, DateTimeOffset.Parse(due, CultureInfo.InvariantCulture).UtcTicks / TimeSpan.TicksPerMinute));
+
+    /// <summary>What the export knows of an alert episode: its raise, its highest regrade and its clear, any of them possibly outside the range.</summary>
+    private sealed record Episode(AlertRaised? Raised, AlertRegraded? Highest, AlertCleared? Cleared);
 
     private void WriteEntry(FhirResource resource)
     {

@@ -63,8 +63,8 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
 
     /// <summary>The timeline entries that have a FHIR form.</summary>
     public static readonly IReadOnlyCollection<TimelineEntryType> ExportedTypes =
-        [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared, TimelineEntryType.Adherence,
-        TimelineEntryType.Notification, TimelineEntryType.Acknowledgement, TimelineEntryType.Resolution];
+        [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.AlertRaised, TimelineEntryType.AlertRegraded, TimelineEntryType.AlertCleared,
+        TimelineEntryType.Adherence, TimelineEntryType.Notification, TimelineEntryType.Acknowledgement, TimelineEntryType.Resolution];
 
     /// <summary>Null when <paramref name="caller"/> may export the request's patient; otherwise the refusal to send.</summary>
     public async Task<ApiError?> AuthorizeAsync(Caller caller, FhirExportRequest request, CancellationToken cancellationToken = default)
@@ -91,7 +91,7 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
         bundle.WriteStart(now);
         var lookbackStart = request.From.UtcTicks - DateTimeOffset.MinValue.UtcTicks > EpisodeLookback.Ticks ? request.From - EpisodeLookback : DateTimeOffset.MinValue;
         var earlier = new TimelineQuery(request.PatientId, lookbackStart, request.From,
-            [TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared], PageSize: TimelineQuery.MaxPageSize);
+            [TimelineEntryType.AlertRaised, TimelineEntryType.AlertRegraded, TimelineEntryType.AlertCleared], PageSize: TimelineQuery.MaxPageSize);
         await foreach (var record in timelines.ReadAllAsync(earlier, cancellationToken).ConfigureAwait(false))
         {
             bundle.AddEarlier(record);

@@ -100,25 +100,31 @@ public static class FhirResources
     }
 
     /// <summary>
-    /// One alert episode: <c>active</c> from its start, <c>inactive</c> once cleared. Either event may fall outside the
-    /// exported range; a Flag is written from whichever is known.
+    /// One alert episode: <c>active</c> from its start, <c>inactive</c> once cleared, at the highest grade it reached
+    /// (its raise, or the first regrade above it: <paramref name="highest"/>). Any event may fall outside the exported
+    /// range; a Flag is written from whatever is known.
     /// </summary>
-    public static FhirFlag Flag(string patientId, AlertRaised? raised, AlertCleared? cleared)
+    public static FhirFlag Flag(string patientId, AlertRaised? raised, AlertRegraded? highest, AlertCleared? cleared)
     {
-        var alertId = raised?.AlertId ?? cleared?.AlertId ?? throw new ArgumentException("An alert episode needs its raise or its clear.");
-        var ruleId = raised?.RuleId ?? cleared!.RuleId;
+        var alertId = raised?.AlertId ?? highest?.AlertId ?? cleared?.AlertId ?? throw new ArgumentException("An alert episode needs its raise, a regrade or its clear.");
+        var grade = highest is not null && (raised is null || highest.Priority > raised.Priority)
+            ? new Grade(highest.RuleId, highest.Title, highest.Priority, highest.Category)
+            : raised is null ? null : new Grade(raised.RuleId, raised.Title, raised.Priority, raised.Category);
+        var ruleId = grade?.RuleId ?? cleared!.RuleId;
         return new FhirFlag
         {
             Id = FhirIds.Uuid("Flag", alertId),
-            Extension = raised is null ? null : [new(FlagPriorityExtension, FhirCodeableConcept.Of(Priority(raised.Priority)))],
+            Extension = grade is null ? null : [new(FlagPriorityExtension, FhirCodeableConcept.Of(Priority(grade.Priority)))],
             Identifier = [new(FhirIds.AlertIdSystem, alertId)],
             Status = cleared is null ? "active" : "inactive",
-            Category = [FhirCodeableConcept.Of(FlagCategory(raised?.Category))],
-            Code = new FhirCodeableConcept([new FhirCoding(AlertRuleSystem, ruleId, raised?.Title)], raised?.Title ?? ruleId),
+            Category = [FhirCodeableConcept.Of(FlagCategory(grade?.Category))],
+            Code = new FhirCodeableConcept([new FhirCoding(AlertRuleSystem, ruleId, grade?.Title)], grade?.Title ?? ruleId),
             Subject = FhirIds.Patient(patientId),
             Period = new FhirPeriod(raised is null ? null : Rfc(raised.EpisodeStart), cleared is null ? null : Rfc(cleared.At)),
         };
     }
+
+    private sealed record Grade(string RuleId, string Title, AlertPriority Priority, AlertCategory Category);
 
     private static FhirObservationComponent News2BandComponent(News2Band band)
     {

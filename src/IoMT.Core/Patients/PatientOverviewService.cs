@@ -35,7 +35,8 @@ public sealed class PatientOverviewService(IPatientDirectory patients, ITimeline
         [ReadingKind.Spo2, ReadingKind.HeartRate, ReadingKind.RespiratoryRate, ReadingKind.BodyTemperature, ReadingKind.BloodPressure, ReadingKind.Glucose];
 
     private static readonly TimelineEntryType[] DefaultTypes =
-        [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared, TimelineEntryType.Quarantine];
+        [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.AlertRaised, TimelineEntryType.AlertRegraded, TimelineEntryType.AlertCleared,
+        TimelineEntryType.Quarantine];
 
     /// <summary>Admins see every patient, clinicians the patients of their care teams, in id order.</summary>
     public async Task<ApiResult<IReadOnlyList<PatientSummary>>> ListAsync(Caller caller, CancellationToken cancellationToken = default)
@@ -69,7 +70,7 @@ public sealed class PatientOverviewService(IPatientDirectory patients, ITimeline
 
     /// <summary>
     /// The patient's entries in [<paramref name="from"/>, <paramref name="to"/>) (at most 31 days, up to 5,000 entries),
-    /// of the <paramref name="types"/> named (comma-separated; default readings, NEWS2, alert episodes, quarantine).
+    /// of the <paramref name="types"/> named (comma-separated; default readings, NEWS2, alert episodes and their regrades, quarantine).
     /// </summary>
     public async Task<ApiResult<IReadOnlyList<TimelineItem>>> TimelineAsync(
         Caller caller, string patientId, DateTimeOffset from, DateTimeOffset to, string? types, CancellationToken cancellationToken = default)
@@ -92,7 +93,7 @@ public sealed class PatientOverviewService(IPatientDirectory patients, ITimeline
             var parsed = names.Select(n => EnumNames.TryParse<TimelineEntryType>(n, out var type) ? type : (TimelineEntryType?)null).ToList();
             if (parsed.Count == 0 || parsed.Any(t => t is null))
             {
-                return ApiError.InvalidParameter("types", "'types' names entry types, e.g. reading,news2,alertRaised,alertCleared,quarantine,adherence.");
+                return ApiError.InvalidParameter("types", "'types' names entry types, e.g. reading,news2,alertRaised,alertRegraded,alertCleared,quarantine,adherence.");
             }
 
             wanted = [.. parsed.Select(t => t!.Value).Distinct()];

@@ -22,6 +22,7 @@ public sealed record ReadingData(Reading Reading, string DeviceId, string Messag
 [JsonSerializable(typeof(QuarantineRecord))]
 [JsonSerializable(typeof(AlertRaised))]
 [JsonSerializable(typeof(AlertCleared))]
+[JsonSerializable(typeof(AlertRegraded))]
 [JsonSerializable(typeof(AuditEntry))]
 public sealed partial class TimelineJson : JsonSerializerContext
 {

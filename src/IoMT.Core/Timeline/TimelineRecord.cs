@@ -16,18 +16,19 @@ public enum TimelineEntryType
     Notification = 10,
     Adherence = 11,
     Audit = 12,
+    AlertRegraded = 13,
 }
 
 public static class TimelineEntryTypes
 {
     /// <summary>
-    /// Entries ingestion derives from messages (readings, NEWS2, quarantine, alert episodes): processing the ingestion
-    /// log again rebuilds them. Everything else (acknowledgements, notes, escalation steps, notifications, audit) is
-    /// recorded once and nothing can rebuild it, so stores commit it with full durability.
+    /// Entries ingestion derives from messages (readings, NEWS2, quarantine, alert episodes and their regrades): processing
+    /// the ingestion log again rebuilds them. Everything else (acknowledgements, notes, escalation steps, notifications,
+    /// audit) is recorded once and nothing can rebuild it, so stores commit it with full durability.
     /// </summary>
     public static bool IsRebuildable(this TimelineEntryType type) =>
         type is TimelineEntryType.Reading or TimelineEntryType.News2 or TimelineEntryType.Quarantine
-            or TimelineEntryType.AlertRaised or TimelineEntryType.AlertCleared;
+            or TimelineEntryType.AlertRaised or TimelineEntryType.AlertCleared or TimelineEntryType.AlertRegraded;
 }
 
 /// <summary>

@@ -34,6 +34,9 @@ public static class TimelineRecords
                 case AlertRaised raised:
                     records.Add(From(raised));
                     break;
+                case AlertRegraded regraded:
+                    records.Add(From(regraded));
+                    break;
                 case AlertCleared cleared:
                     records.Add(From(cleared));
                     break;
@@ -80,6 +83,14 @@ public static class TimelineRecords
         ArgumentNullException.ThrowIfNull(raised);
         return new TimelineRecord(DeterministicId.Create("ar_", raised.AlertId), raised.PatientId, raised.At, TimelineEntryType.AlertRaised,
             raised.RuleId, raised.Value, null, null, TimelineJson.Serialize(raised));
+    }
+
+    /// <summary>One record per grade change of an episode: the id holds the grade and the reading's time, so redelivery rewrites it.</summary>
+    public static TimelineRecord From(AlertRegraded regraded)
+    {
+        ArgumentNullException.ThrowIfNull(regraded);
+        return new TimelineRecord(DeterministicId.Create("ag_", regraded.AlertId, regraded.RuleId, regraded.At.UtcTicks), regraded.PatientId, regraded.At,
+            TimelineEntryType.AlertRegraded, regraded.RuleId, regraded.Value, null, null, TimelineJson.Serialize(regraded));
     }
 
     public static TimelineRecord From(AlertCleared cleared)

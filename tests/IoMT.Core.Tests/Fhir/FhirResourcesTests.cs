@@ -335,6 +335,54 @@ public class FhirResourcesTests
     }
 
     [Fact]
+    public async Task Export_News2UrgentThenEmergency_FlagAtTheEmergencyGrade()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(News2Vitals(0, emergency: false), News2Vitals(1, emergency: true));
+
+        var flag = Assert.Single(Resources(await fixture.ExportAsync(), "Flag"));
+
+        AssertEmergencyGrade(flag);
+        Assert.Equal(("active", "2026-11-21T08:30:00Z"), ((string?)flag["status"], (string?)flag["period"]!["start"]));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Export_News2EmergencyThenBackToUrgent_FlagKeepsTheHighestGrade(bool raisedAsUrgent)
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(
+            [.. (raisedAsUrgent ? [News2Vitals(0, emergency: false)] : Array.Empty<ReceivedMessage>()), News2Vitals(1, emergency: true), News2Vitals(2, emergency: false)]);
+
+        AssertEmergencyGrade(Assert.Single(Resources(await fixture.ExportAsync(), "Flag")));
+    }
+
+    [Fact]
+    public async Task Export_RegradedBeforeTheRange_FlagAtTheEmergencyGrade()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.IngestAsync(News2Vitals(0, emergency: false), News2Vitals(1, emergency: true), News2Vitals(2, emergency: false));
+
+        AssertEmergencyGrade(Assert.Single(Resources(await fixture.ExportAsync(T0.AddMinutes(5), T0.AddHours(1)), "Flag")));
+    }
+
+    private static void AssertEmergencyGrade(JsonObject flag)
+    {
+        var emergency = DefaultAlertRules.All.Single(r => r.Id == "news2-emergency");
+        Assert.Equal(("news2-emergency", emergency.Title), ((string?)flag["code"]!["coding"]![0]!["code"], (string?)flag["code"]!["text"]));
+        Assert.Equal("PH", (string?)flag["extension"]![0]!["valueCodeableConcept"]!["coding"]![0]!["code"]);
+    }
+
+    /// <summary>Vitals of NEWS2 5 (urgent) or 8 (emergency) at <paramref name="minute"/> past <c>T0</c>.</summary>
+    private static ReceivedMessage News2Vitals(int minute, bool emergency)
+    {
+        var at = T0.AddMinutes(minute);
+        return new TelemetryMessage(Device, $"vitals-{minute}").RespiratoryRate(22, at).Spo2(emergency ? 93 : 95, at).BloodPressure(105, 70, at)
+            .HeartRate(emergency ? 115 : 95, at).Temperature(emergency ? 38.5 : 37, at).Received(receivedAt: at, sourcePosition: $"0:{minute}");
+    }
+
+    [Fact]
     public async Task Export_RegisteredDevice_TypeManufacturerModelAndSerial()
     {
         var fixture = new FhirExportFixture();

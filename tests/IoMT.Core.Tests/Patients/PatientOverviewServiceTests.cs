@@ -54,6 +54,17 @@ public class PatientOverviewServiceTests
         Assert.Single((await _service.TimelineAsync(Nurse, "patient-1", T0, T0.AddHours(1), "audit")).Value!);
     }
 
+    [Fact]
+    public async Task Timeline_AlertRegraded_InTheDefaultTypesAndByName()
+    {
+        await _timeline.AppendAsync("b1", [
+            new TimelineRecord("g1", "patient-1", T0, TimelineEntryType.AlertRegraded, "news2-emergency", null, null, null, "{}"), Record("r1", T0, "spo2", 91)]);
+
+        Assert.Equal(2, (await _service.TimelineAsync(Nurse, "patient-1", T0, T0.AddHours(1), null)).Value!.Count);
+        var item = Assert.Single((await _service.TimelineAsync(Nurse, "patient-1", T0, T0.AddHours(1), "alertRegraded")).Value!);
+        Assert.Equal(("g1", TimelineEntryType.AlertRegraded), (item.Id, item.Type));
+    }
+
     [Theory]
     [InlineData("patient-2", 0, 1, null, 404)]
     [InlineData("patient-1", 1, 0, null, 400)]

@@ -77,8 +77,37 @@ public class TimelineRecordsTests
         var rebuildable = Enum.GetValues<TimelineEntryType>().Where(t => t.IsRebuildable());
 
         Assert.Equal(
-            [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.Quarantine, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared],
+            [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.Quarantine, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared,
+                TimelineEntryType.AlertRegraded],
             rebuildable);
+    }
+
+    [Fact]
+    public void From_News2RisingToEmergency_OneRegradeEntry_SameIdWhenDeliveredAgain()
+    {
+        static List<TimelineRecord> Deliver() => TimelineRecords.From(Ingest(News2Vitals(0, pulse: 95, celsius: 37), News2Vitals(1, pulse: 115, celsius: 38.5)));
+
+        var records = Deliver();
+
+        var raised = TimelineJson.Deserialize<AlertRaised>(Assert.Single(records, r => r.Type == TimelineEntryType.AlertRaised).Data);
+        var entry = Assert.Single(records, r => r.Type == TimelineEntryType.AlertRegraded);
+        var regraded = TimelineJson.Deserialize<AlertRegraded>(entry.Data);
+        Assert.Equal((raised.AlertId, "news2-emergency", AlertPriority.High), (regraded.AlertId, regraded.RuleId, regraded.Priority));
+        Assert.Equal(("patient-1", T0.AddMinutes(1), "news2-emergency"), (entry.PatientId, entry.At, entry.Code));
+        Assert.Equal(entry, Assert.Single(Deliver(), r => r.Type == TimelineEntryType.AlertRegraded));
+    }
+
+    private static ReceivedMessage News2Vitals(int minute, double pulse, double celsius)
+    {
+        var at = T0.AddMinutes(minute);
+        return new TelemetryMessage(Device, $"vitals-{minute}").RespiratoryRate(22, at).Spo2(minute == 0 ? 95 : 93, at).BloodPressure(105, 70, at)
+            .HeartRate(pulse, at).Temperature(celsius, at).Received(receivedAt: at, sourcePosition: $"0:{minute}");
+    }
+
+    private static IngestionResult Ingest(params ReceivedMessage[] messages)
+    {
+        var context = new InMemoryIngestionContext().AddDevice(Device).AddBinding(new DeviceBinding(Device, "patient-1", T0.AddDays(-1), null));
+        return new IngestionPipeline().Process(messages, context);
     }
 
     private static IngestionResult Ingest(byte[] body)

@@ -19,11 +19,7 @@ namespace IoMT.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteTimelineStore : ITimelineStore, IDisposable
 {
-    /// <summary>
-    /// Entry types recorded once (all after <see cref="TimelineEntryType.AlertCleared"/>); see <see cref="TimelineEntryTypes.IsRebuildable"/>.
-    /// It also covers <see cref="TimelineEntryType.AlertRegraded"/>, which is rebuildable: its id holds its time, so
-    /// the (at, id) upsert meets the same row.
-    /// </summary>
+    /// <summary>Entry types recorded once (all after <see cref="TimelineEntryType.AlertCleared"/>); see <see cref="TimelineEntryTypes.IsRebuildable"/>.</summary>
     private const string RecordedOnce = "type > 4";
 
     public static readonly IReadOnlyList<Migration> Migrations =

@@ -73,6 +73,18 @@ public class SqliteTimelineStoreTests : TimelineStoreContract
     }
 
     [Fact]
+    public async Task Append_AlertRegradedUnderAnotherPatient_MovesIt()
+    {
+        // A replay after a binding fix: the regrade's type is recorded once, so its id alone finds the row to move.
+        await Store.AppendAsync("0:1", [AlertRegraded("p-1")]);
+
+        await Store.AppendAsync("0:1", [AlertRegraded("p-2")]);
+
+        Assert.Empty((await Store.QueryAsync(new TimelineQuery("p-1", T0, T0.AddHours(1)))).Items);
+        Assert.Equal([AlertRegraded("p-2")], (await Store.QueryAsync(new TimelineQuery("p-2", T0, T0.AddHours(1)))).Items);
+    }
+
+    [Fact]
     public async Task Latest_NewestPurged_None()
     {
         await Store.AppendAsync("0:1", [new TimelineRecord("qr_1", "p-1", T0, TimelineEntryType.Quarantine, "value.out-of-range", null, null, "d", "{}")]);

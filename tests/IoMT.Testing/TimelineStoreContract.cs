@@ -86,6 +86,16 @@ public abstract class TimelineStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Append_AlertRegradedAgain_OneEntry()
+    {
+        var regraded = AlertRegraded("p-1");
+        await Store.AppendAsync("0:1", [regraded]);
+        await Store.AppendAsync("0:1", [regraded]);
+
+        Assert.Equal([regraded], (await Store.QueryAsync(new TimelineQuery("p-1", T0, T0.AddHours(1), [TimelineEntryType.AlertRegraded]))).Items);
+    }
+
+    [SkippableFact]
     public async Task Append_RecordedOnceEntryAgainAtAnotherTime_ReplacesIt()
     {
         // A notification delivered again after a crash: same id (notification and channel), a later time.
@@ -226,6 +236,10 @@ public abstract class TimelineStoreContract : IAsyncLifetime
             Assert.Equal(5, (await Store.QueryAsync(new TimelineQuery($"p-{patient}", T0, T0.AddHours(1)))).Items.Count);
         }
     }
+
+    /// <summary>An alert regrade: derived by ingestion, its type numbered among those recorded once.</summary>
+    protected static TimelineRecord AlertRegraded(string patientId) =>
+        new("ag_1", patientId, T0, TimelineEntryType.AlertRegraded, "news2-emergency", 8, null, null, "{\"priority\":\"high\"}");
 
     /// <summary>A reading <paramref name="second"/> seconds after <see cref="T0"/> with a value, its id from both.</summary>
     protected static TimelineRecord Reading(string patientId, int second, double value) =>

@@ -22,13 +22,15 @@ public enum TimelineEntryType
 public static class TimelineEntryTypes
 {
     /// <summary>
-    /// Entries ingestion derives from messages (readings, NEWS2, quarantine, alert episodes and their regrades): processing
-    /// the ingestion log again rebuilds them. Everything else (acknowledgements, notes, escalation steps, notifications,
-    /// audit) is recorded once and nothing can rebuild it, so stores commit it with full durability.
+    /// Entries ingestion derives from messages (readings, NEWS2, quarantine, alert episodes): processing the ingestion
+    /// log again rebuilds them. Everything else (acknowledgements, notes, escalation steps, notifications, audit) is
+    /// recorded once and nothing can rebuild it, so stores commit it with full durability. Alert regrades, though derived,
+    /// are numbered after the types recorded once, which stores index by number, so they are stored as recorded once:
+    /// their ids are deterministic all the same, and they are rare.
     /// </summary>
     public static bool IsRebuildable(this TimelineEntryType type) =>
         type is TimelineEntryType.Reading or TimelineEntryType.News2 or TimelineEntryType.Quarantine
-            or TimelineEntryType.AlertRaised or TimelineEntryType.AlertCleared or TimelineEntryType.AlertRegraded;
+            or TimelineEntryType.AlertRaised or TimelineEntryType.AlertCleared;
 }
 
 /// <summary>

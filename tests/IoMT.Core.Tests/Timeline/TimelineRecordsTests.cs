@@ -77,8 +77,7 @@ public class TimelineRecordsTests
         var rebuildable = Enum.GetValues<TimelineEntryType>().Where(t => t.IsRebuildable());
 
         Assert.Equal(
-            [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.Quarantine, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared,
-                TimelineEntryType.AlertRegraded],
+            [TimelineEntryType.Reading, TimelineEntryType.News2, TimelineEntryType.Quarantine, TimelineEntryType.AlertRaised, TimelineEntryType.AlertCleared],
             rebuildable);
     }
 

@@ -123,7 +123,7 @@ public sealed class DeviceTlsTests
     }
 
     [Fact]
-    public async Task Credentials_CalledAsHostAndPort_HostNameLocalhostWithoutPortAndThePortsTokenStillAccepted()
+    public async Task Credentials_CalledAsHostAndPort_HostNameLocalhostWithoutPort_TokensForLocalhostOnly()
     {
         using var gateway = new GatewayFixture();
         var key = await gateway.RegisterAsync("oximeter-1");
@@ -131,13 +131,16 @@ public sealed class DeviceTlsTests
         using var credentials = await SendAsHostAsync(gateway, "127.0.0.1:5080", HttpMethod.Get, "/api/devices/oximeter-1/credentials", gateway.MakerToken);
         using var group = await gateway.SendAsync(HttpMethod.Post, "/api/enrollment-groups", gateway.MakerToken, new { id = "acme-oximeters", model = "PulseOx 2", kinds = new[] { "spo2" } });
         using var groupCredentials = await SendAsHostAsync(gateway, "127.0.0.1:5080", HttpMethod.Get, "/api/enrollment-groups/acme-oximeters/credentials", gateway.MakerToken);
-        // The simulator signs for the authority it calls.
-        using var sent = await SendAsHostAsync(gateway, "127.0.0.1:5080", HttpMethod.Post, "/devices/oximeter-1/messages/events?api-version=2020-03-13",
+        // A token names the hub, never the address the device called.
+        using var forAddress = await SendAsHostAsync(gateway, "127.0.0.1:5080", HttpMethod.Post, "/devices/oximeter-1/messages/events?api-version=2020-03-13",
             SasToken.Create("127.0.0.1:5080/devices/oximeter-1", key, DateTimeOffset.UtcNow.AddHours(1)), sas: true);
+        using var sent = await SendAsHostAsync(gateway, "127.0.0.1:5080", HttpMethod.Post, "/devices/oximeter-1/messages/events?api-version=2020-03-13",
+            SasToken.Create("localhost/devices/oximeter-1", key, DateTimeOffset.UtcNow.AddHours(1)), sas: true);
 
         var connectionString = (string)(await credentials.Content.ReadFromJsonAsync<JsonObject>())!["connectionString"]!;
         Assert.StartsWith("HostName=localhost;DeviceId=oximeter-1;", connectionString, StringComparison.Ordinal);
         Assert.Equal("localhost", (string?)(await groupCredentials.Content.ReadFromJsonAsync<JsonObject>())!["provisioningHostName"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, forAddress.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, sent.StatusCode);
     }
 

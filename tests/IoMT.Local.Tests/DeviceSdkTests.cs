@@ -24,7 +24,9 @@ public sealed class DeviceSdkTests(DeviceSdkHost host) : IClassFixture<DeviceSdk
 
         var outcome = Assert.Single(await host.DriveAsync(new
         {
-            step = "send", transport, connectionString = connection,
+            step = "send",
+            transport,
+            connectionString = connection,
             messages = new[] { new { body = Message(device, 91), messageId = $"{device}-1", properties = new { probe = "finger" } } },
         }));
 
@@ -42,7 +44,9 @@ public sealed class DeviceSdkTests(DeviceSdkHost host) : IClassFixture<DeviceSdk
 
         var outcome = Assert.Single(await host.DriveAsync(new
         {
-            step = "sendBatch", transport, connectionString = connection,
+            step = "sendBatch",
+            transport,
+            connectionString = connection,
             messages = Enumerable.Range(1, 3).Select(i => new { body = Message(device, 90 + i), messageId = $"{device}-{i}" }).ToArray(),
         }));
 
@@ -61,7 +65,11 @@ public sealed class DeviceSdkTests(DeviceSdkHost host) : IClassFixture<DeviceSdk
 
         var outcome = Assert.Single(await host.DriveAsync(new
         {
-            step = "send", transport, connectionString = forged, messages = new[] { new { body = Message("sdk-wrong-key", 95) } }, timeoutMs = 15_000,
+            step = "send",
+            transport,
+            connectionString = forged,
+            messages = new[] { new { body = Message("sdk-wrong-key", 95) } },
+            timeoutMs = 15_000,
         }));
 
         Assert.False((bool)outcome["ok"]!);
@@ -82,7 +90,9 @@ public sealed class DeviceSdkTests(DeviceSdkHost host) : IClassFixture<DeviceSdk
 
         var outcome = Assert.Single(await host.DriveAsync(new
         {
-            step = "register", transport, registrationId,
+            step = "register",
+            transport,
+            registrationId,
             idScope = (string)credentials["idScope"]!,
             provisioningHost = (string)credentials["provisioningHostName"]!,
             key = DpsKeys.DeriveDeviceKey((string)credentials["primaryKey"]!, registrationId),
@@ -101,7 +111,10 @@ public sealed class DeviceSdkTests(DeviceSdkHost host) : IClassFixture<DeviceSdk
 
         var outcome = Assert.Single(await host.DriveAsync(new
         {
-            step = "sendBatch", transport = "mqtt", connectionString = connection, messages = new[] { new { body = Message("sdk-batch-refused", 95) } },
+            step = "sendBatch",
+            transport = "mqtt",
+            connectionString = connection,
+            messages = new[] { new { body = Message("sdk-batch-refused", 95) } },
         }));
 
         Assert.Equal("NotImplementedError", (string?)outcome["error"]?["name"]);
@@ -118,7 +131,11 @@ public sealed class DeviceSdkTests(DeviceSdkHost host) : IClassFixture<DeviceSdk
 
         var outcome = Assert.Single(await host.DriveAsync(new
         {
-            step = "send", transport, connectionString = connection, messages = new[] { new { body = Message(device, 95) } }, timeoutMs = 15_000,
+            step = "send",
+            transport,
+            connectionString = connection,
+            messages = new[] { new { body = Message(device, 95) } },
+            timeoutMs = 15_000,
         }));
 
         Assert.False((bool)outcome["ok"]!);
@@ -135,7 +152,10 @@ public sealed class DeviceSdkTests(DeviceSdkHost host) : IClassFixture<DeviceSdk
 
         var outcome = Assert.Single(await host.DriveAsync(new
         {
-            step = "send", transport, connectionString = connection, messages = new[] { new { body = Message("someone-else", 95) } },
+            step = "send",
+            transport,
+            connectionString = connection,
+            messages = new[] { new { body = Message("someone-else", 95) } },
         }));
 
         Assert.True((bool)outcome["ok"]!, outcome.ToJsonString());
@@ -174,7 +194,11 @@ public sealed class DeviceSdkTests(DeviceSdkHost host) : IClassFixture<DeviceSdk
 
         var driving = host.DriveAsync(new
         {
-            step = "twin", transport = "mqtt", connectionString = connection, twinPatch = new { firmware = "2.1.0", battery = 87 }, waitForDesired = "measurementIntervalSeconds",
+            step = "twin",
+            transport = "mqtt",
+            connectionString = connection,
+            twinPatch = new { firmware = "2.1.0", battery = 87 },
+            waitForDesired = "measurementIntervalSeconds",
         });
         JsonNode? reported = null;
         for (var attempt = 0; attempt < 300 && reported?["firmware"] is null; attempt++)

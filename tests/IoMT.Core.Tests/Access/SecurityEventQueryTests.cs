@@ -20,7 +20,12 @@ public class SecurityEventQueryTests
     {
         var parameters = new Dictionary<string, string>
         {
-            ["since"] = "2026-11-20T00:00:00Z", ["before"] = "42", ["limit"] = "50", ["code"] = "access.denied", ["actor"] = "coordinator-7", ["authenticated"] = "true",
+            ["since"] = "2026-11-20T00:00:00Z",
+            ["before"] = "42",
+            ["limit"] = "50",
+            ["code"] = "access.denied",
+            ["actor"] = "coordinator-7",
+            ["authenticated"] = "true",
         };
 
         var query = SecurityEventQuery.Parse(parameters.GetValueOrDefault, Now).Value!;

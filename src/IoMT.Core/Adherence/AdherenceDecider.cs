@@ -51,7 +51,7 @@ public static class AdherenceDecider
                 state = NotTaken(state, dose.Dose, commands, reach);
                 break;
             case InhalerInput { Actuation: var puff } when state.Schedule.Kind == MedicationKind.RescueInhaler:
-                state = state with { Puffs = [.. state.Puffs, new RescuePuffs(puff.At, puff.Puffs, puff.ReadingId)] };
+                state = state with { Puffs = [.. state.Puffs, new RescuePuffs(puff.At, puff.Puffs, puff.ReadingId, puff.ReceivedAt)] };
                 break;
             case InhalerInput inhaler:
                 state = Taken(state, inhaler.Actuation.At, null, commands, reach);
@@ -194,7 +194,7 @@ public static class AdherenceDecider
             var dedup = AlertIds.DedupKey(schedule.PatientId, OveruseRuleId);
             var raised = new AlertRaised(AlertIds.For(dedup, trigger.At), dedup, schedule.PatientId, OveruseRuleId,
                 $"Rescue inhaler used {puffs} puffs in 24 h (limit {schedule.RescuePuffLimit})", AlertPriority.Medium, AlertCategory.Adherence,
-                AlertDirection.High, trigger.At, trigger.At, puffs, schedule.MedicationId, "{puffs}", trigger.ReadingId);
+                AlertDirection.High, trigger.At, trigger.At, puffs, schedule.MedicationId, "{puffs}", trigger.ReadingId, trigger.ReceivedAt);
             commands.Add(new PublishAlertEvent(raised.EventId, raised));
             return state with { Overuse = raised };
         }

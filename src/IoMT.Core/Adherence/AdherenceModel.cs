@@ -20,7 +20,7 @@ public sealed record Dose(DateTimeOffset ScheduledAt, DoseStatus Status = DoseSt
     public bool IsTaken => Status is DoseStatus.Taken or DoseStatus.TakenLate;
 }
 
-public sealed record RescuePuffs(DateTimeOffset At, int Puffs, string ReadingId);
+public sealed record RescuePuffs(DateTimeOffset At, int Puffs, string ReadingId, DateTimeOffset? ReceivedAt = null);
 
 /// <summary>
 /// One medication of one patient: its schedule (a snapshot: a new schedule starts a new state), the doses from the last

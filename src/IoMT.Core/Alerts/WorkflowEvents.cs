@@ -94,8 +94,11 @@ public sealed record DoseReported(string PatientId, DateTimeOffset At, string Me
     public override string EventId => ReadingId;
 }
 
-/// <summary>A smart inhaler reported puffs (adherence and rescue-inhaler overuse).</summary>
-public sealed record InhalerActuated(string PatientId, DateTimeOffset At, string MedicationId, int Puffs, string ReadingId)
+/// <summary>
+/// A smart inhaler reported puffs (adherence and rescue-inhaler overuse). <c>ReceivedAt</c> is when the product received
+/// them, on its own clock: an overuse alert they raise escalates from it.
+/// </summary>
+public sealed record InhalerActuated(string PatientId, DateTimeOffset At, string MedicationId, int Puffs, string ReadingId, DateTimeOffset? ReceivedAt = null)
     : WorkflowEvent(PatientId, At)
 {
     public override string EventId => ReadingId;

@@ -117,7 +117,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                 result.Add(new DoseReported(state.PatientId, at, dose.MedicationId, dose.Event, dose.ScheduledFor, entry.Id));
                 break;
             case InhalerActuationReading inhaler:
-                result.Add(new InhalerActuated(state.PatientId, at, inhaler.MedicationId, inhaler.Puffs, entry.Id));
+                result.Add(new InhalerActuated(state.PatientId, at, inhaler.MedicationId, inhaler.Puffs, entry.Id, receivedAt));
                 break;
         }
 

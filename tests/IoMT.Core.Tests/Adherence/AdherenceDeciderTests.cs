@@ -174,4 +174,16 @@ public class AdherenceDeciderTests
         Assert.Equal(alert.AlertId, end.AlertId);
         Assert.Null(cleared.State.Overuse);
     }
+
+    [Fact]
+    public void RescueInhalerOveruse_PuffsReceivedLate_EscalationCountsFromWhenTheProductReceivedThem()
+    {
+        var rescue = Morning with { MedicationId = "salbutamol", Kind = MedicationKind.RescueInhaler, TimesOfDay = [] };
+        var state = AdherenceDecider.Start(rescue, Dose8).State;
+        var receivedAt = Dose8.AddMinutes(10);
+        var decision = AdherenceDecider.Decide(state, new InhalerInput(new InhalerActuated("patient-1", Dose8, "salbutamol", 10, "r1", receivedAt)));
+
+        var alert = Assert.IsType<AlertRaised>(Assert.Single(decision.Commands.OfType<PublishAlertEvent>()).Event);
+        Assert.Equal((Dose8, receivedAt, receivedAt), (alert.At, alert.RaisedAt, alert.EscalationStart));
+    }
 }

@@ -337,12 +337,12 @@ public class IngestionPipelineTests
             .Add(new JsonObject { ["kind"] = "doseEvent", ["medicationId"] = "metformin-500mg", ["event"] = "missed", ["at"] = TelemetryMessage.Iso(T0) })
             .Add(new JsonObject { ["kind"] = "inhalerActuation", ["medicationId"] = "salbutamol", ["puffs"] = 2, ["at"] = TelemetryMessage.Iso(T0) });
 
-        var result = _pipeline.Process([message.Received()], context);
+        var result = _pipeline.Process([message.Received(receivedAt: T0.AddMinutes(10))], context);
 
         var dose = Assert.Single(result.Events.OfType<DoseReported>());
         var inhaler = Assert.Single(result.Events.OfType<InhalerActuated>());
         Assert.Equal((Patient, "metformin-500mg", DoseEventType.Missed, result.Readings[0].Id), (dose.PatientId, dose.MedicationId, dose.Event, dose.ReadingId));
-        Assert.Equal(("salbutamol", 2), (inhaler.MedicationId, inhaler.Puffs));
+        Assert.Equal(("salbutamol", 2, T0, T0.AddMinutes(10)), (inhaler.MedicationId, inhaler.Puffs, inhaler.At, inhaler.ReceivedAt));
     }
 
     [Fact]

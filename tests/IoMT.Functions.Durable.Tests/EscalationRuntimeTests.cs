@@ -30,16 +30,17 @@ public class EscalationRuntimeTests(DurableRuntime runtime) : IClassFixture<Dura
     }
 
     [Fact]
-    public async Task AlertFromAReadingTenMinutesOld_LevelTwoDueThreeSecondsAfterItWasRaised()
+    public async Task AlertFromAReadingTenMinutesOld_LevelTwoDueOneLevelAfterItWasRaised()
     {
+        // Low priority: the unhurried policy's 20 s between levels, so that level 2 is still pending when the test looks.
         var raisedAt = DateTimeOffset.UtcNow;
-        var alert = WorkflowFixtures.Raised(raisedAt.AddMinutes(-10), patientId: "patient-late") with { RaisedAt = raisedAt };
+        var alert = WorkflowFixtures.Raised(raisedAt.AddMinutes(-10), patientId: "patient-late", priority: AlertPriority.Low) with { RaisedAt = raisedAt };
 
         await runtime.Workflows.PublishAsync(runtime.Client, [alert]);
 
         var sent = await DurableRuntime.EventuallyAsync(() => runtime.SentTo(alert.PatientId), s => s.Count >= 1, "level 1 notified");
         Assert.Equal(raisedAt, sent[0].At);
-        Assert.Equal(raisedAt.AddSeconds(3), runtime.Escalations.Alerts[alert.AlertId].Timer!.Due);
+        Assert.Equal(raisedAt + DurableRuntime.Unhurried.Levels[0].EscalateAfter, runtime.Escalations.Alerts[alert.AlertId].Timer!.Due);
         await ResolveAsync(alert);
     }
 

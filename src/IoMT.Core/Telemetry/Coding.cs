@@ -41,6 +41,9 @@ public static class Codes
     public static readonly Coding StorageTemperature = Coding.IoMT("storage-temperature", "Medication storage temperature");
     public static readonly Coding Battery = Coding.IoMT("battery", "Device battery charge");
     public static readonly Coding Steps = Coding.Loinc("55423-8", "Number of steps in unspecified time Pedometer");
+    public static readonly Coding Fev1 = Coding.Loinc("20150-9", "FEV1");
+    public static readonly Coding Fvc = Coding.Loinc("19870-5", "Forced vital capacity [Volume] Respiratory system");
+    public static readonly Coding PeakFlow = Coding.Loinc("19935-6", "Maximum expiratory gas flow Respiratory system airway by Peak flow meter");
     /// <summary>A UK Edition SNOMED CT concept.</summary>
     public static readonly Coding News2 = Coding.Snomed("1104051000000101", "Royal College of Physicians NEWS2 (National Early Warning Score 2) total score");
 }

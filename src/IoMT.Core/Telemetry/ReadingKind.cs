@@ -18,4 +18,7 @@ public enum ReadingKind
     StorageTemperature,
     Battery,
     Steps,
+    Fev1,
+    Fvc,
+    PeakFlow,
 }

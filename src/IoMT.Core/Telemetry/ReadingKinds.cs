@@ -106,6 +106,9 @@ public static class ReadingKinds
         new(ReadingKind.StorageTemperature, "storageTemperature", Codes.StorageTemperature, Ucum.Celsius, new(-40, 60), Celsius, Fahrenheit),
         new(ReadingKind.Battery, "battery", Codes.Battery, Ucum.Percent, new(0, 100), Percent),
         new(ReadingKind.Steps, "steps", Codes.Steps, Ucum.Steps, new(0, 100_000), AcceptedUnit.Same(Ucum.Steps)),
+        new(ReadingKind.Fev1, "fev1", Codes.Fev1, Ucum.Litre, new(0.1, 8), AcceptedUnit.Same(Ucum.Litre)),
+        new(ReadingKind.Fvc, "fvc", Codes.Fvc, Ucum.Litre, new(0.1, 10), AcceptedUnit.Same(Ucum.Litre)),
+        new(ReadingKind.PeakFlow, "peakFlow", Codes.PeakFlow, Ucum.LitresPerMinute, new(30, 1000), AcceptedUnit.Same(Ucum.LitresPerMinute)),
     ];
 
     /// <summary>Kinds grouped by the length of their UTF-8 name, so a lookup compares at most two names.</summary>

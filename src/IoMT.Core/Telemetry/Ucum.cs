@@ -14,6 +14,7 @@ public static class Ucum
     public const string MillimolesPerLitre = "mmol/L";
     public const string Kilogram = "kg";
     public const string Pound = "[lb_av]";
+    public const string Litre = "L";
     public const string LitresPerMinute = "L/min";
     public const string Steps = "{steps}";
 

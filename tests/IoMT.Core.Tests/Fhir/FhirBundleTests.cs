@@ -24,7 +24,7 @@ public class FhirBundleTests
         Assert.All(entries, e => Assert.Equal("resourceType", e!["resource"]!.AsObject().First().Key));
         Assert.All(References(bundle), reference => Assert.Contains(reference, fullUrls));
         Assert.Equal(
-            new Dictionary<string, int> { ["Patient"] = 1, ["Observation"] = 13, ["MedicationAdministration"] = 2, ["Device"] = 1 },
+            new Dictionary<string, int> { ["Patient"] = 1, ["Observation"] = 16, ["MedicationAdministration"] = 2, ["Device"] = 1 },
             entries.GroupBy(e => (string)e!["resource"]!["resourceType"]!).ToDictionary(g => g.Key, g => g.Count()));
     }
 

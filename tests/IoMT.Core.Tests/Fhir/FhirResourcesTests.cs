@@ -39,6 +39,21 @@ public class FhirResourcesTests
         AssertReferences(bundle, observation["device"], "Device", FhirIds.DeviceIdSystem, Device);
     }
 
+    [Theory]
+    [InlineData("20150-9", 1.42, "L")]
+    [InlineData("19870-5", 2.61, "L")]
+    [InlineData("19935-6", 310.0, "L/min")]
+    public async Task Export_Spirometry_LoincCodedQuantityInUcum(string loinc, double value, string ucum)
+    {
+        var bundle = await AllKindsAsync();
+
+        var observation = Observation(bundle, loinc);
+
+        Assert.Equal(("final", "http://loinc.org", loinc), ((string?)observation["status"], (string?)observation["code"]!["coding"]![0]!["system"], (string?)observation["code"]!["coding"]![0]!["code"]));
+        Assert.Equal($$"""{"value":{{value}},"unit":"{{ucum}}","system":"http://unitsofmeasure.org","code":"{{ucum}}"}""", Text(observation["valueQuantity"]));
+        AssertReferences(bundle, observation["device"], "Device", FhirIds.DeviceIdSystem, Device);
+    }
+
     [Fact]
     public async Task Export_Spo2_CodedAsOxygenSaturationAndPulseOximetry()
     {

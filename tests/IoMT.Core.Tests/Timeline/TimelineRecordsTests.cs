@@ -17,7 +17,7 @@ public class TimelineRecordsTests
     {
         var result = Ingest(TestFixtures.Read("telemetry", "all-kinds.json"));
 
-        Assert.Equal(14, result.Readings.Count);
+        Assert.Equal(17, result.Readings.Count);
         foreach (var entry in result.Readings)
         {
             var record = TimelineRecords.From(entry);

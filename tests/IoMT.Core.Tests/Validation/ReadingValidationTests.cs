@@ -24,6 +24,9 @@ public class ReadingValidationTests
     [InlineData("storageTemperature", 5, "Cel", 5)]
     [InlineData("storageTemperature", 41, "[degF]", 5)]
     [InlineData("battery", 64, "%", 64)]
+    [InlineData("fev1", 1.42, "L", 1.42)]
+    [InlineData("fvc", 2.61, "L", 2.61)]
+    [InlineData("peakFlow", 310, "L/min", 310)]
     public void Validate_QuantityInSupportedUnit_CanonicalValueAndSourceUnit(string kind, double value, string unit, double canonical)
     {
         var result = ParseReading($$"""{"kind":"{{kind}}","value":{{value.ToString(System.Globalization.CultureInfo.InvariantCulture)}},"unit":"{{unit}}",{{At}}}""");
@@ -117,6 +120,9 @@ public class ReadingValidationTests
     [InlineData("weight", "kg", 0.5, 500)]
     [InlineData("storageTemperature", "Cel", -40, 60)]
     [InlineData("battery", "%", 0, 100)]
+    [InlineData("fev1", "L", 0.1, 8)]
+    [InlineData("fvc", "L", 0.1, 10)]
+    [InlineData("peakFlow", "L/min", 30, 1000)]
     public void Validate_PlausibleRange_LimitsIncludedJustOutsideRejected(string kind, string unit, double min, double max)
     {
         string Reading(double value) => FormattableString.Invariant($$"""{"kind":"{{kind}}","value":{{value}},"unit":"{{unit}}",{{At}}}""");

@@ -11,6 +11,21 @@ internal static class CosmosStreams
 {
     public static MemoryStream Json(JsonObject document) => new(Encoding.UTF8.GetBytes(document.ToJsonString()));
 
+    /// <summary>The document <paramref name="id"/> in <paramref name="partitionKey"/> turned into <typeparamref name="T"/> by <paramref name="read"/>; null when there is none.</summary>
+    public static async Task<T?> ReadAsync<T>(Container container, string id, string partitionKey, Func<JsonElement, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var response = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var document = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return read(document.RootElement);
+    }
+
     /// <summary>Every document the query returns, page after page, each turned into <typeparamref name="T"/> by <paramref name="read"/> while its page is parsed.</summary>
     public static async IAsyncEnumerable<T> QueryAsync<T>(
         Container container, QueryDefinition query, QueryRequestOptions options, Func<JsonElement, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -39,19 +39,8 @@ public sealed class CosmosCloudToDeviceLog(Container container, TimeProvider tim
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task<CloudToDeviceMessage?> FindAsync(string deviceId, string messageId, CancellationToken cancellationToken = default)
-    {
-        using var response = await container.ReadItemStreamAsync(messageId, new PartitionKey(Partition(deviceId)), cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        using var document = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Read(document.RootElement);
-    }
+    public Task<CloudToDeviceMessage?> FindAsync(string deviceId, string messageId, CancellationToken cancellationToken = default) =>
+        CosmosStreams.ReadAsync(container, messageId, Partition(deviceId), Read, cancellationToken);
 
     public async Task<IReadOnlyList<CloudToDeviceMessage>> ListAsync(string deviceId, int max, CancellationToken cancellationToken = default)
     {

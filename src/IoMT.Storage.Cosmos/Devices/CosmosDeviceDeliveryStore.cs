@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IoMT.Core.Notifications;
@@ -24,18 +23,8 @@ public sealed class CosmosDeviceDeliveryStore(Container container) : IDeviceDeli
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task<PendingDeviceDelivery?> FindAsync(string id, CancellationToken cancellationToken = default)
-    {
-        using var response = await container.ReadItemStreamAsync(id, new PartitionKey(Partition(id)), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        using var document = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Read(document.RootElement);
-    }
+    public Task<PendingDeviceDelivery?> FindAsync(string id, CancellationToken cancellationToken = default) =>
+        CosmosStreams.ReadAsync(container, id, Partition(id), Read, cancellationToken);
 
     public async Task<IReadOnlyList<PendingDeviceDelivery>> ListPendingAsync(int max, CancellationToken cancellationToken = default)
     {

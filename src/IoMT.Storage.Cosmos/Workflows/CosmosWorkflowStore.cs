@@ -90,15 +90,7 @@ public sealed class CosmosWorkflowStore(Container container, TimeProvider time) 
             return null;
         }
 
-        using var response = await container.ReadItemStreamAsync(alertId, new PartitionKey(patientId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        using var document = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return ToState(document.RootElement);
+        return await CosmosStreams.ReadAsync(container, alertId, patientId, ToState, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<EscalationState>> ListAsync(AlertFilter filter, int limit, CancellationToken cancellationToken = default)

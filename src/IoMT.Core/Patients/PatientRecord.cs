@@ -1,14 +1,66 @@
 namespace IoMT.Core.Patients;
 
-/// <summary>A patient as the directory knows them: their id and the care teams that look after them.</summary>
-public sealed record PatientRecord(string Id, IReadOnlyList<string> CareTeams);
+/// <summary>
+/// A patient as the directory knows them: their id, the care teams that look after them and their profile (identity,
+/// where they are, who to contact). The profile is protected health information: only roles that may see identities get it.
+/// </summary>
+public sealed record PatientRecord(string Id, IReadOnlyList<string> CareTeams)
+{
+    /// <summary>The name clinicians call the patient by, e.g. "Ada Lovelace".</summary>
+    public string? DisplayName { get; init; }
+
+    public DateOnly? BirthDate { get; init; }
+
+    /// <summary>Business identifiers, e.g. the hospital's medical record number under its system URI.</summary>
+    public IReadOnlyList<PatientIdentifier> Identifiers { get; init; } = [];
+
+    /// <summary>Where the patient is: a ward, room and bed, or home; null when not known.</summary>
+    public PatientLocation? Location { get; init; }
+
+    /// <summary>Caregivers and other contacts, with how to reach them.</summary>
+    public IReadOnlyList<PatientContact> Contacts { get; init; } = [];
+}
+
+/// <summary>A business identifier: <see cref="System"/> is the namespace URI (e.g. the hospital's MRN system), <see cref="Value"/> the id in it.</summary>
+public sealed record PatientIdentifier(string System, string Value)
+{
+    /// <summary>The identifier's type code from HL7's v2-0203 table, e.g. <c>MR</c> (medical record number); optional.</summary>
+    public string? Type { get; init; }
+}
+
+/// <summary>Where a patient is: on a ward (room and bed optional) or at home.</summary>
+public sealed record PatientLocation
+{
+    /// <summary>True for a patient monitored at home; then ward, room and bed are null.</summary>
+    public bool Home { get; init; }
+
+    public string? Ward { get; init; }
+
+    public string? Room { get; init; }
+
+    public string? Bed { get; init; }
+}
+
+/// <summary>Someone to contact about the patient; a <see cref="Caregiver"/> is told of missed doses through the channels given here.</summary>
+public sealed record PatientContact(string Name, string Relation)
+{
+    public bool Caregiver { get; init; }
+
+    public string? Email { get; init; }
+
+    /// <summary>A phone number for SMS, in E.164 form (+ and digits).</summary>
+    public string? Sms { get; init; }
+
+    /// <summary>An https URL that receives the notification as JSON.</summary>
+    public string? Webhook { get; init; }
+}
 
 /// <summary>Patients and the care teams that look after them.</summary>
 public interface IPatientDirectory
 {
     Task<PatientRecord?> FindAsync(string patientId, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates the patient, or replaces their care teams.</summary>
+    /// <summary>Creates the patient, or replaces their care teams and profile.</summary>
     Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default);
 
     /// <summary>Up to <paramref name="limit"/> patients in id order: of any of <paramref name="careTeams"/>, or all when it is null.</summary>

@@ -17,4 +17,10 @@ public sealed record PatientProfile
     public string? AssumedConsciousness { get; init; } = "A";
 
     public AlertRuleSet Rules { get; init; } = AlertRuleSet.Defaults;
+
+    /// <summary>The patient's personal best peak flow and FEV1 and dry weight, for the COPD and heart-failure rules.</summary>
+    public Patients.PersonalBaselines Baselines { get; init; } = new();
+
+    /// <summary>The heart-failure weight-gain limits; null uses the defaults.</summary>
+    public Patients.WeightGainLimits? WeightGain { get; init; }
 }

@@ -15,6 +15,10 @@ internal static class DeviceTypes
     [
         (ReadingKind.BloodPressure, "528391", "MDC_DEV_SPEC_PROFILE_BP", "Blood pressure monitor"),
         (ReadingKind.EcgRhythm, "528390", "MDC_DEV_SPEC_PROFILE_ECG", "Electrocardiograph"),
+        // ISO/IEEE 11073-10421 (peak expiratory flow monitor) covers PEF, FEV1 and FEV6: a home spirometer.
+        (ReadingKind.PeakFlow, "528405", "MDC_DEV_SPEC_PROFILE_PEAK_FLOW", "Peak expiratory flow monitor"),
+        (ReadingKind.Fev1, "528405", "MDC_DEV_SPEC_PROFILE_PEAK_FLOW", "Peak expiratory flow monitor"),
+        (ReadingKind.Fvc, "528405", "MDC_DEV_SPEC_PROFILE_PEAK_FLOW", "Peak expiratory flow monitor"),
         (ReadingKind.Spo2, "528388", "MDC_DEV_SPEC_PROFILE_PULS_OXIM", "Pulse oximeter"),
         (ReadingKind.BodyTemperature, "528392", "MDC_DEV_SPEC_PROFILE_TEMP", "Thermometer"),
         (ReadingKind.Weight, "528399", "MDC_DEV_SPEC_PROFILE_SCALE", "Weighing scale"),

@@ -420,6 +420,9 @@ public class FhirResourcesTests
     [InlineData("weight", "528399")]
     [InlineData("ecgRhythm", "528390")]
     [InlineData("doseEvent", "528456")]
+    [InlineData("peakFlow", "528405")]
+    [InlineData("fev1", "528405")]
+    [InlineData("fvc", "528405")]
     public void Device_KindsItSends_IsoIeee11073SpecializationCode(string kind, string code)
     {
         var device = FhirResources.Device(Device, new DeviceRecord

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace IoMT.Core.Patients;
 
 /// <summary>
@@ -19,6 +21,20 @@ public sealed record PatientRecord(string Id, IReadOnlyList<string> CareTeams)
 
     /// <summary>Caregivers and other contacts, with how to reach them.</summary>
     public IReadOnlyList<PatientContact> Contacts { get; init; } = [];
+
+    /// <summary>Equal when every member is, lists item by item.</summary>
+    public bool Equals(PatientRecord? other) =>
+        other is not null && Id == other.Id && CareTeams.SequenceEqual(other.CareTeams) && DisplayName == other.DisplayName && BirthDate == other.BirthDate
+        && Identifiers.SequenceEqual(other.Identifiers) && Location == other.Location && Contacts.SequenceEqual(other.Contacts);
+
+    public override int GetHashCode() => HashCode.Combine(Id, DisplayName, BirthDate);
+
+    /// <summary>The id and care teams only: a record written to a log must not carry the profile.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Id = ").Append(Id).Append(", CareTeams = [").AppendJoin(", ", CareTeams).Append(']');
+        return true;
+    }
 }
 
 /// <summary>A business identifier: <see cref="System"/> is the namespace URI (e.g. the hospital's MRN system), <see cref="Value"/> the id in it.</summary>
@@ -26,6 +42,9 @@ public sealed record PatientIdentifier(string System, string Value)
 {
     /// <summary>The identifier's type code from HL7's v2-0203 table, e.g. <c>MR</c> (medical record number); optional.</summary>
     public string? Type { get; init; }
+
+    /// <summary>Its type only: contents are protected health information and must not reach a log.</summary>
+    public override string ToString() => "PatientIdentifier { }";
 }
 
 /// <summary>Where a patient is: on a ward (room and bed optional) or at home.</summary>
@@ -39,6 +58,9 @@ public sealed record PatientLocation
     public string? Room { get; init; }
 
     public string? Bed { get; init; }
+
+    /// <summary>Its type only: contents are protected health information and must not reach a log.</summary>
+    public override string ToString() => "PatientLocation { }";
 }
 
 /// <summary>Someone to contact about the patient; a <see cref="Caregiver"/> is told of missed doses through the channels given here.</summary>
@@ -53,6 +75,9 @@ public sealed record PatientContact(string Name, string Relation)
 
     /// <summary>An https URL that receives the notification as JSON.</summary>
     public string? Webhook { get; init; }
+
+    /// <summary>Its type only: contents are protected health information and must not reach a log.</summary>
+    public override string ToString() => "PatientContact { }";
 }
 
 /// <summary>Patients and the care teams that look after them.</summary>

@@ -3,12 +3,15 @@ using IoMT.Core.Api;
 
 namespace IoMT.Core.Patients;
 
-/// <summary>What an admin says about a patient: the care teams that look after them.</summary>
-public sealed record PatientRequest(IReadOnlyList<string?>? CareTeams);
-
-/// <summary>Patients in the directory: admins create them and assign care teams; clinicians read their own.</summary>
-public sealed class PatientService(IPatientDirectory patients)
+/// <summary>
+/// Patients in the directory: admins create them, with their care teams and profile; clinicians read their own. The
+/// profile (identity, location, contacts) reaches only callers who may read the patient; nothing of it is logged.
+/// </summary>
+public sealed class PatientService(IPatientDirectory patients, TimeProvider time)
 {
+    /// <summary>The earliest time zone (UTC+14) starts a day this much before UTC: a birth there today is not in the future.</summary>
+    private static readonly TimeSpan EarliestOffset = TimeSpan.FromHours(14);
+
     public async Task<ApiResult<PatientRecord>> SaveAsync(Caller caller, string patientId, PatientRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -23,17 +26,13 @@ public sealed class PatientService(IPatientDirectory patients)
             return ApiError.InvalidParameter("id", $"A patient id is 1–{Identifiers.MaxLength} letters, digits, '-', '_' or '.'.");
         }
 
-        var careTeams = request.CareTeams ?? [];
-        for (var i = 0; i < careTeams.Count; i++)
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime + EarliestOffset);
+        var patient = PatientProfileRules.ToRecord(patientId, request, today);
+        if (patient.IsSuccess)
         {
-            if (!Identifiers.IsValid(careTeams[i]))
-            {
-                return ApiError.InvalidBody($"/careTeams/{i}", $"A care team id is 1–{Identifiers.MaxLength} letters, digits, '-', '_' or '.'.");
-            }
+            await patients.SaveAsync(patient.Value!, cancellationToken).ConfigureAwait(false);
         }
 
-        var patient = new PatientRecord(patientId, [.. careTeams.Select(t => t!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
-        await patients.SaveAsync(patient, cancellationToken).ConfigureAwait(false);
         return patient;
     }
 

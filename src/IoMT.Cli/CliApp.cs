@@ -11,6 +11,12 @@ public sealed record CliEnvironment(
     public TimeProvider Clock => Time ?? TimeProvider.System;
 
     public string? Variable(string name) => (Variables ?? Environment.GetEnvironmentVariable)(name);
+
+    /// <summary>The running local host's profile: in the data folder <c>IoMT__DataDirectory</c> names, else the default one.</summary>
+    public IoMT.Client.LocalProfile? LocalProfile() =>
+        IoMT.Client.LocalProfile.TryRead(Variable(IoMT.Client.LocalProfile.DataDirectoryVariable) is { Length: > 0 } folder
+            ? Path.GetFullPath(folder)
+            : IoMT.Client.LocalProfile.DefaultDataDirectory());
 }
 
 /// <summary>The <c>iomt</c> command tree. Commands use only the given environment, so tests can run them in process.</summary>

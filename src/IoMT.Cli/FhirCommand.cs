@@ -30,7 +30,7 @@ internal static class FhirCommand
                 return CliApp.UsageError;
             }
 
-            if (ApiOptions.ResolveToken(parseResult, token, environment) is not { } bearer)
+            if (ApiOptions.Address(parseResult, api, environment) is not { } address || ApiOptions.ResolveToken(parseResult, token, environment, address) is not { } bearer)
             {
                 return CliApp.UsageError;
             }
@@ -39,7 +39,7 @@ internal static class FhirCommand
                 .Where(p => p.Item2 is not null)
                 .Select(p => $"{p.Item1}={Uri.EscapeDataString(Core.Validation.Rfc3339.Format(p.Item2!.Value))}"));
             var path = $"api/patients/{Uri.EscapeDataString(patientId)}/fhir" + (query.Length > 0 ? "?" + query : "");
-            using var client = ApiOptions.CreateClient(parseResult.GetRequiredValue(api), environment.Http, bearer, Timeout.InfiniteTimeSpan);
+            using var client = ApiOptions.CreateClient(address, environment.Http, bearer, Timeout.InfiniteTimeSpan);
             try
             {
                 using var response = await client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);

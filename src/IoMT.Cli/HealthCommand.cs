@@ -15,7 +15,12 @@ internal static class HealthCommand
         {
             var output = environment.Output;
             var error = environment.Error;
-            using var client = ApiOptions.CreateClient(parseResult.GetRequiredValue(api), environment.Http);
+            if (ApiOptions.Address(parseResult, api, environment) is not { } address)
+            {
+                return CliApp.UsageError;
+            }
+
+            using var client = ApiOptions.CreateClient(address, environment.Http);
             try
             {
                 using var response = await client.GetAsync(new Uri("api/health", UriKind.Relative), cancellationToken).ConfigureAwait(false);

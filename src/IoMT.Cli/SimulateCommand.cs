@@ -48,7 +48,11 @@ internal static class SimulateCommand
             }
 
             var plan = SimulationPlan.Create(new SimulationOptions(parseResult.GetValue(patients), names, parseResult.GetValue(cycle), parseResult.GetValue(seed)));
-            var gatewayUri = parseResult.GetRequiredValue(gateway);
+            if (ApiOptions.Address(parseResult, gateway, environment) is not { } gatewayUri)
+            {
+                return CliApp.UsageError;
+            }
+
             using var http = new HttpClient(environment.Http ?? new HttpClientHandler(), disposeHandler: environment.Http is null) { Timeout = TimeSpan.FromSeconds(30) };
             var deviceClient = new IoTHubDeviceClient(http, Slash(gatewayUri), environment.Clock);
 

@@ -155,6 +155,7 @@ public static partial class LocalHostExtensions
         app.Services.GetRequiredService<SqliteDeviceDeliveryStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            LocalProfileFile.Write(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), dataDirectory.Path);
             Log.Started(app.Logger, ProductInfo.Version, dataDirectory.Path);
             if (dataDirectory.OpenToOthers)
             {

@@ -86,7 +86,5 @@ public sealed class LocalOptions
     public string[] TokenHostNames() => [.. new[] { HubHostName(), "localhost" }.Distinct(StringComparer.OrdinalIgnoreCase)];
 
     public string ResolveDataDirectory() =>
-        string.IsNullOrWhiteSpace(DataDirectory)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "IoMT.Cloud")
-            : Path.GetFullPath(DataDirectory);
+        string.IsNullOrWhiteSpace(DataDirectory) ? IoMT.Client.LocalProfile.DefaultDataDirectory() : Path.GetFullPath(DataDirectory);
 }

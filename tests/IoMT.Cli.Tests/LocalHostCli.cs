@@ -35,7 +35,7 @@ internal sealed class LocalHostCli : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync([.. args, "--token", token], new CliEnvironment(TextReader.Null, output, error, Http));
+        var exitCode = await CliApp.RunAsync([.. args, "--token", token], new CliEnvironment(TextReader.Null, output, error, Http, Variables: CliRunner.NoVariables));
         return (exitCode, output.ToString(), error.ToString());
     }
 

@@ -18,15 +18,17 @@ public static class AdherenceDecider
     private static readonly TimeSpan Memory = TimeSpan.FromHours(24);
 
     /// <param name="followUps">The channels follow-ups use, to tell which targets they reach; null: every target is reachable.</param>
-    public static AdherenceDecision Start(MedicationSchedule schedule, DateTimeOffset now, FollowUpChannels? followUps = null)
+    /// <param name="caregivers">Whom the <c>caregiver</c> channel can reach, from the patient's profile (<see cref="CaregiverReach"/>).</param>
+    public static AdherenceDecision Start(MedicationSchedule schedule, DateTimeOffset now, FollowUpChannels? followUps = null, CaregiverReach? caregivers = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var state = new AdherenceState { Schedule = schedule, ScheduledUntil = schedule.EffectiveFrom };
-        return Decide(state, new AdherenceTick(now), followUps);
+        return Decide(state, new AdherenceTick(now), followUps, caregivers);
     }
 
     /// <param name="followUps">The channels follow-ups use, to tell which targets they reach; null: every target is reachable.</param>
-    public static AdherenceDecision Decide(AdherenceState state, AdherenceInput input, FollowUpChannels? followUps = null)
+    /// <param name="caregivers">Whom the <c>caregiver</c> channel can reach, from the patient's profile (<see cref="CaregiverReach"/>).</param>
+    public static AdherenceDecision Decide(AdherenceState state, AdherenceInput input, FollowUpChannels? followUps = null, CaregiverReach? caregivers = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
@@ -38,7 +40,7 @@ public static class AdherenceDecider
         }
 
         state = OpenDoses(state, input.At + state.Schedule.EarlyWindow);
-        var reach = new Reach(state.Schedule, followUps, input.At, commands);
+        var reach = new Reach(state.Schedule, followUps, caregivers, input.At, commands);
         switch (input)
         {
             case AdherenceTick tick:
@@ -65,6 +67,18 @@ public static class AdherenceDecider
 
         state = Overuse(Forget(state, input.At), input.At, commands);
         return new AdherenceDecision(WakeUp(state, commands), commands);
+    }
+
+    /// <summary>
+    /// Whether a decision made with <see cref="CaregiverReach.Assumed"/> tells the caregiver through the <c>caregiver</c>
+    /// channel: only then does the real fact change it, so a shell that looks the profile up lazily decides again with it.
+    /// </summary>
+    public static bool AsksCaregiver(AdherenceDecision decision, FollowUpChannels followUps)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(followUps);
+        return followUps.Caregiver.Contains(CaregiverReach.Channel, StringComparer.Ordinal)
+            && decision.Commands.Any(c => c is SendFollowUp { Target: FollowUpTarget.Caregiver });
     }
 
     /// <summary>Adds the scheduled doses due before <paramref name="until"/>.</summary>
@@ -267,9 +281,9 @@ public static class AdherenceDecider
         new($"{DoseKey(schedule, dose.ScheduledAt)}:{kind}:{target}", schedule.PatientId, schedule.MedicationId, dose.ScheduledAt, target, kind);
 
     /// <summary>Who the follow-up channels reach, and telling them: a follow-up, or its record as undeliverable.</summary>
-    private sealed class Reach(MedicationSchedule schedule, FollowUpChannels? channels, DateTimeOffset now, List<AdherenceCommand> commands)
+    private sealed class Reach(MedicationSchedule schedule, FollowUpChannels? channels, CaregiverReach? caregivers, DateTimeOffset now, List<AdherenceCommand> commands)
     {
-        public bool Reaches(FollowUpTarget target) => channels is null || channels.Reaching(target).Count > 0;
+        public bool Reaches(FollowUpTarget target) => channels is null || channels.Reaching(target, caregivers).Count > 0;
 
         /// <summary>Sends the follow-up when a channel reaches <paramref name="target"/>; otherwise records it undeliverable and returns false.</summary>
         public bool Tell(Dose dose, FollowUpTarget target, FollowUpKind kind)
@@ -281,9 +295,8 @@ public static class AdherenceDecider
                 return true;
             }
 
-            var configured = string.Join(", ", channels!.For(target));
             commands.Add(new FollowUpUndeliverable(send.IdempotencyKey, send.PatientId, send.MedicationId, send.ScheduledAt, target, kind, now,
-                $"No channel reaches the {target.ToString().ToLowerInvariant()}: {(configured.Length == 0 ? "none configured" : configured + " reach the care team only")}."));
+                channels!.Unreachable(target, caregivers)));
             return false;
         }
     }

@@ -48,7 +48,29 @@ public sealed record FollowUpChannels(IReadOnlyList<string> Patient, IReadOnlyLi
         _ => CareCoordinator,
     };
 
-    /// <summary>The channels of <paramref name="target"/> that can reach it: the console reaches the care team, never a patient or caregiver.</summary>
-    public IReadOnlyList<string> Reaching(FollowUpTarget target) =>
-        [.. For(target).Where(channel => target == FollowUpTarget.CareCoordinator || channel != Escalation.DefaultEscalationPolicies.ConsoleChannel)];
+    /// <summary>
+    /// The channels of <paramref name="target"/> that can reach it: the console reaches the care team, never a patient or
+    /// caregiver; the <c>caregiver</c> channel reaches the caregiver when <paramref name="caregivers"/> says the patient's
+    /// profile names one it can reach (null: not known, so it reaches nobody).
+    /// </summary>
+    public IReadOnlyList<string> Reaching(FollowUpTarget target, CaregiverReach? caregivers = null) =>
+        [.. For(target).Where(channel => Unreached(target, channel, caregivers) is null)];
+
+    /// <summary>Why none of <paramref name="target"/>'s channels reaches it, naming each channel's reason.</summary>
+    public string Unreachable(FollowUpTarget target, CaregiverReach? caregivers)
+    {
+        var reasons = For(target).Select(channel => Unreached(target, channel, caregivers)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return $"No channel reaches the {target.ToString().ToLowerInvariant()}: {(reasons.Count == 0 ? "none configured" : string.Join("; ", reasons))}.";
+    }
+
+    /// <summary>Why <paramref name="channel"/> cannot reach <paramref name="target"/>; null when it can.</summary>
+    private static string? Unreached(FollowUpTarget target, string channel, CaregiverReach? caregivers) => channel switch
+    {
+        Escalation.DefaultEscalationPolicies.ConsoleChannel when target != FollowUpTarget.CareCoordinator => "console reaches the care team only",
+        CaregiverReach.Channel when target != FollowUpTarget.Caregiver => "caregiver reaches the patient's caregivers only",
+        CaregiverReach.Channel when caregivers is null => "caregiver: the patient's caregivers could not be looked up",
+        CaregiverReach.Channel when !caregivers.Reachable =>
+            "caregiver: the patient's profile names no caregiver with an e-mail address, SMS number or https webhook this host can use",
+        _ => null,
+    };
 }

@@ -40,7 +40,8 @@ public static class WorkflowEffects
         return effects;
     }
 
-    public static List<WorkflowEffect> For(AdherenceState state, IEnumerable<AdherenceCommand> commands, FollowUpChannels channels)
+    /// <param name="caregivers">Whom the <c>caregiver</c> channel reaches, as the decision was given it.</param>
+    public static List<WorkflowEffect> For(AdherenceState state, IEnumerable<AdherenceCommand> commands, FollowUpChannels channels, CaregiverReach? caregivers = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(commands);
@@ -58,7 +59,7 @@ public static class WorkflowEffects
                         WorkflowJson.Serialize(outcome))));
                     break;
                 case SendFollowUp followUp:
-                    effects.Add(new NotifyEffect(followUp.IdempotencyKey, FollowUp(state.Schedule, followUp, channels.Reaching(followUp.Target))));
+                    effects.Add(new NotifyEffect(followUp.IdempotencyKey, FollowUp(state.Schedule, followUp, channels.Reaching(followUp.Target, caregivers))));
                     break;
                 case FollowUpUndeliverable unreachable:
                     effects.AddRange(Undeliverable(state.Schedule, unreachable, channels.For(unreachable.Target)));

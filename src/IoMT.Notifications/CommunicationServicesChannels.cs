@@ -27,9 +27,7 @@ internal sealed class CommunicationServicesChannel(HttpClient http, IOptionsMoni
 
     public Task SendAsync(string channel, Notification notification, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
-        var isEmail = channel == "email";
-        var acs = (isEmail ? settings.Email : settings.Sms)!;
+        var acs = (channel == "email" ? options.CurrentValue.Email : options.CurrentValue.Sms)!;
         var addresses = acs.AddressesOf(notification.Recipients);
         if (addresses.Count == 0)
         {
@@ -37,6 +35,15 @@ internal sealed class CommunicationServicesChannel(HttpClient http, IOptionsMoni
             throw new PermanentDeliveryException($"No {channel} contact configured for any recipient.");
         }
 
+        return SendToAsync(channel, notification, addresses, cancellationToken);
+    }
+
+    /// <summary>Sends <paramref name="notification"/> by <c>email</c> or <c>sms</c> (<paramref name="channel"/>, configured) to <paramref name="addresses"/>.</summary>
+    public Task SendToAsync(string channel, Notification notification, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var isEmail = channel == "email";
+        var acs = (isEmail ? settings.Email : settings.Sms)!;
         var text = JsonDelivery.Link(notification, settings.ConsoleUrl) is { } link ? $"{notification.Text}\n{link}" : notification.Text;
         var url = new Uri(acs.Endpoint.TrimEnd('/') + (isEmail ? EmailApi : SmsApi));
         var body = isEmail ? Email(notification, acs.Sender, addresses, text) : Sms(notification, acs.Sender, addresses, text);

@@ -35,7 +35,9 @@ public sealed class PermanentDeliveryException(string message) : Exception(messa
 /// <summary>Posting JSON to a receiver and judging its answer: 2xx delivered, 408/429/5xx transient (retried), other 4xx permanent.</summary>
 internal static class JsonDelivery
 {
-    public static async Task PostAsync(HttpClient http, Uri url, JsonNode body, Action<HttpRequestMessage, byte[]>? decorate, CancellationToken cancellationToken)
+    /// <param name="receiver">How failures name the receiver (default: the URL's host).</param>
+    public static async Task PostAsync(
+        HttpClient http, Uri url, JsonNode body, Action<HttpRequestMessage, byte[]>? decorate, CancellationToken cancellationToken, string? receiver = null)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
@@ -49,7 +51,7 @@ internal static class JsonDelivery
         }
 
         // Only the status: receivers' answers may echo the message.
-        var message = $"HTTP {status} from {url.Host}";
+        var message = $"HTTP {status} from {receiver ?? url.Host}";
         throw status is 408 or 429 or >= 500 ? new HttpRequestException(message, null, response.StatusCode) : new PermanentDeliveryException(message);
     }
 

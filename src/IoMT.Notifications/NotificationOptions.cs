@@ -23,6 +23,12 @@ public sealed class NotificationOptions : IValidatableObject
 
     public CommunicationServicesOptions? Sms { get; set; }
 
+    /// <summary>
+    /// Lets the webhooks of patient profiles' caregivers reach loopback and private network addresses (an on-premises
+    /// receiver, a test); off by default, so a profile cannot aim the service at its own network.
+    /// </summary>
+    public bool CaregiverWebhooksMayUsePrivateNetworks { get; set; }
+
     /// <summary>The console's address, linked from messages (e.g. https://iomt.example.org); empty for none.</summary>
     public string ConsoleUrl { get; set; } = "";
 

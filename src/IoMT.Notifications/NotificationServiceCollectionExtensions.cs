@@ -1,5 +1,9 @@
+using IoMT.Core.Escalation;
 using IoMT.Core.Notifications;
+using IoMT.Core.Workflows;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace IoMT.Notifications;
 
@@ -20,6 +24,34 @@ public static class NotificationServiceCollectionExtensions
         AddChannel<PagerDutyChannel>(services);
         AddChannel<CommunicationServicesChannel>(services);
         services.AddSingleton<INotifier, NotificationDispatcher>();
+        return services;
+    }
+
+    /// <summary>
+    /// The <c>caregiver</c> channel (the caregivers of the patient's profile, through their own addresses) and the lookup
+    /// that tells the adherence workflow whom it reaches; needs an <see cref="Core.Patients.IPatientDirectory"/>. Caregiver
+    /// follow-ups go to <c>console</c> and <c>caregiver</c> unless <c>Workflows:CaregiverFollowUpChannels</c> names the
+    /// channels. (Set after binding: a bound list adds to its default.)
+    /// </summary>
+    public static IServiceCollection AddCaregiverFollowUps(this IServiceCollection services)
+    {
+        services.AddHttpClient<CaregiverChannel>(CaregiverLookup.HttpClientName)
+            .UseSocketsHttpHandler((handler, provider) =>
+            {
+                var settings = provider.GetRequiredService<IOptionsMonitor<NotificationOptions>>();
+                handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
+                handler.ConnectCallback = PublicNetworks.Connector(() => settings.CurrentValue.CaregiverWebhooksMayUsePrivateNetworks);
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<CaregiverChannel>());
+        services.AddSingleton<CaregiverLookup>();
+        services.AddOptions<WorkflowOptions>().PostConfigure<IConfiguration>((workflows, configuration) =>
+        {
+            if (!configuration.GetSection($"{WorkflowOptions.SectionName}:{nameof(WorkflowOptions.CaregiverFollowUpChannels)}").GetChildren().Any())
+            {
+                workflows.CaregiverFollowUpChannels = [DefaultEscalationPolicies.ConsoleChannel, CaregiverReach.Channel];
+            }
+        });
         return services;
     }
 

@@ -30,11 +30,15 @@ internal static class SimulateCommand
         var credentials = new Option<FileInfo>("--credentials") { Description = "Device keys from `iomt devices export` instead of provisioning (e.g. for an IoT Hub)." };
         var dps = new Option<bool>("--dps") { Description = "Register the devices through DPS with keys derived from an enrollment group." };
         var dpsEndpoint = new Option<Uri>("--dps-endpoint") { Description = "DPS for --dps. Default: the gateway; in Azure https://global.azure-devices-provisioning.net." };
+        var physicianToken = new Option<string>("--physician-token")
+        {
+            Description = $"API token of a physician of {SimulationOptions.CareTeam}, who sets the home patients' clinical settings. Default: the local host's {SimulationProvisioner.Physician}, given a day's token through the users API.",
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of the physiology.", DefaultValueFactory = _ => 1 };
         var acceptedLog = new Option<FileInfo>("--accepted-log") { Description = "Write a CSV line (deviceId,messageId,readings) for each message the gateway acknowledged." };
         var command = new Command("simulate", "Simulate patients and their devices.")
         {
-            gateway, patients, scenario, rate, duration, api, token, credentials, dps, dpsEndpoint, cycle, seed, acceptedLog,
+            gateway, patients, scenario, rate, duration, api, token, physicianToken, credentials, dps, dpsEndpoint, cycle, seed, acceptedLog,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -74,7 +78,7 @@ internal static class SimulateCommand
                 {
                     try
                     {
-                        devices = await new SimulationProvisioner(client).ProvisionAsync(plan, deviceClient.HostName, dpsClient, cancellationToken).ConfigureAwait(false);
+                        devices = await new SimulationProvisioner(client, parseResult.GetValue(physicianToken)).ProvisionAsync(plan, deviceClient.HostName, dpsClient, cancellationToken).ConfigureAwait(false);
                         return 0;
                     }
                     catch (InvalidOperationException e)

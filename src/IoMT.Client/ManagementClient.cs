@@ -19,9 +19,15 @@ public sealed record ApiResponse(int Status, JsonNode? Body)
     }
 }
 
-/// <summary>The management API over HTTP with a bearer token (docs/api.md): JSON in, JSON out, refusals as problem details.</summary>
-public sealed class ManagementClient(HttpClient http)
+/// <summary>
+/// The management API over HTTP with a bearer token (docs/api.md): JSON in, JSON out, refusals as problem details.
+/// The token is the HTTP client's own, or <paramref name="token"/> when given.
+/// </summary>
+public sealed class ManagementClient(HttpClient http, string? token = null)
 {
+    /// <summary>The same API, signed in as someone else.</summary>
+    public ManagementClient As(string otherToken) => new(http, otherToken);
+
     public Task<ApiResponse> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
     public Task<ApiResponse> PostAsync(string path, object? body, CancellationToken cancellationToken) => SendAsync(HttpMethod.Post, path, body, cancellationToken);
@@ -50,6 +56,11 @@ public sealed class ManagementClient(HttpClient http)
 
     private async Task<ApiResponse> ReadAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         JsonNode? json = null;

@@ -59,15 +59,17 @@ internal sealed partial class SimulationHost(
     {
         var settings = options.Value;
         var address = LoopbackAddress(server.Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        var adminToken = await SeedUsersAsync(directory, Path.Combine(dataDirectory.Path, UsersFileName), time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+        var usersFile = Path.Combine(dataDirectory.Path, UsersFileName);
+        var adminToken = await SeedUsersAsync(directory, usersFile, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
 
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", adminToken);
         var plan = SimulationPlan.Create(new SimulationOptions(settings.SimulatedPatients, Scenarios.All, settings.SimulationCycle));
         var deviceClient = new IoTHubDeviceClient(http, address, time, settings.HubHostName());
-        var connected = await new SimulationProvisioner(new ManagementClient(http)).ProvisionAsync(plan, deviceClient.HostName, null, stoppingToken)
-            .ConfigureAwait(false);
-        Log.Started(logger, plan.Patients.Count, connected.Count, SimulationOptions.CareTeam, Path.Combine(dataDirectory.Path, UsersFileName));
+        // The seeded physician gives the home programs' patients their clinical settings.
+        var provisioner = new SimulationProvisioner(new ManagementClient(http), ReadSeededTokens(usersFile).GetValueOrDefault("physician"));
+        var connected = await provisioner.ProvisionAsync(plan, deviceClient.HostName, null, stoppingToken).ConfigureAwait(false);
+        Log.Started(logger, plan.Patients.Count, connected.Count, SimulationOptions.CareTeam, usersFile);
         await new SimulationRunner(deviceClient, time).RunAsync(connected, null, null, _ => { }, stoppingToken).ConfigureAwait(false);
     }
 

@@ -3,6 +3,8 @@ using IoMT.Client.Simulation;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Pipeline;
+using IoMT.Core.Telemetry;
+using IoMT.Core.Timeline;
 
 namespace IoMT.Client.Tests;
 
@@ -11,6 +13,7 @@ public class ScenarioTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Cycle = TimeSpan.FromMinutes(2);
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [Theory]
     [InlineData(Scenarios.CopdDesaturation, "spo2-low")]
@@ -86,6 +89,106 @@ public class ScenarioTests
         Assert.Equal(a.At(TimeSpan.FromSeconds(42)), b.At(TimeSpan.FromSeconds(42)));
         Assert.NotEqual(a.At(TimeSpan.FromSeconds(42)), other.At(TimeSpan.FromSeconds(42)));
     }
+
+    [Fact]
+    public void CopdExacerbation_OneCycle_DailySpirometryThroughYellowIntoRedAndBack()
+    {
+        var result = Simulate(Scenarios.CopdExacerbation, Cycle);
+
+        var days = Days(result);
+        Assert.Equal(HomePrograms.DaysPerCycle, days.Count);
+        Assert.All(days, d => Assert.Equal(["fev1", "fvc", "heartRate", "peakFlow", "spo2"], d.Select(r => r.Reading.Kind.ContractName()).Order(StringComparer.Ordinal)));
+        var zones = days.Select(d => Math.Min(Value(d, "fev1") / HomePrograms.BestFev1, Value(d, "peakFlow") / HomePrograms.BestPeakFlow) * 100)
+            .Select(percent => percent >= 80 ? "green" : percent >= 50 ? "yellow" : "red");
+        Assert.Equal(["green", "green", "green", "green", "yellow", "yellow", "red", "red", "yellow", "yellow"], zones);
+        Assert.All(days, d => Assert.True(Value(d, "fev1") / Value(d, "fvc") < 0.7, "FEV1/FVC stays obstructive."));
+
+        // SpO2 dips below the ward's 90 % limit on the worst days but stays above the patient's own 86 %.
+        var spo2 = days.Select(d => Value(d, "spo2")).ToList();
+        Assert.InRange(spo2.Min(), 87, 89);
+        Assert.InRange(spo2.Max(), 90, 92);
+        Assert.Empty(result.Quarantine);
+    }
+
+    [Fact]
+    public void HeartFailureWeightGain_OneCycle_PastTheWeekLimitThenTheDayLimitThenBack()
+    {
+        var result = Simulate(Scenarios.HeartFailureWeightGain, Cycle);
+
+        var weights = Days(result).Select(d => Value(d, "weight")).ToList();
+        Assert.Equal(HomePrograms.DaysPerCycle, weights.Count);
+        double DayGain(int day) => weights[day] - weights[day - 1];
+        double WeekGain(int day) => weights[day] - weights.Take(day).TakeLast(7).Min();
+        Assert.All(Enumerable.Range(1, 4), day => Assert.True(DayGain(day) <= HomePrograms.DayKg && WeekGain(day) <= HomePrograms.WeekKg, $"day {day}"));
+        Assert.True(WeekGain(5) > HomePrograms.WeekKg && DayGain(5) <= HomePrograms.DayKg, $"day 5: {WeekGain(5):0.0} kg in a week, {DayGain(5):0.0} kg in a day");
+        Assert.True(DayGain(6) > HomePrograms.DayKg, $"day 6: {DayGain(6):0.0} kg in a day");
+        Assert.InRange(weights[^1] - HomePrograms.DryWeight, 0.5, 1.5);
+        Assert.InRange(weights[0] - HomePrograms.DryWeight, -0.2, 0.2);
+        Assert.Empty(result.Quarantine);
+    }
+
+    [Fact]
+    public void Plan_EveryPatient_SyntheticProfileWithFictionalContacts()
+    {
+        var plan = SimulationPlan.Create(new SimulationOptions(Scenarios.All.Count + 2, Scenarios.All, Cycle));
+
+        var profiles = plan.Patients.Select(p => p.Profile).ToList();
+        Assert.All(profiles, p =>
+        {
+            Assert.Matches(@"^[A-Z][a-z]+ Simulated( \d+)?$", p.DisplayName);
+            Assert.Equal([SimulationOptions.CareTeam], p.CareTeams);
+            Assert.InRange(p.BirthDate!.Value.Year, 1930, 1990);
+            Assert.Equal((SimulatedProfiles.MrnSystem, "MR"), (Assert.Single(p.Identifiers).System, p.Identifiers[0].Type));
+            var caregiver = Assert.Single(p.Contacts);
+            Assert.True(caregiver.Caregiver);
+            Assert.EndsWith("@example.org", caregiver.Email, StringComparison.Ordinal);
+            Assert.Matches(@"^\+120255501\d\d$", caregiver.Sms);
+        });
+        Assert.Equal(profiles.Count, profiles.Select(p => p.DisplayName).Distinct().Count());
+        Assert.Equal(profiles.Count, profiles.Select(p => p.Identifiers[0].Value).Distinct().Count());
+        var home = plan.Patients.Where(p => p.Profile.Location!.Home).Select(p => p.Scenario).ToList();
+        Assert.Equal([Scenarios.CopdExacerbation, Scenarios.HeartFailureWeightGain], home);
+        var beds = profiles.Where(p => !p.Location!.Home).Select(p => (p.Location!.Ward, p.Location.Room, p.Location.Bed)).ToList();
+        Assert.Equal(beds.Count, beds.Distinct().Count());
+    }
+
+    [Fact]
+    public void Plan_HomePrograms_TheirPhysiciansSettings()
+    {
+        var plan = SimulationPlan.Create(new SimulationOptions(2, [Scenarios.CopdExacerbation, Scenarios.HeartFailureWeightGain], Cycle));
+
+        var (copd, heartFailure) = (plan.Patients[0].Settings!, plan.Patients[1].Settings!);
+        Assert.Equal(2, copd.Spo2Scale);
+        Assert.Equal((HomePrograms.BestFev1, HomePrograms.BestPeakFlow), (copd.Baselines.BestFev1, copd.Baselines.BestPeakFlow));
+        Assert.Equal(86, copd.Limits["spo2-low"].RaiseAt);
+        Assert.Equal((HomePrograms.DayKg, HomePrograms.WeekKg), (heartFailure.WeightGain!.DayKg, heartFailure.WeightGain.WeekKg));
+        Assert.Equal(HomePrograms.DryWeight, heartFailure.Baselines.DryWeight);
+        Assert.Equal(
+            """{"spo2Scale":2,"limits":{"spo2-low":{"raiseAt":86,"clearAt":88}},"baselines":{"bestPeakFlow":320,"bestFev1":1.6},"reason":"r"}""",
+            PatientBodies.Settings(copd, "r").ToJsonString());
+        Assert.Equal(
+            """{"spo2Scale":1,"limits":{},"baselines":{"dryWeight":78.5},"weightGain":{"enabled":true,"dayKg":1.5,"weekKg":2.5},"reason":"r"}""",
+            PatientBodies.Settings(heartFailure, "r").ToJsonString());
+        Assert.Null(SimulationPlan.Create(new SimulationOptions(1, [Scenarios.Sepsis], Cycle)).Patients[0].Settings);
+    }
+
+    [Fact]
+    public void PatientBodies_Profile_TheApiContractsFields()
+    {
+        var profile = SimulatedProfiles.For(0, "p-1", Scenarios.Normal);
+
+        Assert.Equal(
+            """{"careTeams":["sim-ward"],"displayName":"Ada Simulated","birthDate":"1938-01-01","identifiers":[{"system":"https://example.org/fhir/sid/simulated-mrn","value":"SIM-000001","type":"MR"}],"location":{"ward":"Sim Ward","room":"1","bed":"A"},"contacts":[{"name":"Maren Simulated","relation":"daughter","caregiver":true,"email":"caregiver-001@example.org","sms":"+12025550100"}]}""",
+            PatientBodies.Profile(profile).ToJsonString(Readable));
+        Assert.Equal("""{"home":true}""", PatientBodies.Profile(SimulatedProfiles.For(0, "p-1", Scenarios.CopdExacerbation))["location"]!.ToJsonString());
+    }
+
+    /// <summary>The readings of each simulated day (home devices measure once at the start of their day), in order.</summary>
+    private static List<List<ReadingEntry>> Days(IngestionResult result) =>
+        [.. result.Readings.GroupBy(r => r.At).OrderBy(g => g.Key).Select(g => g.ToList())];
+
+    private static double Value(List<ReadingEntry> readings, string kind) =>
+        ((Core.Telemetry.QuantityReading)readings.Single(r => r.Reading.Kind.ContractName() == kind).Reading).Value;
 
     /// <summary>Every device of one patient with this scenario, second by second, through the pipeline.</summary>
     private static IngestionResult Simulate(string scenario, TimeSpan length)

@@ -12,9 +12,12 @@ public static class Scenarios
     public const string RescueInhalerOveruse = "rescue-inhaler-overuse";
     public const string FridgeExcursion = "fridge-excursion";
     public const string DeviceSilent = "device-silent";
+    public const string CopdExacerbation = "copd-exacerbation";
+    public const string HeartFailureWeightGain = "heart-failure-weight-gain";
 
     public static IReadOnlyList<string> All { get; } =
-        [Normal, CopdDesaturation, AfibEpisode, Hypoglycemia, Sepsis, MissedDoses, RescueInhalerOveruse, FridgeExcursion, DeviceSilent];
+        [Normal, CopdDesaturation, AfibEpisode, Hypoglycemia, Sepsis, MissedDoses, RescueInhalerOveruse, FridgeExcursion, DeviceSilent,
+        CopdExacerbation, HeartFailureWeightGain];
 
     /// <summary>One line per scenario, for help and docs.</summary>
     public static string Describe(string scenario) => scenario switch
@@ -28,6 +31,8 @@ public static class Scenarios
         RescueInhalerOveruse => "a smart inhaler reports two puffs of the rescue inhaler every few seconds",
         FridgeExcursion => "a medication fridge warms from 5 °C to 12 °C and cools back",
         DeviceSilent => "the bedside monitor stops sending a quarter into each cycle",
+        CopdExacerbation => "a COPD patient at home on SpO2 Scale 2: daily spirometry falls from 95 % of their best into the yellow, then the red zone, then recovers",
+        HeartFailureWeightGain => "a heart-failure patient at home: daily weights climb 2.7 kg in a week, then 1.9 kg in a day, then fall back",
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "Unknown scenario."),
     };
 }
@@ -41,4 +46,13 @@ public enum DeviceRole
     Dispenser,
     Inhaler,
     Fridge,
+
+    /// <summary>A home spirometer: FEV1, FVC and peak flow once a day.</summary>
+    Spirometer,
+
+    /// <summary>A home fingertip pulse oximeter: SpO2 and pulse once a day.</summary>
+    Oximeter,
+
+    /// <summary>A home weighing scale: one weight a day.</summary>
+    Scale,
 }

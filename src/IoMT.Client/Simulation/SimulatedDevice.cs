@@ -26,6 +26,9 @@ public sealed class SimulatedDevice(string deviceId, DeviceRole role, VirtualPat
         DeviceRole.Ecg => "ECG Patch S",
         DeviceRole.Dispenser => "Pill Dispenser S",
         DeviceRole.Inhaler => "Smart Inhaler S",
+        DeviceRole.Spirometer => "Home Spirometer S",
+        DeviceRole.Oximeter => "Fingertip Oximeter S",
+        DeviceRole.Scale => "Home Scale S",
         _ => "Fridge Logger S",
     };
 
@@ -36,13 +39,25 @@ public sealed class SimulatedDevice(string deviceId, DeviceRole role, VirtualPat
         DeviceRole.Ecg => ["ecgRhythm", "heartRate", "battery"],
         DeviceRole.Dispenser => ["doseEvent"],
         DeviceRole.Inhaler => ["inhalerActuation"],
+        DeviceRole.Spirometer => ["fev1", "fvc", "peakFlow"],
+        DeviceRole.Oximeter => ["spo2", "heartRate"],
+        DeviceRole.Scale => ["weight"],
         _ => ["storageTemperature"],
     };
 
-    public TimeSpan Interval => Role is DeviceRole.Cgm or DeviceRole.Fridge ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(5);
+    /// <summary>Home devices measure once a simulated day; the others stream.</summary>
+    public TimeSpan Interval => Role switch
+    {
+        DeviceRole.Spirometer or DeviceRole.Oximeter or DeviceRole.Scale => HomePrograms.Day(Patient.Cycle),
+        DeviceRole.Cgm or DeviceRole.Fridge => TimeSpan.FromSeconds(10),
+        _ => TimeSpan.FromSeconds(5),
+    };
 
-    /// <summary>What the device is registered to report every (watched for silence); dispensers and inhalers report only when used.</summary>
-    public int? ReportingIntervalSeconds => Role is DeviceRole.Dispenser or DeviceRole.Inhaler ? null : (int)Interval.TotalSeconds;
+    /// <summary>
+    /// What the device is registered to report every (watched for silence); devices the patient uses (dispensers,
+    /// inhalers, home devices) report only when used.
+    /// </summary>
+    public int? ReportingIntervalSeconds => Role is DeviceRole.Monitor or DeviceRole.Cgm or DeviceRole.Ecg or DeviceRole.Fridge ? (int)Interval.TotalSeconds : null;
 
     /// <summary>The readings due at <paramref name="elapsed"/> since the simulation started; empty when the device has nothing to say.</summary>
     public List<JsonObject> ReadingsAt(TimeSpan elapsed, DateTimeOffset now)
@@ -88,6 +103,14 @@ public sealed class SimulatedDevice(string deviceId, DeviceRole role, VirtualPat
                     : [];
             case DeviceRole.Dispenser:
                 return DoseEvents(elapsed, now);
+            case DeviceRole.Spirometer:
+                var spirometry = Patient.MeasuredAt(elapsed);
+                return [Quantity("fev1", spirometry.Fev1, "L"), Quantity("fvc", spirometry.Fvc, "L"), Quantity("peakFlow", spirometry.PeakFlow, "L/min")];
+            case DeviceRole.Oximeter:
+                var spotCheck = Patient.MeasuredAt(elapsed);
+                return [Quantity("spo2", spotCheck.Spo2, "%"), Quantity("heartRate", spotCheck.HeartRate, "/min")];
+            case DeviceRole.Scale:
+                return [Quantity("weight", Patient.MeasuredAt(elapsed).Weight, "kg")];
             default:
                 return [Quantity("storageTemperature", vitals.FridgeTemperature, "Cel")];
         }

@@ -21,7 +21,7 @@ public sealed record SimulationPlan(IReadOnlyList<VirtualPatient> Patients, IRea
         for (var i = 0; i < options.Patients; i++)
         {
             var scenario = options.Scenarios[i % options.Scenarios.Count];
-            var patient = new VirtualPatient(PatientId(i), scenario, options.Seed + i, options.Cycle);
+            var patient = new VirtualPatient(PatientId(i), scenario, options.Seed + i, options.Cycle) { Profile = SimulatedProfiles.For(i, PatientId(i), scenario) };
             patients.Add(patient);
             foreach (var role in Roles(scenario))
             {
@@ -36,9 +36,11 @@ public sealed record SimulationPlan(IReadOnlyList<VirtualPatient> Patients, IRea
 
     public static string DeviceId(string patientId, DeviceRole role) => $"{patientId}-{role.ToString().ToLowerInvariant()}";
 
-    /// <summary>Every patient has a bedside monitor; scenarios add the device they are about.</summary>
+    /// <summary>Every patient on the ward has a bedside monitor, and scenarios add the device they are about; patients at home have their home devices.</summary>
     public static IReadOnlyList<DeviceRole> Roles(string scenario) => scenario switch
     {
+        Simulation.Scenarios.CopdExacerbation => [DeviceRole.Spirometer, DeviceRole.Oximeter],
+        Simulation.Scenarios.HeartFailureWeightGain => [DeviceRole.Scale],
         Simulation.Scenarios.Hypoglycemia => [DeviceRole.Monitor, DeviceRole.Cgm],
         Simulation.Scenarios.AfibEpisode => [DeviceRole.Monitor, DeviceRole.Ecg],
         Simulation.Scenarios.MissedDoses => [DeviceRole.Monitor, DeviceRole.Dispenser],

@@ -4,14 +4,19 @@ using IoMT.Core.Devices;
 namespace IoMT.Client.Simulation;
 
 /// <summary>
-/// Makes a plan real through the management API (an admin's token): creates its patients in the simulator's care
-/// team, registers their devices (or lets them register through DPS), binds each device to its patient, sets the
-/// medication schedules their dispensers and inhalers follow, and fetches the keys. Running it again finds everything
-/// in place (a schedule saved again restarts its adherence).
+/// Makes a plan real through the management API (an admin's token): saves its patients' profiles in the simulator's
+/// care team, registers their devices (or lets them register through DPS), binds each device to its patient, sets the
+/// medication schedules their dispensers and inhalers follow, fetches the keys, and has a physician of the care team
+/// (<paramref name="physicianToken"/>, or else <see cref="Physician"/> signed in for the purpose) give the home
+/// programs' patients their clinical settings. Running it again finds everything in place (a schedule saved again
+/// restarts its adherence; settings already set, by the simulation or since, are kept).
 /// </summary>
-public sealed class SimulationProvisioner(ManagementClient api)
+public sealed class SimulationProvisioner(ManagementClient api, string? physicianToken = null)
 {
     public const string EnrollmentGroup = "sim-devices";
+
+    /// <summary>The simulator's physician when no physician's token is given: a local user of its care team.</summary>
+    public const string Physician = "sim-physician";
 
     public async Task<IReadOnlyList<(SimulatedDevice Device, DeviceConnection Connection)>> ProvisionAsync(
         SimulationPlan plan, string hostName, DpsDeviceClient? dps, CancellationToken cancellationToken)
@@ -19,7 +24,7 @@ public sealed class SimulationProvisioner(ManagementClient api)
         ArgumentNullException.ThrowIfNull(plan);
         foreach (var patient in plan.Patients)
         {
-            Require(await api.PutAsync($"api/patients/{patient.PatientId}", new { careTeams = new[] { SimulationOptions.CareTeam } }, cancellationToken).ConfigureAwait(false));
+            Require(await api.PutAsync($"api/patients/{patient.PatientId}", PatientBodies.Profile(patient.Profile), cancellationToken).ConfigureAwait(false));
         }
 
         var keys = dps is null
@@ -36,7 +41,59 @@ public sealed class SimulationProvisioner(ManagementClient api)
             }
         }
 
+        await SetClinicalSettingsAsync(plan, cancellationToken).ConfigureAwait(false);
         return [.. plan.Devices.Select(d => (d, new DeviceConnection(d.DeviceId, hostName, keys[d.DeviceId])))];
+    }
+
+    /// <summary>Gives each patient with settings of their own those settings, unless a physician set some already.</summary>
+    private async Task SetClinicalSettingsAsync(SimulationPlan plan, CancellationToken cancellationToken)
+    {
+        var patients = plan.Patients.Where(p => p.Settings is not null).ToList();
+        if (patients.Count == 0)
+        {
+            return;
+        }
+
+        var (physician, revoke) = physicianToken is null ? await SignInPhysicianAsync(cancellationToken).ConfigureAwait(false) : (api.As(physicianToken), null);
+        try
+        {
+            foreach (var patient in patients)
+            {
+                var path = $"api/patients/{patient.PatientId}/settings";
+                var current = await physician.GetAsync(path, cancellationToken).ConfigureAwait(false);
+                if (!current.IsSuccess || current.Body?["changedAt"] is null)
+                {
+                    Require(await physician.PutAsync(path, PatientBodies.Settings(patient.Settings!, HomePrograms.Reason(patient.Scenario)), cancellationToken)
+                        .ConfigureAwait(false));
+                }
+            }
+        }
+        finally
+        {
+            if (revoke is not null)
+            {
+                await api.DeleteAsync(revoke, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Saves <see cref="Physician"/> as a physician of the simulator's care team and issues them a day's token (local
+    /// host's users API); returns a client signed in as them and the path that revokes the token.
+    /// </summary>
+    private async Task<(ManagementClient Physician, string Revoke)> SignInPhysicianAsync(CancellationToken cancellationToken)
+    {
+        var saved = await api.PutAsync($"api/users/{Physician}", new { roles = (string[])["physician"], careTeams = (string[])[SimulationOptions.CareTeam] }, cancellationToken)
+            .ConfigureAwait(false);
+        if (!saved.IsSuccess)
+        {
+            throw new InvalidOperationException(
+                $"Setting the home patients' clinical settings needs a physician of {SimulationOptions.CareTeam}; this API has no local users ({saved.Describe()}): pass a physician's token.");
+        }
+
+        var token = Require(await api.PostAsync($"api/users/{Physician}/tokens", new { label = "simulation: clinical settings", expiresInDays = 1 }, cancellationToken)
+            .ConfigureAwait(false));
+        return (api.As((string)token["token"]!), $"api/users/{Physician}/tokens/{(string)token["id"]!}");
     }
 
     /// <summary>The medication schedule a device's patient follows: the rescue inhaler's puff limit, the dispenser's twice-daily tablet.</summary>

@@ -1,9 +1,14 @@
+using IoMT.Core.Patients;
+
 namespace IoMT.Client.Simulation;
 
 /// <summary>What a virtual patient's body (and medication fridge) measure at one moment.</summary>
 public readonly record struct Vitals(
     double HeartRate, double Spo2, double RespiratoryRate, double Temperature, double Systolic, double Diastolic, double Glucose, string Rhythm,
     double FridgeTemperature);
+
+/// <summary>What a home patient measures on one day: spirometry (L, L/min), a spot SpO2 and pulse, and their weight (kg).</summary>
+public readonly record struct HomeMeasurements(double Fev1, double Fvc, double PeakFlow, double Spo2, double HeartRate, double Weight);
 
 /// <summary>
 /// A virtual patient: seeded baselines plus physiological noise, shaped by a scenario that plays out over one cycle
@@ -40,6 +45,16 @@ public sealed class VirtualPatient
     }
 
     public string PatientId { get; }
+
+    /// <summary>Who the patient is (synthetic), where, and who cares for them; by default only their care team.</summary>
+    public PatientRecord Profile
+    {
+        get => field ?? new PatientRecord(PatientId, [SimulationOptions.CareTeam]);
+        init;
+    }
+
+    /// <summary>The clinical settings their physician gives them; null when the defaults do.</summary>
+    public ClinicalSettings? Settings => HomePrograms.Settings(Scenario);
 
     public string Scenario { get; }
 
@@ -96,6 +111,24 @@ public sealed class VirtualPatient
             Math.Round(Math.Clamp(glucose, 40, 400)),
             rhythm,
             Math.Round(fridge, 1));
+    }
+
+    /// <summary>A home program's measurements on the simulated day at <paramref name="elapsed"/>; the noise changes once a day.</summary>
+    public HomeMeasurements MeasuredAt(TimeSpan elapsed)
+    {
+        var day = HomePrograms.DayOf(elapsed, Cycle);
+        var dayNumber = elapsed.Ticks / HomePrograms.Day(Cycle).Ticks;
+        double Jitter(int channel, double scale) => Noise(_seed, dayNumber, channel) * scale;
+
+        var percent = HomePrograms.PercentOfBestOn(day);
+        var worse = (95 - percent) / 100;
+        return new HomeMeasurements(
+            Math.Round(HomePrograms.BestFev1 * (percent + Jitter(20, 2)) / 100, 2),
+            Math.Round(HomePrograms.WellFvc * (1 - (0.6 * worse)) * (1 + Jitter(21, 0.02)), 2),
+            Math.Round(HomePrograms.BestPeakFlow * (percent + Jitter(22, 2)) / 100),
+            Math.Round(91 - (6 * worse) + Jitter(23, 0.4)),
+            Math.Round(76 + (30 * worse) + Jitter(24, 2)),
+            Math.Round(HomePrograms.DryWeight + HomePrograms.AboveDryWeightOn(day) + Jitter(25, 0.05), 1));
     }
 
     /// <summary>0 before <paramref name="start"/>, 1 after <paramref name="end"/>, linear between.</summary>

@@ -54,7 +54,11 @@ public interface IClinicalSettingsStore
     /// <summary>The settings of each of these patients that has any; patients without settings are left out.</summary>
     Task<IReadOnlyDictionary<string, ClinicalSettings>> FindManyAsync(IEnumerable<string> patientIds, CancellationToken cancellationToken = default);
 
-    /// <summary>Saves the settings and records the change, together (both or neither).</summary>
+    /// <summary>
+    /// Saves the settings and records the change, together (both or neither). The change is recorded with the settings
+    /// the store held when it wrote (as <see cref="ClinicalSettingsChange.Previous"/>), so that a change saved meanwhile
+    /// by someone else is not hidden from the history.
+    /// </summary>
     Task SaveAsync(string patientId, ClinicalSettingsChange change, CancellationToken cancellationToken = default);
 
     /// <summary>Up to <paramref name="limit"/> changes, newest first.</summary>

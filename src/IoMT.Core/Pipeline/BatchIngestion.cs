@@ -1,6 +1,7 @@
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Mapping;
+using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
 using IoMT.Core.Validation;
 
@@ -38,14 +39,14 @@ public sealed record BatchOutcome(int Messages, int Readings, int Quarantined, i
 
 /// <summary>
 /// One batch through the host contract of docs/ingestion.md, the same for every host: load the context (devices, their
-/// bindings and active mappings, patient states, message ids seen), run the pipeline, write the timeline, signal the workflows, save
+/// bindings and active mappings, patient states and clinical settings, message ids seen), run the pipeline, write the timeline, signal the workflows, save
 /// the states and sightings, mark the devices seen. The host checkpoints its source afterwards; a failure before that
 /// makes the source deliver the batch again, and every step is idempotent. Batches may be processed at once (a host's
 /// partitions in parallel): one that shares a patient or a device with a batch already running waits until it is done.
 /// </summary>
 public sealed class BatchIngestion(
     IDeviceRegistry devices, ITimelineStore timelines, IIngestionStateStore state, IWorkflowEventSink events, TimeProvider time,
-    EnrichmentOptions? enrichment = null, MappingCatalog? mappings = null)
+    EnrichmentOptions? enrichment = null, MappingCatalog? mappings = null, ClinicalProfiles? profiles = null)
 {
     private readonly IngestionPipeline _pipeline = new(new IngestionOptions(), enrichment ?? new EnrichmentOptions());
     private readonly BatchLocks _locks = new();
@@ -96,7 +97,7 @@ public sealed class BatchIngestion(
     }
 
     private async Task<InMemoryIngestionContext> LoadContextAsync(
-        IReadOnlyList<ReceivedMessage> batch, IReadOnlyList<DeviceRecord> registered, IReadOnlyCollection<string> patientIds,
+        IReadOnlyList<ReceivedMessage> batch, IReadOnlyList<DeviceRecord> registered, HashSet<string> patientIds,
         CancellationToken cancellationToken)
     {
         var context = new InMemoryIngestionContext();
@@ -117,6 +118,14 @@ public sealed class BatchIngestion(
         foreach (var patient in await state.LoadStatesAsync(patientIds, cancellationToken).ConfigureAwait(false))
         {
             context.AddState(patient);
+        }
+
+        if (profiles is not null && patientIds.Count > 0)
+        {
+            foreach (var profile in await profiles.LoadAsync(patientIds, cancellationToken).ConfigureAwait(false))
+            {
+                context.SetProfile(profile);
+            }
         }
 
         var keys = batch.Where(m => m.AuthenticatedDeviceId is not null)

@@ -52,6 +52,22 @@ public class News2Tests
     [InlineData(96, true, 2)]
     [InlineData(97, true, 3)]
     [InlineData(100, true, 3)]
+    [InlineData(83, true, 3)]
+    [InlineData(84, true, 2)]
+    [InlineData(85, true, 2)]
+    [InlineData(86, true, 1)]
+    [InlineData(87, true, 1)]
+    [InlineData(88, true, 0)]
+    [InlineData(89, false, 0)]
+    [InlineData(89, true, 0)]
+    [InlineData(83.4, false, 3)]
+    [InlineData(83.5, false, 2)]
+    [InlineData(85.5, false, 1)]
+    [InlineData(87.5, false, 0)]
+    [InlineData(92.4, true, 0)]
+    [InlineData(92.5, true, 1)]
+    [InlineData(94.5, true, 2)]
+    [InlineData(96.5, true, 3)]
     public void Spo2Scale2_BandsOnAirAndOxygen(double percent, bool onOxygen, int score) =>
         Assert.Equal(score, News2.Spo2(percent, 2, onOxygen));
 

@@ -50,6 +50,12 @@ public enum Signal
 
     Battery,
     Weight,
+
+    /// <summary>
+    /// Lung function as a whole percentage of the patient's personal best: the lower of FEV1 and peak flow measured at
+    /// one instant, each against its own baseline (only those whose baseline is set).
+    /// </summary>
+    PercentOfPersonalBest,
 }
 
 /// <summary>Signals carrying codes rather than numbers.</summary>

@@ -18,6 +18,13 @@ public static class DefaultAlertRules
     /// <summary>Hypoglycaemia, level 1 and level 2 (glucose low, urgent low).</summary>
     public const string GlucoseLowFamily = "glucose-low";
 
+    /// <summary>COPD zones by lung function against personal best: yellow, red.</summary>
+    public const string CopdZoneFamily = "copd-zone";
+
+    private const string CopdZoneSource = "zones of personal best from the NHLBI/NAEPP asthma action plan (Expert Panel Report 3, 2007, NIH publication 07-4051; Asthma Action Plan, NIH publication 07-5251): "
+        + "green 80–100 %, yellow 50–79 %, red (medical alert) < 50 %; action points on % of personal best are consistently beneficial (Gibson & Powell, Thorax 2004;59:94). "
+        + "COPD action plans (American Lung Association, My COPD Action Plan) grade the same zones by symptoms; applied here to FEV1 and peak flow (docs/alerts.md)";
+
     private const string News2Source = "Royal College of Physicians, National Early Warning Score (NEWS) 2, 2017: chart 1 score-3 band";
 
     public static IReadOnlyList<AlertRule> All { get; } =
@@ -126,6 +133,18 @@ public static class DefaultAlertRules
             Id = "consciousness-not-alert", Title = "New confusion or reduced consciousness", Signal = Signal.Consciousness,
             Priority = AlertPriority.High, Category = AlertCategory.VitalSign, Codes = ["C", "V", "P", "U"],
             Source = "Royal College of Physicians, NEWS2 2017: chart 1, new confusion, voice, pain or unresponsive scores 3; Williams, Clin Med 2019;19(2):190",
+        },
+        new()
+        {
+            Id = "copd-yellow-zone", Title = "COPD yellow zone", Signal = Signal.PercentOfPersonalBest, Priority = AlertPriority.Medium,
+            Category = AlertCategory.VitalSign, Direction = AlertDirection.Low, RaiseAt = 80, ClearAt = 85, Family = CopdZoneFamily,
+            Source = "Below 80 % of personal best: " + CopdZoneSource,
+        },
+        new()
+        {
+            Id = "copd-red-zone", Title = "COPD red zone", Signal = Signal.PercentOfPersonalBest, Priority = AlertPriority.High,
+            Category = AlertCategory.VitalSign, Direction = AlertDirection.Low, RaiseAt = 50, ClearAt = 55, Family = CopdZoneFamily,
+            Source = "Below 50 % of personal best: " + CopdZoneSource,
         },
         new()
         {

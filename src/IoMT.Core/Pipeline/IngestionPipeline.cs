@@ -159,7 +159,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
 
     /// <summary>
     /// Applies a message's accepted readings to their patients in time order (a device may list them in any order), and
-    /// scores NEWS2 once per patient and instant, after all the readings of that instant.
+    /// scores NEWS2 and grades lung function once per patient and instant, after all the readings of that instant.
     /// </summary>
     private void Monitor(List<ReadingEntry> entries, DateTimeOffset receivedAt, IIngestionContext context, IngestionResult result)
     {
@@ -168,7 +168,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
             entries.Sort(static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Index.CompareTo(b.Index));
         }
 
-        News2Due? news2Due = null;
+        InstantDue? due = null;
         (PatientState State, PatientProfile Profile)? patient = null;
         foreach (var entry in entries)
         {
@@ -180,24 +180,25 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
                 new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result, receivedAt).CloseEpisodesOfRulesLeftThePolicy(entry);
             }
 
-            if (news2Due is { } due && (!ReferenceEquals(due.State, patient.Value.State) || due.Entry.At != entry.At))
+            if (due is { } pending && (!ReferenceEquals(pending.State, patient.Value.State) || pending.Entry.At != entry.At))
             {
-                ScoreNews2(due, result);
-                news2Due = null;
+                Complete(pending, result);
+                due = null;
             }
 
             var alerting = receivedAt - entry.At <= Options.MaxAlertingAge;
-            if (new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result, receivedAt).Observe(entry, alerting))
+            var work = new PatientMonitor(patient.Value.State, patient.Value.Profile, enrichment, result, receivedAt).Observe(entry, alerting);
+            if (work != InstantWork.None)
             {
-                news2Due = new News2Due(patient.Value.State, patient.Value.Profile, entry, alerting, receivedAt);
+                due = new InstantDue(patient.Value.State, patient.Value.Profile, entry, alerting, receivedAt, work | (due?.Work ?? InstantWork.None));
             }
 
             result.Add(entry);
         }
 
-        if (news2Due is { } last)
+        if (due is { } last)
         {
-            ScoreNews2(last, result);
+            Complete(last, result);
         }
     }
 
@@ -214,8 +215,8 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
         return true;
     }
 
-    private void ScoreNews2(News2Due due, IngestionResult result) =>
-        new PatientMonitor(due.State, due.Profile, enrichment, result, due.ReceivedAt).ScoreNews2(due.Entry, due.Alerting);
+    private void Complete(InstantDue due, IngestionResult result) =>
+        new PatientMonitor(due.State, due.Profile, enrichment, result, due.ReceivedAt).CompleteInstant(due.Entry, due.Alerting, due.Work);
 
     /// <summary>Lists reused from message to message within a batch.</summary>
     private sealed class Buffers
@@ -231,8 +232,8 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
         }
     }
 
-    /// <summary>A NEWS2 parameter changed at <see cref="Entry"/>'s instant; scored once that instant's readings are in.</summary>
-    private readonly record struct News2Due(PatientState State, PatientProfile Profile, ReadingEntry Entry, bool Alerting, DateTimeOffset ReceivedAt);
+    /// <summary>What <see cref="Entry"/>'s instant still needs (NEWS2, lung function); done once that instant's readings are in.</summary>
+    private readonly record struct InstantDue(PatientState State, PatientProfile Profile, ReadingEntry Entry, bool Alerting, DateTimeOffset ReceivedAt, InstantWork Work);
 
     /// <summary>Rejected data is filed under the patient the device served when it arrived, when there was one.</summary>
     private static string? PatientAtReceipt(string deviceId, ReceivedMessage message, IIngestionContext context) =>

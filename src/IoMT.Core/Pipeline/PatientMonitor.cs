@@ -6,19 +6,34 @@ using IoMT.Core.Timeline;
 
 namespace IoMT.Core.Pipeline;
 
+/// <summary>What a patient still has to derive once all the readings of an instant are in.</summary>
+[Flags]
+internal enum InstantWork
+{
+    None = 0,
+
+    /// <summary>A NEWS2 parameter changed: score NEWS2.</summary>
+    News2 = 1,
+
+    /// <summary>FEV1 or peak flow was measured: grade it against personal best.</summary>
+    LungFunction = 2,
+}
+
 /// <summary>
-/// Applies one accepted reading to its patient: updates the NEWS2 parameters and CGM history, computes the CGM
-/// trend and runs the patient's alert rules; NEWS2 is scored once per instant. Readings older than the alerting age update the timeline
-/// but raise and clear nothing; readings not newer than what a rule last saw are ignored by that rule. Alerts are raised
+/// Applies one accepted reading to its patient: updates the NEWS2 parameters, CGM history and weights, computes the CGM
+/// trend and runs the patient's alert rules; NEWS2 and lung function against personal best are evaluated once per
+/// instant. Readings older than the alerting age update the timeline and the patient's history but raise and clear
+/// nothing; readings not newer than what a rule last saw are ignored by that rule. Alerts are raised
 /// at <paramref name="receivedAt"/>, when the product received the reading (its own clock, where escalation counts from).
 /// </summary>
 internal readonly ref struct PatientMonitor(PatientState state, PatientProfile profile, EnrichmentOptions options, IngestionResult result, DateTimeOffset receivedAt)
 {
-    /// <summary>Applies the reading; true when it changed a NEWS2 parameter (score it with <see cref="ScoreNews2"/>).</summary>
-    public bool Observe(ReadingEntry entry, bool alerting)
+    /// <summary>Applies the reading; returns what the instant still needs (<see cref="CompleteInstant"/>, after its last reading).</summary>
+    public InstantWork Observe(ReadingEntry entry, bool alerting)
     {
         var at = entry.At;
         var news2Changed = false;
+        var work = InstantWork.None;
         switch (entry.Reading)
         {
             case QuantityReading quantity:
@@ -66,6 +81,15 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                         break;
                     case ReadingKind.Weight:
                         Evaluate(Signal.Weight, value, entry, alerting);
+                        WatchWeightGain(value, entry, alerting);
+                        break;
+                    case ReadingKind.Fev1:
+                        state.Fev1 = IsNewer(state.Fev1, at) ? new VitalSample(value, at, entry.Id) : state.Fev1;
+                        work = InstantWork.LungFunction;
+                        break;
+                    case ReadingKind.PeakFlow:
+                        state.PeakFlow = IsNewer(state.PeakFlow, at) ? new VitalSample(value, at, entry.Id) : state.PeakFlow;
+                        work = InstantWork.LungFunction;
                         break;
                     case ReadingKind.StorageTemperature:
                         WatchColdChain(value, entry, alerting);
@@ -121,17 +145,28 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                 break;
         }
 
-        return news2Changed;
+        return news2Changed ? work | InstantWork.News2 : work;
     }
 
-    /// <summary>NEWS2 keeps each parameter's newest sample; a late reading does not replace it.</summary>
+    /// <summary>Called once per patient and instant, after all the readings of that instant (a spot check's BP and pulse, a spirometry's FEV1 and peak flow).</summary>
+    public void CompleteInstant(ReadingEntry entry, bool alerting, InstantWork work)
+    {
+        if (work.HasFlag(InstantWork.News2))
+        {
+            ScoreNews2(entry, alerting);
+        }
+
+        if (work.HasFlag(InstantWork.LungFunction))
+        {
+            GradeLungFunction(entry, alerting);
+        }
+    }
+
+    /// <summary>NEWS2 parameters and spirometry keep their newest sample; a late reading does not replace it.</summary>
     private static bool IsNewer(VitalSample? current, DateTimeOffset at) => current is not { } known || at > known.At;
 
-    /// <summary>
-    /// Scores NEWS2 at the entry's time from the latest parameters, records it when it changed and runs the NEWS2
-    /// rules. Called once per patient and instant, after all the readings of that instant (a spot check's BP and pulse).
-    /// </summary>
-    public void ScoreNews2(ReadingEntry entry, bool alerting)
+    /// <summary>Scores NEWS2 at the entry's time from the latest parameters, records it when it changed and runs the NEWS2 rules.</summary>
+    private void ScoreNews2(ReadingEntry entry, bool alerting)
     {
         var at = entry.At;
         var window = options.News2Window;
@@ -158,6 +193,40 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
 
         // Always evaluated, changed or not: the rules may not have seen this score (it came from an old upload).
         Evaluate(Signal.News2Total, score.Total, entry, alerting, mayClear: score.Complete);
+    }
+
+    /// <summary>
+    /// Runs the COPD zone rules on the lower of FEV1 and peak flow measured at this instant, each as a percentage of the
+    /// patient's personal best; nothing is evaluated for a measure without a baseline.
+    /// </summary>
+    private void GradeLungFunction(ReadingEntry entry, bool alerting)
+    {
+        if (PersonalBest.Lowest(MeasuredAt(state.Fev1, entry.At), MeasuredAt(state.PeakFlow, entry.At), profile.Baselines) is { } lowest)
+        {
+            Evaluate(Signal.PercentOfPersonalBest, lowest.Percent, entry, alerting, detail: lowest.Describe());
+        }
+    }
+
+    private static double? MeasuredAt(VitalSample? sample, DateTimeOffset at) => sample is { } s && s.At == at ? s.Value : null;
+
+    /// <summary>A weight: recorded in the week's weights (also when too old to alert) and evaluated by the weight-gain rule.</summary>
+    private void WatchWeightGain(double kg, ReadingEntry entry, bool alerting)
+    {
+        var episodeStart = state.WeightGain?.EpisodeStart;
+        var step = WeightGainRule.Step(state.WeightGain, kg, entry.At, profile.WeightGain, alerting);
+        state.WeightGain = step.State;
+        var dedupKey = AlertIds.DedupKey(state.PatientId, WeightGainRule.Id);
+        if (step.Transition == RuleTransition.Raised)
+        {
+            result.Add(new AlertRaised(AlertIds.For(dedupKey, entry.At), dedupKey, state.PatientId, WeightGainRule.Id,
+                WeightGainRule.Title(step.Period, step.GainKg!.Value, kg, profile.Baselines.DryWeight), WeightGainRule.Priority, WeightGainRule.Category,
+                AlertDirection.High, entry.At, entry.At, step.GainKg, null, Ucum.Kilogram, entry.Id, receivedAt));
+        }
+        else if (step.Transition == RuleTransition.Cleared)
+        {
+            result.Add(new AlertCleared(AlertIds.For(dedupKey, episodeStart!.Value), dedupKey, state.PatientId, WeightGainRule.Id, entry.At, step.GainKg, null,
+                Ucum.Kilogram, entry.Id));
+        }
     }
 
     /// <summary>The readings a score at this instant used: each parameter's newest sample, when <paramref name="fresh"/>.</summary>
@@ -202,6 +271,14 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                 result.Add(new AlertCleared(alertId, dedupKey, state.PatientId, ruleId, entry.At, null, null, "", entry.Id, ClearReason.RuleDisabled));
             }
         }
+
+        if (profile.WeightGain is { Enabled: false } && state.WeightGain is { EpisodeStart: { } start } weights)
+        {
+            state.WeightGain = weights with { EpisodeStart = null, EpisodePeriod = null };
+            var dedupKey = AlertIds.DedupKey(state.PatientId, WeightGainRule.Id);
+            result.Add(new AlertCleared(AlertIds.For(dedupKey, start), dedupKey, state.PatientId, WeightGainRule.Id, entry.At, null, null, "", entry.Id,
+                ClearReason.RuleDisabled));
+        }
     }
 
     /// <summary>A fridge reading: steps its cold chain (also when too old to alert, so the excursion time stays right).</summary>
@@ -233,7 +310,8 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
         }
     }
 
-    private void Evaluate(Signal signal, double value, ReadingEntry entry, bool alerting, bool mayClear = true)
+    /// <param name="detail">Appended to the title of the alert (the reading behind a derived value), when given.</param>
+    private void Evaluate(Signal signal, double value, ReadingEntry entry, bool alerting, bool mayClear = true, string? detail = null)
     {
         if (!alerting)
         {
@@ -249,7 +327,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
                 conditions[i] = grades[i].Rule.Evaluate(value);
             }
 
-            Step(grades, conditions, value, null, entry, mayClear);
+            Step(grades, conditions, value, null, entry, mayClear, detail);
         }
     }
 
@@ -274,7 +352,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
     }
 
     /// <summary>Steps one family of rules (a rule without a family is one of its own) and tells the workflows what its alert did.</summary>
-    private void Step(IndexedRule[] grades, ReadOnlySpan<Condition> conditions, double? value, string? code, ReadingEntry entry, bool mayClear)
+    private void Step(IndexedRule[] grades, ReadOnlySpan<Condition> conditions, double? value, string? code, ReadingEntry entry, bool mayClear, string? detail = null)
     {
         var step = AlertFamilies.Step(grades, state.RuleStates(profile.Rules), conditions, entry.At, mayClear);
         if (step is not { Grade: { } rule, EpisodeStart: { } start })
@@ -285,11 +363,12 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
         var dedupKey = AlertIds.DedupKey(state.PatientId, rule.FamilyId);
         var alertId = AlertIds.For(dedupKey, start);
         var unit = UnitOf(rule.Signal);
+        var title = detail is null ? rule.Title : $"{rule.Title}: {detail}";
         result.Add(step.Transition switch
         {
-            FamilyTransition.Raised => (WorkflowEvent)new AlertRaised(alertId, dedupKey, state.PatientId, rule.Id, rule.Title, rule.Priority,
+            FamilyTransition.Raised => (WorkflowEvent)new AlertRaised(alertId, dedupKey, state.PatientId, rule.Id, title, rule.Priority,
                 rule.Category, rule.Direction, entry.At, start, value, code, unit, entry.Id, receivedAt),
-            FamilyTransition.Regraded => new AlertRegraded(alertId, dedupKey, state.PatientId, rule.Id, rule.Title, rule.Priority, rule.Category, entry.At, value, unit,
+            FamilyTransition.Regraded => new AlertRegraded(alertId, dedupKey, state.PatientId, rule.Id, title, rule.Priority, rule.Category, entry.At, value, unit,
                 entry.Id, receivedAt),
             _ => new AlertCleared(alertId, dedupKey, state.PatientId, rule.Id, entry.At, value, code, unit, entry.Id),
         });
@@ -298,7 +377,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
     private static string UnitOf(Signal signal) => signal switch
     {
         Signal.HeartRate or Signal.RespiratoryRate => Ucum.PerMinute,
-        Signal.Spo2 or Signal.Battery => Ucum.Percent,
+        Signal.Spo2 or Signal.Battery or Signal.PercentOfPersonalBest => Ucum.Percent,
         Signal.BodyTemperature => Ucum.Celsius,
         Signal.Systolic or Signal.Diastolic => Ucum.MillimetreOfMercury,
         Signal.Glucose or Signal.GlucosePredicted => Ucum.MilligramsPerDecilitre,

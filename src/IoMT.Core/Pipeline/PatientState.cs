@@ -13,7 +13,7 @@ public readonly record struct FlagSample(bool Value, DateTimeOffset At, string? 
 
 /// <summary>
 /// What monitoring remembers about a patient between batches: the latest NEWS2 parameters, recent CGM points,
-/// the last NEWS2, each rule's state and each fridge's cold chain. Hosts persist it after the batch's timeline writes and workflow signals,
+/// the last NEWS2, the latest FEV1 and peak flow, the week's weights, each rule's state and each fridge's cold chain. Hosts persist it after the batch's timeline writes and workflow signals,
 /// so a crash before that replays the batch against the previous state (see docs/ingestion.md).
 /// </summary>
 public sealed class PatientState(string patientId)
@@ -44,6 +44,15 @@ public sealed class PatientState(string patientId)
     public FlagSample? OnOxygen { get; set; }
 
     public News2Result? LastNews2 { get; set; }
+
+    /// <summary>The newest FEV1 (L), so that a peak flow of the same instant sent apart is graded with it.</summary>
+    public VitalSample? Fev1 { get; set; }
+
+    /// <summary>The newest peak flow (L/min).</summary>
+    public VitalSample? PeakFlow { get; set; }
+
+    /// <summary>The week's weights and the weight-gain episode (null until the first weight).</summary>
+    public WeightGainState? WeightGain { get; set; }
 
     public List<GlucosePoint> RecentGlucose { get; init; } = [];
 

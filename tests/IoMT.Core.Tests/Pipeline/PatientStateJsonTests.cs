@@ -28,6 +28,43 @@ public class PatientStateJsonTests
             TimelineRecords.From(pipeline.Process([.. SecondBatch()], restored)));
     }
 
+    [Fact]
+    public void RoundTrip_WeightsSpirometryAndAnOpenWeightGain_ContinuesExactlyAsTheOriginal()
+    {
+        var original = Context();
+        var pipeline = new IngestionPipeline();
+        pipeline.Process([Weight(0, 80.0), Weight(24, 81.5), Spirometry(25)], original);
+        var json = PatientStateJson.Serialize(original.States["patient-1"]);
+        var restored = Context().AddState(PatientStateJson.Deserialize(json));
+
+        Assert.Equal(json, PatientStateJson.Serialize(restored.States["patient-1"]));
+        Assert.Contains("\"weightGain\":{\"weights\":[", json, StringComparison.Ordinal);
+        Assert.Contains("\"episodePeriod\":\"Day\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"peakFlow\":{", json, StringComparison.Ordinal);
+        var next = pipeline.Process([Weight(48, 80.2)], original);
+        Assert.Single(next.Events);
+        Assert.Equal(TimelineRecords.From(next), TimelineRecords.From(pipeline.Process([Weight(48, 80.2)], restored)));
+    }
+
+    [Fact]
+    public void Deserialize_StateSavedBeforeWeightsAndSpirometryWereKept_LoadsWithoutThem()
+    {
+        var state = PatientStateJson.Deserialize(
+            """{"patientId":"patient-1","spo2":{"value":85,"at":"2026-11-21T08:30:00+00:00"},"rules":{"spo2-low":{"lastAt":"2026-11-21T08:30:00+00:00"}}}""");
+
+        Assert.Equal(85, state.Spo2!.Value.Value);
+        Assert.Null(state.WeightGain);
+        Assert.Null(state.Fev1);
+        Assert.Null(state.PeakFlow);
+    }
+
+    private static ReceivedMessage Weight(int hours, double kg) =>
+        new TelemetryMessage(Device, $"w-{hours}").Quantity("weight", kg, "kg", T0.AddHours(hours)).Received(T0.AddHours(hours).AddSeconds(5), $"1:{hours}");
+
+    private static ReceivedMessage Spirometry(int hours) =>
+        new TelemetryMessage(Device, $"s-{hours}").Quantity("fev1", 1.8, "L", T0.AddHours(hours)).Quantity("peakFlow", 300, "L/min", T0.AddHours(hours))
+            .Received(T0.AddHours(hours).AddSeconds(5), $"2:{hours}");
+
     private static InMemoryIngestionContext Context() =>
         new InMemoryIngestionContext().AddDevice(Device).AddBinding(new DeviceBinding(Device, "patient-1", T0.AddDays(-1), null));
 

@@ -10,7 +10,8 @@ namespace IoMT.Storage.Sqlite;
 public sealed record LocalUser(string Id, IReadOnlyList<Role> Roles, IReadOnlyList<string> CareTeams, string? Manufacturer = null);
 
 /// <summary>
-/// Who is who on the local host, in a SQLite file: users with their roles and care teams, patients with theirs, API
+/// Who is who on the local host, in a SQLite file: users with their roles and care teams, patients with theirs (and
+/// their profile as one JSON text, <see cref="PatientProfileJson"/>; null for none), API
 /// tokens and every change to users and tokens. Tokens are random 256-bit secrets (<see cref="ApiTokens"/>); only their
 /// SHA-256 is stored, so the file reveals no usable token. Commits are fully durable: people typed this in.
 /// </summary>
@@ -37,6 +38,7 @@ public sealed partial class SqliteDirectory : IPatientDirectory, IDisposable
                 user_id TEXT NOT NULL, detail TEXT NOT NULL);
             CREATE INDEX user_changes_by_user ON user_changes (user_id, seq);
             """),
+        new(3, "ALTER TABLE patients ADD COLUMN profile TEXT;"),
     ];
 
     /// <summary>The actor of changes the host makes itself (its admin token, the simulation's users).</summary>
@@ -80,13 +82,14 @@ public sealed partial class SqliteDirectory : IPatientDirectory, IDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Creates or replaces a patient (their care teams included).</summary>
+    /// <summary>Creates or replaces a patient (their care teams and profile included).</summary>
     public Task SaveAsync(PatientRecord patient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patient);
         return ChangeAsync((connection, transaction) =>
         {
-            Execute(connection, transaction, "INSERT INTO patients (id) VALUES ($id) ON CONFLICT (id) DO NOTHING", ("$id", patient.Id));
+            Execute(connection, transaction, "INSERT INTO patients (id, profile) VALUES ($id, $profile) ON CONFLICT (id) DO UPDATE SET profile = excluded.profile",
+                ("$id", patient.Id), ("$profile", PatientProfileJson.Serialize(patient)));
             ReplaceCareTeams(connection, transaction, "patient_care_teams", "patient_id", patient.Id, patient.CareTeams);
             return 0;
         }, cancellationToken);
@@ -96,21 +99,11 @@ public sealed partial class SqliteDirectory : IPatientDirectory, IDisposable
     {
         using var connection = _database.OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT p.id, t.care_team FROM patients p LEFT JOIN patient_care_teams t ON t.patient_id = p.id WHERE p.id = $id ORDER BY t.care_team";
+        command.CommandText = """
+            SELECT p.id, t.care_team, p.profile FROM patients p LEFT JOIN patient_care_teams t ON t.patient_id = p.id WHERE p.id = $id ORDER BY t.care_team
+            """;
         command.Parameters.AddWithValue("$id", patientId);
-        using var reader = command.ExecuteReader();
-        var found = false;
-        var careTeams = new List<string>();
-        while (reader.Read())
-        {
-            found = true;
-            if (!reader.IsDBNull(1))
-            {
-                careTeams.Add(reader.GetString(1));
-            }
-        }
-
-        return Task.FromResult(found ? new PatientRecord(patientId, careTeams) : null);
+        return Task.FromResult(ReadPatients(command).SingleOrDefault());
     }
 
     public Task<IReadOnlyList<PatientRecord>> ListAsync(IReadOnlyCollection<string>? careTeams, int limit, CancellationToken cancellationToken = default)
@@ -121,30 +114,17 @@ public sealed partial class SqliteDirectory : IPatientDirectory, IDisposable
         var selected = careTeams is null
             ? "SELECT id FROM patients ORDER BY id LIMIT $limit"
             : $"SELECT DISTINCT patient_id AS id FROM patient_care_teams WHERE care_team IN ({string.Join(", ", teams.Select(t => t.Name).DefaultIfEmpty("NULL"))}) ORDER BY patient_id LIMIT $limit";
-        command.CommandText = $"SELECT p.id, t.care_team FROM ({selected}) p LEFT JOIN patient_care_teams t ON t.patient_id = p.id ORDER BY p.id, t.care_team";
+        command.CommandText = $"""
+            SELECT p.id, t.care_team, q.profile FROM ({selected}) p JOIN patients q ON q.id = p.id LEFT JOIN patient_care_teams t ON t.patient_id = p.id
+            ORDER BY p.id, t.care_team
+            """;
         command.Parameters.AddWithValue("$limit", limit);
         foreach (var (name, value) in teams)
         {
             command.Parameters.AddWithValue(name, value);
         }
 
-        using var reader = command.ExecuteReader();
-        var patients = new List<PatientRecord>();
-        while (reader.Read())
-        {
-            var id = reader.GetString(0);
-            if (patients.Count == 0 || patients[^1].Id != id)
-            {
-                patients.Add(new PatientRecord(id, []));
-            }
-
-            if (!reader.IsDBNull(1))
-            {
-                patients[^1] = patients[^1] with { CareTeams = [.. patients[^1].CareTeams, reader.GetString(1)] };
-            }
-        }
-
-        return Task.FromResult<IReadOnlyList<PatientRecord>>(patients);
+        return Task.FromResult<IReadOnlyList<PatientRecord>>(ReadPatients(command));
     }
 
     /// <summary>Issues a new API token for <paramref name="userId"/> as the host itself; the token is returned once and never stored.</summary>
@@ -224,6 +204,20 @@ public sealed partial class SqliteDirectory : IPatientDirectory, IDisposable
     }
 
     public void Dispose() => _database.Dispose();
+
+    /// <summary>Patients from rows of (id, care team or null, profile or null), ordered by id: one row per care team.</summary>
+    private static List<PatientRecord> ReadPatients(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string Id, string? CareTeam, string? Profile)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return [.. rows.GroupBy(r => r.Id, StringComparer.Ordinal).Select(g =>
+            PatientProfileJson.WithProfile(new PatientRecord(g.Key, [.. g.Select(r => r.CareTeam).OfType<string>()]), g.First().Profile))];
+    }
 
     private static HashSet<Role> ParseRoles(string names) =>
         [.. names.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(name => Roles.TryParse(name, out var role) ? role : (Role?)null).OfType<Role>()];

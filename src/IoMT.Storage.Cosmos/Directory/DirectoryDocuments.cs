@@ -75,17 +75,28 @@ internal static class DirectoryDocuments
 
     public static EnrollmentGroup ToGroup(JsonObject document) => document["record"].Deserialize(DirectoryJson.Default.EnrollmentGroup)!;
 
-    public static JsonObject Patient(PatientRecord patient) => new()
+    /// <summary>A patient: care teams at the top (queries filter by them), the profile (<see cref="PatientProfileJson"/>) under <c>profile</c> when there is one.</summary>
+    public static JsonObject Patient(PatientRecord patient)
     {
-        ["id"] = PatientPartition(patient.Id),
-        ["pk"] = PatientPartition(patient.Id),
-        ["type"] = PatientType,
-        ["patientId"] = patient.Id,
-        ["careTeams"] = new JsonArray([.. patient.CareTeams.Select(t => (JsonNode?)t)]),
-    };
+        var document = new JsonObject
+        {
+            ["id"] = PatientPartition(patient.Id),
+            ["pk"] = PatientPartition(patient.Id),
+            ["type"] = PatientType,
+            ["patientId"] = patient.Id,
+            ["careTeams"] = new JsonArray([.. patient.CareTeams.Select(t => (JsonNode?)t)]),
+        };
+        if (PatientProfileJson.Serialize(patient) is { } profile)
+        {
+            document["profile"] = JsonNode.Parse(profile);
+        }
 
-    public static PatientRecord ToPatient(JsonObject document) =>
-        new((string)document["patientId"]!, [.. document["careTeams"]!.AsArray().Select(t => (string)t!)]);
+        return document;
+    }
+
+    /// <summary>The patient; documents written before profiles existed have none.</summary>
+    public static PatientRecord ToPatient(JsonObject document) => PatientProfileJson.WithProfile(
+        new((string)document["patientId"]!, [.. document["careTeams"]!.AsArray().Select(t => (string)t!)]), document["profile"]?.ToJsonString());
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]

@@ -66,6 +66,7 @@ public static partial class LocalHostExtensions
         services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddPatientRemindersOnDevices();
+        services.AddCaregiverFollowUps();
         services.AddHostedService<WorkflowRunner>();
         services.AddSingleton<DeviceSilenceWatch>();
         services.AddHostedService<DeviceWatchService>();

@@ -44,7 +44,7 @@ public static class NotificationServiceCollectionExtensions
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<CaregiverChannel>());
-        services.AddSingleton<CaregiverLookup>();
+        services.AddSingleton<ICaregiverLookup, CaregiverLookup>();
         services.AddOptions<WorkflowOptions>().PostConfigure<IConfiguration>((workflows, configuration) =>
         {
             if (!configuration.GetSection($"{WorkflowOptions.SectionName}:{nameof(WorkflowOptions.CaregiverFollowUpChannels)}").GetChildren().Any())

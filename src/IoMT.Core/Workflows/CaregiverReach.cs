@@ -29,3 +29,9 @@ public sealed record CaregiverReach(IReadOnlyList<string> Ways)
         return new([.. usable.Distinct(StringComparer.Ordinal).Where(way => Caregivers.Addresses(patient, way).Count > 0)]);
     }
 }
+
+/// <summary>Looks up <see cref="CaregiverReach"/> for a patient (the patient's profile and the ways the host can use).</summary>
+public interface ICaregiverLookup
+{
+    Task<CaregiverReach> FindAsync(string patientId, CancellationToken cancellationToken = default);
+}

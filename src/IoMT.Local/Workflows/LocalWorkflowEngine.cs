@@ -15,7 +15,8 @@ namespace IoMT.Local.Workflows;
 /// anyone was told it was taken (ingestion redelivers it; API callers get an error) or keeps all of it. Effects run
 /// afterwards, at least once (<see cref="WorkflowRunner"/>).
 /// </summary>
-public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonitor<WorkflowOptions> options, WorkflowSignal signal, TimeProvider time)
+public sealed class LocalWorkflowEngine(
+    SqliteWorkflowStore store, IOptionsMonitor<WorkflowOptions> options, ICaregiverLookup caregivers, WorkflowSignal signal, TimeProvider time)
     : IWorkflowEventSink, IAlertWorkflows, IMedicationSchedules
 {
     private const int DueBatch = 100;
@@ -25,11 +26,13 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
         ArgumentNullException.ThrowIfNull(events);
         var now = time.GetUtcNow();
         var settings = options.CurrentValue;
+        var patients = events.Select(e => e switch { DoseReported dose => dose.PatientId, InhalerActuated puffs => puffs.PatientId, _ => null }).OfType<string>();
+        var reach = await LookUpAsync(settings, patients, cancellationToken).ConfigureAwait(false);
         await store.WriteAsync(writer =>
         {
             foreach (var workflowEvent in events)
             {
-                Apply(writer, workflowEvent, settings, now);
+                Apply(writer, workflowEvent, settings, reach, now);
             }
 
             return 0;
@@ -71,10 +74,11 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
         ArgumentNullException.ThrowIfNull(schedule);
         var now = time.GetUtcNow();
         var settings = options.CurrentValue;
+        var reach = await LookUpAsync(settings, [schedule.PatientId], cancellationToken).ConfigureAwait(false);
         await store.WriteAsync(writer =>
         {
             writer.SaveSchedule(schedule);
-            SaveAdherence(writer, AdherenceDecider.Start(schedule, now, settings.FollowUps()), settings, now);
+            SaveAdherence(writer, AdherenceDecider.Start(schedule, now, settings.FollowUps(), reach.GetValueOrDefault(schedule.PatientId)), settings, reach, now);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
         signal.Set();
@@ -101,6 +105,7 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
 
         foreach (var (patientId, medicationId) in store.DueAdherence(now, DueBatch))
         {
+            var reach = await LookUpAsync(settings, [patientId], cancellationToken).ConfigureAwait(false);
             fired += await store.WriteAsync(writer =>
             {
                 if (writer.FindAdherence(patientId, medicationId) is not { WakeAt: { } wake } state || wake > now)
@@ -108,7 +113,7 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
                     return 0;
                 }
 
-                SaveAdherence(writer, AdherenceDecider.Decide(state, new AdherenceTick(now), settings.FollowUps()), settings, now);
+                SaveAdherence(writer, AdherenceDecider.Decide(state, new AdherenceTick(now), settings.FollowUps(), reach.GetValueOrDefault(patientId)), settings, reach, now);
                 return 1;
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -116,7 +121,26 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
         return fired;
     }
 
-    private static void Apply(WorkflowWriter writer, WorkflowEvent workflowEvent, WorkflowOptions settings, DateTimeOffset now)
+    /// <summary>
+    /// Whom the <c>caregiver</c> channel reaches for each of <paramref name="patients"/>, looked up before the transaction
+    /// (the decider stays pure); nothing when no caregiver follow-up goes through that channel.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, CaregiverReach>> LookUpAsync(WorkflowOptions settings, IEnumerable<string> patients, CancellationToken cancellationToken)
+    {
+        var reach = new Dictionary<string, CaregiverReach>(StringComparer.Ordinal);
+        if (settings.CaregiverFollowUpChannels.Contains(CaregiverReach.Channel, StringComparer.Ordinal))
+        {
+            foreach (var patientId in patients.Distinct(StringComparer.Ordinal))
+            {
+                reach[patientId] = await caregivers.FindAsync(patientId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return reach;
+    }
+
+    private static void Apply(
+        WorkflowWriter writer, WorkflowEvent workflowEvent, WorkflowOptions settings, IReadOnlyDictionary<string, CaregiverReach> reach, DateTimeOffset now)
     {
         switch (workflowEvent)
         {
@@ -131,10 +155,10 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
                 Save(writer, EscalationDecider.Decide(state, new ConditionCleared(cleared.At, cleared.ReadingId)), cleared.At, now);
                 break;
             case DoseReported dose:
-                Adhere(writer, dose.PatientId, dose.MedicationId, new DoseInput(dose), settings, now);
+                Adhere(writer, dose.PatientId, dose.MedicationId, new DoseInput(dose), settings, reach, now);
                 break;
             case InhalerActuated puffs:
-                Adhere(writer, puffs.PatientId, puffs.MedicationId, new InhalerInput(puffs), settings, now);
+                Adhere(writer, puffs.PatientId, puffs.MedicationId, new InhalerInput(puffs), settings, reach, now);
                 break;
         }
     }
@@ -156,8 +180,11 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
     }
 
     /// <summary>A dose or puff for a medication with a schedule; without one it stays a reading on the timeline.</summary>
-    private static void Adhere(WorkflowWriter writer, string patientId, string medicationId, AdherenceInput input, WorkflowOptions settings, DateTimeOffset now)
+    private static void Adhere(
+        WorkflowWriter writer, string patientId, string medicationId, AdherenceInput input, WorkflowOptions settings,
+        IReadOnlyDictionary<string, CaregiverReach> reach, DateTimeOffset now)
     {
+        var caregivers = reach.GetValueOrDefault(patientId);
         if (writer.FindSchedule(patientId, medicationId) is not { } schedule)
         {
             return;
@@ -166,21 +193,22 @@ public sealed class LocalWorkflowEngine(SqliteWorkflowStore store, IOptionsMonit
         var state = writer.FindAdherence(patientId, medicationId);
         if (state is null)
         {
-            var started = AdherenceDecider.Start(schedule, now, settings.FollowUps());
-            SaveAdherence(writer, started, settings, now);
+            var started = AdherenceDecider.Start(schedule, now, settings.FollowUps(), caregivers);
+            SaveAdherence(writer, started, settings, reach, now);
             state = started.State;
         }
 
-        SaveAdherence(writer, AdherenceDecider.Decide(state, input, settings.FollowUps()), settings, now);
+        SaveAdherence(writer, AdherenceDecider.Decide(state, input, settings.FollowUps(), caregivers), settings, reach, now);
     }
 
-    private static void SaveAdherence(WorkflowWriter writer, AdherenceDecision decision, WorkflowOptions settings, DateTimeOffset now)
+    private static void SaveAdherence(
+        WorkflowWriter writer, AdherenceDecision decision, WorkflowOptions settings, IReadOnlyDictionary<string, CaregiverReach> reach, DateTimeOffset now)
     {
         writer.SaveAdherence(decision.State);
-        writer.Enqueue(WorkflowEffects.For(decision.State, decision.Commands, settings.FollowUps()), now);
+        writer.Enqueue(WorkflowEffects.For(decision.State, decision.Commands, settings.FollowUps(), reach.GetValueOrDefault(decision.State.Schedule.PatientId)), now);
         foreach (var publish in decision.Commands.OfType<PublishAlertEvent>())
         {
-            Apply(writer, publish.Event, settings, now);
+            Apply(writer, publish.Event, settings, reach, now);
         }
     }
 }

@@ -1,5 +1,6 @@
 using IoMT.Core.Workflows;
 using IoMT.Local.Workflows;
+using IoMT.Notifications;
 using IoMT.Storage.Sqlite;
 using IoMT.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,14 +14,16 @@ namespace IoMT.Local.Tests.Workflows;
 /// </summary>
 public sealed class WorkflowHarness : IDisposable
 {
-    public WorkflowHarness(string path, ManualClock clock, InMemoryTimelineStore timeline, RecordingNotifier notifier, WorkflowOptions? options = null)
+    public WorkflowHarness(
+        string path, ManualClock clock, InMemoryTimelineStore timeline, RecordingNotifier notifier, WorkflowOptions? options = null, ICaregiverLookup? caregivers = null)
     {
         Clock = clock;
         Timeline = timeline;
         Notifier = notifier;
         Store = new SqliteWorkflowStore(path);
         Signal = new WorkflowSignal();
-        Engine = new LocalWorkflowEngine(Store, new FixedOptions<WorkflowOptions>(options ?? new WorkflowOptions()), Signal, clock);
+        var caregiverLookup = caregivers ?? new CaregiverLookup(new InMemoryPatientDirectory(), new FixedOptions<NotificationOptions>(new NotificationOptions()));
+        Engine = new LocalWorkflowEngine(Store, new FixedOptions<WorkflowOptions>(options ?? new WorkflowOptions()), caregiverLookup, Signal, clock);
         Runner = new WorkflowRunner(Engine, Store, new WorkflowEffectRunner(timeline, notifier), Signal, clock, NullLogger<WorkflowRunner>.Instance);
     }
 

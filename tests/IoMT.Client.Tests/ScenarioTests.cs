@@ -2,7 +2,9 @@ using System.Text;
 using IoMT.Client.Simulation;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
+using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
+using IoMT.Testing;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;
 
@@ -111,11 +113,14 @@ public class ScenarioTests
     }
 
     [Fact]
-    public void HeartFailureWeightGain_OneCycle_PastTheWeekLimitThenTheDayLimitThenBack()
+    public void HeartFailureWeightGain_OneCycle_TheWeekInTheScalesMemoryThenPastTheWeekLimitThenTheDayLimitThenBack()
     {
         var result = Simulate(Scenarios.HeartFailureWeightGain, Cycle);
 
-        var weights = Days(result).Select(d => Value(d, "weight")).ToList();
+        var remembered = result.Readings.Where(r => r.At < Start).ToList();
+        Assert.Equal(Enumerable.Range(1, 7).Reverse().Select(d => Start.AddDays(-d)), remembered.Select(r => r.At));
+        Assert.All(remembered, r => Assert.InRange(Value([r], "weight") - HomePrograms.DryWeight, -0.25, 0.25));
+        var weights = Days(result).Where(d => d[0].At >= Start).Select(d => Value(d, "weight")).ToList();
         Assert.Equal(HomePrograms.DaysPerCycle, weights.Count);
         double DayGain(int day) => weights[day] - weights[day - 1];
         double WeekGain(int day) => weights[day] - weights.Take(day).TakeLast(7).Min();
@@ -123,8 +128,67 @@ public class ScenarioTests
         Assert.True(WeekGain(5) > HomePrograms.WeekKg && DayGain(5) <= HomePrograms.DayKg, $"day 5: {WeekGain(5):0.0} kg in a week, {DayGain(5):0.0} kg in a day");
         Assert.True(DayGain(6) > HomePrograms.DayKg, $"day 6: {DayGain(6):0.0} kg in a day");
         Assert.InRange(weights[^1] - HomePrograms.DryWeight, 0.5, 1.5);
-        Assert.InRange(weights[0] - HomePrograms.DryWeight, -0.2, 0.2);
+        Assert.InRange(weights[0] - HomePrograms.DryWeight, -0.25, 0.25);
         Assert.Empty(result.Quarantine);
+    }
+
+    [Fact]
+    public void CopdExacerbation_ItsSettings_YellowZoneOnDay4RedOnDay6ClearedWhenWellAgain()
+    {
+        var day = HomePrograms.Day(Cycle);
+
+        var events = Simulate(Scenarios.CopdExacerbation, Cycle + day).Events;
+
+        Assert.Equal(
+            [$"raised copd-yellow-zone on day 4", $"regraded copd-red-zone on day 6", $"regraded copd-yellow-zone on day 8", $"cleared copd-yellow-zone on day 10"],
+            events.Select(e => e switch
+            {
+                AlertRaised r => $"raised {r.RuleId} on day {(r.At - Start) / day}",
+                AlertRegraded g => $"regraded {g.RuleId} on day {(g.At - Start) / day}",
+                AlertCleared c => $"cleared {c.RuleId} on day {(c.At - Start) / day}",
+                _ => null,
+            }).OfType<string>());
+        var raised = events.OfType<AlertRaised>().Single();
+        Assert.Equal("%", raised.Unit);
+        Assert.InRange(raised.Value!.Value, 50, 80);
+    }
+
+    [Fact]
+    public void CopdExacerbation_SpotChecksBelowTheWardsSpo2Limit_OnlyWithoutThePatientsOwnLimit()
+    {
+        var withTheirs = Simulate(Scenarios.CopdExacerbation, Cycle).Events.OfType<AlertRaised>().Select(a => a.RuleId);
+        var withTheWards = Simulate(Scenarios.CopdExacerbation, Cycle, withSettings: false).Events.OfType<AlertRaised>().Select(a => a.RuleId);
+
+        Assert.DoesNotContain("spo2-low", withTheirs);
+        Assert.Contains("spo2-low", withTheWards);
+    }
+
+    [Fact]
+    public void HeartFailureWeightGain_RealDays_RaisedOverTheWeekOnDay5ClearedOnDay9()
+    {
+        var cycle = TimeSpan.FromDays(HomePrograms.DaysPerCycle);
+
+        var events = Simulate(Scenarios.HeartFailureWeightGain, cycle, cycle).Events;
+
+        var raised = Assert.Single(events.OfType<AlertRaised>());
+        Assert.Equal(("weight-gain", Start.AddDays(5), "kg"), (raised.RuleId, raised.At, raised.Unit));
+        Assert.StartsWith("Weight up 2.7 kg in a week", raised.Title, StringComparison.Ordinal);
+        Assert.Equal(Start.AddDays(9), Assert.Single(events.OfType<AlertCleared>()).At);
+    }
+
+    [Fact]
+    public void HeartFailureWeightGain_CompressedDays_RaisedOverTheScalesRememberedDay()
+    {
+        var day = HomePrograms.Day(Cycle);
+
+        var events = Simulate(Scenarios.HeartFailureWeightGain, Cycle + day).Events;
+
+        // Live weights minutes apart are never compared with each other: each is compared with the real days uploaded
+        // from the scale's memory, so the gain on day 5 (2.5 kg over yesterday's 78.6 kg) passes the 1.5 kg day limit.
+        var raised = Assert.Single(events.OfType<AlertRaised>());
+        Assert.Equal(("weight-gain", 5L), (raised.RuleId, (raised.At - Start) / day));
+        Assert.StartsWith("Weight up 2.5 kg in a day", raised.Title, StringComparison.Ordinal);
+        Assert.Equal(10L, (Assert.Single(events.OfType<AlertCleared>()).At - Start) / day);
     }
 
     [Fact]
@@ -190,14 +254,22 @@ public class ScenarioTests
     private static double Value(List<ReadingEntry> readings, string kind) =>
         ((Core.Telemetry.QuantityReading)readings.Single(r => r.Reading.Kind.ContractName() == kind).Reading).Value;
 
-    /// <summary>Every device of one patient with this scenario, second by second, through the pipeline.</summary>
-    private static IngestionResult Simulate(string scenario, TimeSpan length)
+    /// <summary>
+    /// Every device of one patient with this scenario, second by second, through the pipeline; with the clinical settings
+    /// the simulation gives the patient unless <paramref name="withSettings"/> is false.
+    /// </summary>
+    private static IngestionResult Simulate(string scenario, TimeSpan length, TimeSpan? cycle = null, bool withSettings = true)
     {
-        var plan = SimulationPlan.Create(new SimulationOptions(1, [scenario], Cycle));
+        var plan = SimulationPlan.Create(new SimulationOptions(1, [scenario], cycle ?? Cycle));
         var context = new InMemoryIngestionContext();
         foreach (var device in plan.Devices)
         {
-            context.AddDevice(device.DeviceId).AddBinding(new DeviceBinding(device.DeviceId, device.Patient.PatientId, Start.AddDays(-1), null));
+            context.AddDevice(device.DeviceId).AddBinding(new DeviceBinding(device.DeviceId, device.Patient.PatientId, Start.AddDays(-30), null));
+        }
+
+        if (withSettings && plan.Patients[0].Settings is { } settings)
+        {
+            context.SetProfile(new ClinicalProfiles(new InMemoryClinicalSettingsStore()).ProfileOf(plan.Patients[0].PatientId, settings));
         }
 
         var messages = new List<ReceivedMessage>();

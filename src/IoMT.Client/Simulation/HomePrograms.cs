@@ -38,6 +38,13 @@ public static class HomePrograms
     /// </summary>
     private static readonly double[] AboveDryWeight = [0, 0.1, -0.1, 0.3, 1.4, 2.6, 4.5, 4.8, 3.0, 1.0];
 
+    /// <summary>
+    /// The stable week before, which the scale keeps in its memory and uploads when it first connects: from 7 days to 1 day
+    /// before. The weight-gain rule compares a weight only with weights 20 hours to 7 days older, so with compressed days
+    /// these real days are what the live weights are compared with.
+    /// </summary>
+    private static readonly double[] WeekBeforeAboveDryWeight = [0.1, -0.1, 0, 0.2, 0, -0.1, 0.1];
+
     public static bool IsHome(string scenario) => scenario is Scenarios.CopdExacerbation or Scenarios.HeartFailureWeightGain;
 
     /// <summary>The clinical settings a physician gives the program's patient; null for the other scenarios.</summary>
@@ -72,6 +79,10 @@ public static class HomePrograms
     /// <summary>That day's spirometry as a percentage of personal best, before measurement noise.</summary>
     public static double PercentOfBestOn(int day) => PercentOfBest[day];
 
-    /// <summary>That day's weight above dry weight, kg, before measurement noise.</summary>
+    /// <summary>That day's weight above dry weight, kg.</summary>
     public static double AboveDryWeightOn(int day) => AboveDryWeight[day];
+
+    /// <summary>The weights in the scale's memory, kg, each with how many days before its first connection it was measured (7 to 1).</summary>
+    public static IEnumerable<(int DaysBefore, double Kg)> RememberedWeights() =>
+        WeekBeforeAboveDryWeight.Select((above, i) => (WeekBeforeAboveDryWeight.Length - i, Math.Round(DryWeight + above, 1)));
 }

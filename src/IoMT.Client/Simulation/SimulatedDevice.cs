@@ -13,6 +13,9 @@ public sealed class SimulatedDevice(string deviceId, DeviceRole role, VirtualPat
     public const string RescueInhaler = "salbutamol-100mcg";
     public const string ScheduledMedication = "metformin-500mg";
 
+    /// <summary>Whether a scale has uploaded the weights in its memory (it does once, with its first weight).</summary>
+    private bool _memoryUploaded;
+
     public string DeviceId { get; } = deviceId;
 
     public DeviceRole Role { get; } = role;
@@ -110,7 +113,15 @@ public sealed class SimulatedDevice(string deviceId, DeviceRole role, VirtualPat
                 var spotCheck = Patient.MeasuredAt(elapsed);
                 return [Quantity("spo2", spotCheck.Spo2, "%"), Quantity("heartRate", spotCheck.HeartRate, "/min")];
             case DeviceRole.Scale:
-                return [Quantity("weight", Patient.MeasuredAt(elapsed).Weight, "kg")];
+                List<JsonObject> weights = [Quantity("weight", Patient.MeasuredAt(elapsed).Weight, "kg")];
+                if (!_memoryUploaded)
+                {
+                    _memoryUploaded = true;
+                    weights.InsertRange(0, HomePrograms.RememberedWeights()
+                        .Select(w => new JsonObject { ["kind"] = "weight", ["value"] = w.Kg, ["unit"] = "kg", ["at"] = Rfc3339.Format(now.AddDays(-w.DaysBefore)) }));
+                }
+
+                return weights;
             default:
                 return [Quantity("storageTemperature", vitals.FridgeTemperature, "Cel")];
         }

@@ -113,7 +113,7 @@ public sealed class VirtualPatient
             Math.Round(fridge, 1));
     }
 
-    /// <summary>A home program's measurements on the simulated day at <paramref name="elapsed"/>; the noise changes once a day.</summary>
+    /// <summary>A home program's measurements on the simulated day at <paramref name="elapsed"/>; the noise changes once a day (a 0.1 kg scale shows none).</summary>
     public HomeMeasurements MeasuredAt(TimeSpan elapsed)
     {
         var day = HomePrograms.DayOf(elapsed, Cycle);
@@ -128,7 +128,7 @@ public sealed class VirtualPatient
             Math.Round(HomePrograms.BestPeakFlow * (percent + Jitter(22, 2)) / 100),
             Math.Round(91 - (6 * worse) + Jitter(23, 0.4)),
             Math.Round(76 + (30 * worse) + Jitter(24, 2)),
-            Math.Round(HomePrograms.DryWeight + HomePrograms.AboveDryWeightOn(day) + Jitter(25, 0.05), 1));
+            Math.Round(HomePrograms.DryWeight + HomePrograms.AboveDryWeightOn(day), 1));
     }
 
     /// <summary>0 before <paramref name="start"/>, 1 after <paramref name="end"/>, linear between.</summary>

@@ -35,6 +35,7 @@ public static class CliApp
             News2Command.Create(environment),
             FhirCommand.Create(environment),
             DevicesCommand.Create(environment),
+            PatientsCommand.Create(environment),
             SimulateCommand.Create(environment),
             MappingsCommand.Create(environment),
             UsersCommand.CreateUsers(environment),

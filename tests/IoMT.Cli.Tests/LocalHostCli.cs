@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IoMT.Cli.Tests;
 
-/// <summary>The real local host in process, and `iomt` talking to it: an admin, a device maker and a ward-7 nurse.</summary>
+/// <summary>The real local host in process, and `iomt` talking to it: an admin, a device maker, a ward-7 nurse and physician.</summary>
 internal sealed class LocalHostCli : IDisposable
 {
     public LocalHostCli()
@@ -17,6 +17,7 @@ internal sealed class LocalHostCli : IDisposable
         Admin = File.ReadAllText(Path.Combine(Host.DataDirectory, "admin.token")).Trim();
         Maker = Issue(directory, new LocalUser("acme", [Role.DeviceMaker], [], "Acme Medical"));
         Nurse = Issue(directory, new LocalUser("nurse-7", [Role.Nurse], ["ward-7"]));
+        Physician = Issue(directory, new LocalUser("physician-7", [Role.Physician], ["ward-7"]));
     }
 
     public LocalHostFactory Host { get; } = new();
@@ -30,6 +31,8 @@ internal sealed class LocalHostCli : IDisposable
     public string Maker { get; }
 
     public string Nurse { get; }
+
+    public string Physician { get; }
 
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(string token, params string[] args)
     {

@@ -52,6 +52,8 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<DeviceTwinService>();
         services.AddCloudToDevice();
         services.AddSingleton<PatientService>();
+        services.AddSingleton(provider => new ClinicalProfiles(provider.GetRequiredService<IClinicalSettingsStore>()));
+        services.AddSingleton<ClinicalSettingsService>();
         services.AddSingleton<FhirExport>();
         AddWorkflows(services);
         AddIngestion(services);

@@ -79,6 +79,10 @@ public static partial class LocalHostExtensions
         services.AddSingleton<BatchIngestion>();
         services.AddSingleton<DeviceService>();
         services.AddSingleton<PatientService>();
+        services.AddSingleton(_ => new SqliteClinicalSettingsStore(Path.Combine(dataDirectory.Path, "clinical-settings.db")));
+        services.AddSingleton<IClinicalSettingsStore>(sp => sp.GetRequiredService<SqliteClinicalSettingsStore>());
+        services.AddSingleton(sp => new ClinicalProfiles(sp.GetRequiredService<IClinicalSettingsStore>()));
+        services.AddSingleton<ClinicalSettingsService>();
         services.AddSingleton<DeviceGateway>();
         services.AddSingleton(_ => new SqliteCloudToDeviceStore(Path.Combine(dataDirectory.Path, "cloud-to-device.db")));
         services.AddSingleton(_ => new SqliteDeviceDeliveryStore(Path.Combine(dataDirectory.Path, "device-deliveries.db")));
@@ -151,6 +155,7 @@ public static partial class LocalHostExtensions
         app.Services.GetRequiredService<SqliteIngestionLog>();
         app.Services.GetRequiredService<SqliteWorkflowStore>();
         app.Services.GetRequiredService<SqliteMappingStore>();
+        app.Services.GetRequiredService<SqliteClinicalSettingsStore>();
         app.Services.GetRequiredService<SqliteSecurityEventStore>();
         app.Services.GetRequiredService<SqliteCloudToDeviceStore>();
         app.Services.GetRequiredService<SqliteDeviceDeliveryStore>();

@@ -25,7 +25,7 @@ public static class CosmosServiceCollectionExtensions
     /// Registers a singleton <see cref="CosmosClient"/> authenticated with the <see cref="TokenCredential"/> the host
     /// registered (a managed identity in Azure), its options (section <see cref="CosmosOptions.SectionName"/>, validated
     /// at start), the timeline store, the device registry (<see cref="CosmosDeviceRegistry"/>, which the host may wrap),
-    /// the patient directory, the ingestion state, the workflow store, the record of cloud-to-device messages and device deliveries, and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
+    /// the patient directory, patients' clinical settings, the ingestion state, the workflow store, the record of cloud-to-device messages and device deliveries, and the Cosmos health check. The host registers a <see cref="TimeProvider"/>.
     /// </summary>
     public static IServiceCollection AddCosmosStorage(this IServiceCollection services)
     {
@@ -55,6 +55,11 @@ public static class CosmosServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
             return new CosmosPatientDirectory(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.DirectoryContainer));
+        });
+        services.AddSingleton<IClinicalSettingsStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;
+            return new CosmosClinicalSettingsStore(provider.GetRequiredService<CosmosClient>().GetContainer(options.DatabaseName, options.DirectoryContainer));
         });
         services.AddSingleton<IMappingStore>(provider =>
         {

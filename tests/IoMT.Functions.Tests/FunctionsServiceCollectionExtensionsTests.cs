@@ -1,11 +1,17 @@
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
+using IoMT.Core.Mapping;
+using IoMT.Core.Patients;
+using IoMT.Core.Pipeline;
+using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
 using IoMT.Functions.Devices;
 using IoMT.Functions.Tests.Devices;
 using IoMT.Functions.Workflows;
 using IoMT.Notifications;
 using IoMT.Storage.Cosmos;
+using IoMT.Storage.Cosmos.Directory;
+using IoMT.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -115,8 +121,38 @@ public class FunctionsServiceCollectionExtensionsTests
         Assert.Contains("teams", configured.GetRequiredService<IOptions<WorkflowOptions>>().Value.PatientFollowUpChannels);
     }
 
+    [Fact]
+    public async Task AddIoMTFunctions_ClinicalSettings_InCosmos_AndIngestionScoresByThem()
+    {
+        using var cosmos = BuildWithIoTHub();
+        Assert.IsType<CosmosClinicalSettingsStore>(cosmos.GetRequiredService<IClinicalSettingsStore>());
+        Assert.NotNull(cosmos.GetRequiredService<ClinicalSettingsService>());
+
+        // The same registrations with the stores in memory: a Scale 2 patient at 89 % on air scores 0 for SpO2, not 3.
+        var timeline = new InMemoryTimelineStore();
+        var settings = new InMemoryClinicalSettingsStore();
+        var devices = new InMemoryDeviceRegistry();
+        using var provider = BuildWithIoTHub(services => services
+            .AddSingleton<IClinicalSettingsStore>(settings).AddSingleton<IDeviceRegistry>(devices).AddSingleton<ITimelineStore>(timeline)
+            .AddSingleton<IIngestionStateStore>(new InMemoryIngestionStateStore()).AddSingleton<IMappingStore>(new InMemoryMappingStore())
+            .AddScoped<IWorkflowEventSink, RecordingWorkflowEventSink>());
+        var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        await devices.CreateAsync([new DeviceRecord
+        {
+            Id = "oximeter-1", Manufacturer = "Acme Medical", Model = "PulseOx 2", Kinds = ["spo2"], Credentials = DeviceCredentials.NewKeys(),
+            Bindings = [new DeviceBinding("oximeter-1", "copd-1", at.AddDays(-1), null)], CreatedAt = at.AddDays(-1), UpdatedAt = at.AddDays(-1),
+        }], "admin");
+        await settings.SaveAsync("copd-1", new ClinicalSettingsChange(at, "dr-who", "COPD", ClinicalSettings.Default, new ClinicalSettings { Spo2Scale = 2 }));
+        using var scope = provider.CreateScope();
+
+        await scope.ServiceProvider.GetRequiredService<BatchIngestion>().ProcessAsync([new TelemetryMessage("oximeter-1", "m-1").Spo2(89, at).Received(at, "0:1")]);
+
+        var score = Assert.Single(timeline.All, r => r.Type == TimelineEntryType.News2);
+        Assert.Equal(0, TimelineJson.Deserialize<News2Data>(score.Data).Scores.Spo2);
+    }
+
     /// <summary>Every required setting, with IoT Hub's registry and service clients faked (their stand-ins cannot connect).</summary>
-    private static ServiceProvider BuildWithIoTHub()
+    private static ServiceProvider BuildWithIoTHub(Action<IServiceCollection>? replace = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -129,6 +165,7 @@ public class FunctionsServiceCollectionExtensionsTests
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddIoMTFunctions();
         services.AddSingleton<Microsoft.Azure.Devices.RegistryManager>(new FakeIoTHub());
         services.AddSingleton<Microsoft.Azure.Devices.ServiceClient>(new FakeServiceClient());
+        replace?.Invoke(services);
         return services.BuildServiceProvider();
     }
 

@@ -52,6 +52,21 @@ public sealed class ManagementFunctions(IOptions<EntraAccessOptions> access, ICo
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}")] HttpRequest request, string id) =>
         RunAsync(request, nameof(GetPatient), id);
 
+    [Function(nameof(SaveClinicalSettings))]
+    public Task<IActionResult> SaveClinicalSettings(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "patients/{id}/settings")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(SaveClinicalSettings), id);
+
+    [Function(nameof(GetClinicalSettings))]
+    public Task<IActionResult> GetClinicalSettings(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}/settings")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetClinicalSettings), id);
+
+    [Function(nameof(GetClinicalSettingsHistory))]
+    public Task<IActionResult> GetClinicalSettingsHistory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "patients/{id}/settings/history")] HttpRequest request, string id) =>
+        RunAsync(request, nameof(GetClinicalSettingsHistory), id);
+
     [Function(nameof(SaveMedicationSchedule))]
     public Task<IActionResult> SaveMedicationSchedule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "patients/{id}/medications/{medicationId}")] HttpRequest request, string id, string medicationId,

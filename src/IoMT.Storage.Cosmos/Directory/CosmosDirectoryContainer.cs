@@ -43,6 +43,20 @@ internal sealed class CosmosDirectoryContainer(Container container) : IDirectory
         return new StoredDocument(json, response.Headers.ETag);
     }
 
+    public async Task<IReadOnlyList<JsonObject>> ReadManyAsync(IReadOnlyList<(string PartitionKey, string Id)> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        using var response = await container.ReadManyItemsStreamAsync([.. items.Select(i => (i.Id, new PartitionKey(i.PartitionKey)))], cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var page = (JsonObject)(await JsonNode.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false))!;
+        return [.. page["Documents"]!.AsArray().Select(d => d!.DeepClone().AsObject())];
+    }
+
     public async Task<bool> CreateAsync(string partitionKey, IReadOnlyList<JsonObject> documents, CancellationToken cancellationToken)
     {
         var batch = container.CreateTransactionalBatch(new PartitionKey(partitionKey));

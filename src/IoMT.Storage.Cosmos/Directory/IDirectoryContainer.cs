@@ -27,6 +27,9 @@ internal interface IDirectoryContainer
 {
     Task<StoredDocument?> ReadAsync(string partitionKey, string id, CancellationToken cancellationToken);
 
+    /// <summary>Those of the documents (partition key, id) that exist, in one round trip, in no particular order.</summary>
+    Task<IReadOnlyList<JsonObject>> ReadManyAsync(IReadOnlyList<(string PartitionKey, string Id)> items, CancellationToken cancellationToken);
+
     /// <summary>Creates the documents of one partition all together; false (and nothing written) when the first exists already.</summary>
     Task<bool> CreateAsync(string partitionKey, IReadOnlyList<JsonObject> documents, CancellationToken cancellationToken);
 

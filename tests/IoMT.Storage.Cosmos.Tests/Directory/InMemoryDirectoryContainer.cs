@@ -21,6 +21,14 @@ internal sealed class InMemoryDirectoryContainer : IDirectoryContainer
         }
     }
 
+    public Task<IReadOnlyList<JsonObject>> ReadManyAsync(IReadOnlyList<(string PartitionKey, string Id)> items, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<JsonObject>>([.. items.Distinct().Where(_items.ContainsKey).Select(key => Parse(_items[key].Json))]);
+        }
+    }
+
     public Task<bool> CreateAsync(string partitionKey, IReadOnlyList<JsonObject> documents, CancellationToken cancellationToken)
     {
         lock (_lock)

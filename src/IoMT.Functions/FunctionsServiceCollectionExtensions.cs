@@ -64,7 +64,7 @@ public static class FunctionsServiceCollectionExtensions
     private static void AddIngestion(IServiceCollection services)
     {
         services.AddOptions<AzureIngestionOptions>().BindConfiguration(AzureIngestionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EnrichmentOptions>().BindConfiguration(EnrichmentOptions.SectionName);
+        services.AddOptions<EnrichmentOptions>().BindConfiguration(EnrichmentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<EnrichmentOptions>>().Value);
         services.AddSingleton<IDeadLetter>(provider => new BlobDeadLetter(new Azure.Storage.Blobs.BlobContainerClient(
             new Uri(provider.GetRequiredService<IOptions<AzureIngestionOptions>>().Value.DeadLetterContainerUri), provider.GetRequiredService<TokenCredential>())));

@@ -70,7 +70,7 @@ public static partial class LocalHostExtensions
         services.AddHostedService<WorkflowRunner>();
         services.AddSingleton<DeviceSilenceWatch>();
         services.AddHostedService<DeviceWatchService>();
-        services.AddOptions<EnrichmentOptions>().Bind(builder.Configuration.GetSection(EnrichmentOptions.SectionName));
+        services.AddOptions<EnrichmentOptions>().Bind(builder.Configuration.GetSection(EnrichmentOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EnrichmentOptions>>().Value);
         services.AddSingleton(_ => new SqliteMappingStore(Path.Combine(dataDirectory.Path, "mappings.db")));
         services.AddSingleton<IMappingStore>(sp => sp.GetRequiredService<SqliteMappingStore>());

@@ -213,7 +213,7 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
     private void WatchWeightGain(double kg, ReadingEntry entry, bool alerting)
     {
         var episodeStart = state.WeightGain?.EpisodeStart;
-        var step = WeightGainRule.Step(state.WeightGain, kg, entry.At, profile.WeightGain, alerting);
+        var step = WeightGainRule.Step(state.WeightGain, kg, entry.At, profile.WeightGain, options.WeightGain, alerting);
         state.WeightGain = step.State;
         var dedupKey = AlertIds.DedupKey(state.PatientId, WeightGainRule.Id);
         if (step.Transition == RuleTransition.Raised)

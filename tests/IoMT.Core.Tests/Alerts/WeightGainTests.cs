@@ -1,8 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Escalation;
 using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
+using IoMT.Core.Validation;
 using IoMT.Testing;
 
 namespace IoMT.Core.Tests.Alerts;
@@ -175,6 +177,36 @@ public class WeightGainTests
         var end = Assert.IsType<AlertCleared>(Assert.Single(next));
         Assert.Equal((((AlertRaised)Assert.Single(raised)).AlertId, ClearReason.RuleDisabled), (end.AlertId, end.Reason));
         Assert.Empty(Weigh(context, (72, 86.0)));
+    }
+
+    [Fact]
+    public void Policy_CompressedDaysAndOrganizationLimits_Followed()
+    {
+        // A demonstration's 12-second days: compared 10 to 14 s back (a day), 10 to 84 s back (a week).
+        var policy = new WeightGainPolicy
+        {
+            DayKg = 0.5,
+            SameDay = TimeSpan.FromSeconds(10),
+            Day = TimeSpan.FromSeconds(14),
+            Week = TimeSpan.FromSeconds(84),
+            Resolution = TimeSpan.FromSeconds(1),
+        };
+        var pipeline = new IngestionPipeline(new IngestionOptions(), new EnrichmentOptions { WeightGain = policy });
+
+        var result = pipeline.Process([WeightAt(T0, 80.0), WeightAt(T0.AddSeconds(12), 80.6)], Context());
+
+        Assert.Equal(("Weight up 0.6 kg in a day (now 80.6 kg)", 0.6), (Assert.IsType<AlertRaised>(Assert.Single(result.Events)).Title, ((AlertRaised)result.Events[0]).Value));
+    }
+
+    [Fact]
+    public void Policy_InvalidSettings_EachNamedAsTheHostsReportThem()
+    {
+        var options = new EnrichmentOptions { WeightGain = new WeightGainPolicy { WeekKg = 0, Day = TimeSpan.FromHours(10) } };
+        var results = new List<ValidationResult>();
+
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true));
+        Assert.Equal(["Enrichment:WeightGain:WeekKg", "Enrichment:WeightGain:SameDay"], results.Select(r => r.ErrorMessage![..r.ErrorMessage!.IndexOf(": ", StringComparison.Ordinal)]));
+        Assert.Empty(new WeightGainPolicy().Validate());
     }
 
     [Fact]

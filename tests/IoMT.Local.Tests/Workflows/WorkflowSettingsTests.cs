@@ -43,6 +43,27 @@ public sealed class WorkflowSettingsTests
     }
 
     [Fact]
+    public void WeightGainSettings_ReachIngestion()
+    {
+        using var host = new LocalHostFactory { Settings = new Dictionary<string, string> { ["Enrichment:WeightGain:DayKg"] = "1.5", ["Enrichment:WeightGain:Day"] = "1.02:00:00" } };
+
+        var weightGain = host.Services.GetRequiredService<Core.Pipeline.EnrichmentOptions>().WeightGain;
+
+        Assert.Equal((1.5, TimeSpan.FromHours(26), 2.0), (weightGain.DayKg, weightGain.Day, weightGain.WeekKg));
+    }
+
+    [Fact]
+    public void InvalidWeightGainSettings_StopTheStart_NamingThem()
+    {
+        using var host = new LocalHostFactory { Settings = new Dictionary<string, string> { ["Enrichment:WeightGain:WeekKg"] = "0", ["Enrichment:WeightGain:SameDay"] = "2.00:00:00" } };
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services);
+
+        Assert.Contains("Enrichment:WeightGain:WeekKg", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Enrichment:WeightGain:SameDay", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InvalidPolicy_StopsTheStart_NamingEveryFieldAtFault()
     {
         var settings = new Dictionary<string, string>(WardPolicy)

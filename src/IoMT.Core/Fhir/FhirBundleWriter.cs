@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
+using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
 
 namespace IoMT.Core.Fhir;
@@ -14,6 +15,7 @@ namespace IoMT.Core.Fhir;
 public sealed class FhirBundleWriter
 {
     private readonly Utf8JsonWriter _json;
+    private readonly PatientRecord _patient;
     private readonly string _patientId;
     private readonly DateTimeOffset _from;
 
@@ -26,14 +28,15 @@ public sealed class FhirBundleWriter
     private readonly HashSet<(string Medication, long Minute)> _notDone = [];
 
     /// <param name="json">Where the bundle goes.</param>
-    /// <param name="patientId">Whose timeline it holds.</param>
+    /// <param name="patient">Whose timeline it holds: their profile (identity, contacts) is written as it is given.</param>
     /// <param name="from">Where the exported range starts: readings from then on are in the bundle, earlier ones are referenced by identifier.</param>
-    public FhirBundleWriter(Utf8JsonWriter json, string patientId, DateTimeOffset from)
+    public FhirBundleWriter(Utf8JsonWriter json, PatientRecord patient, DateTimeOffset from)
     {
         ArgumentNullException.ThrowIfNull(json);
-        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        ArgumentNullException.ThrowIfNull(patient);
         _json = json;
-        _patientId = patientId;
+        _patient = patient;
+        _patientId = patient.Id;
         _from = from;
     }
 
@@ -43,7 +46,7 @@ public sealed class FhirBundleWriter
     /// <summary>The devices of the readings added so far.</summary>
     public IReadOnlyCollection<string> DeviceIds => _devices.Keys;
 
-    /// <summary>Opens the bundle and writes the Patient entry. <paramref name="exportedAt"/> becomes Bundle.timestamp.</summary>
+    /// <summary>Opens the bundle and writes the Patient and RelatedPerson entries. <paramref name="exportedAt"/> becomes Bundle.timestamp.</summary>
     public void WriteStart(DateTimeOffset exportedAt)
     {
         _json.WriteStartObject();
@@ -52,7 +55,11 @@ public sealed class FhirBundleWriter
         _json.WriteString("type", "collection");
         _json.WriteString("timestamp", Validation.Rfc3339.Format(exportedAt));
         _json.WriteStartArray("entry");
-        WriteEntry(FhirResources.Patient(_patientId));
+        WriteEntry(FhirResources.Patient(_patient));
+        foreach (var contact in FhirResources.RelatedPersons(_patient))
+        {
+            WriteEntry(contact);
+        }
     }
 
     /// <summary>Adds one timeline record of the patient; entry types without a FHIR form (quarantine, audit…) are skipped.</summary>

@@ -52,7 +52,8 @@ public sealed record FhirExportRequest(string PatientId, DateTimeOffset From, Da
 
 /// <summary>
 /// Exports a patient's timeline as a FHIR R4 Bundle for a caller who may read it, and records that they did on the
-/// patient's timeline (an audit entry) before the first byte leaves.
+/// patient's timeline (an audit entry) before the first byte leaves. The Patient carries the profile's identity and the
+/// contacts are RelatedPersons: identities go only to those who may read the patient.
 /// </summary>
 public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patients, IDeviceRegistry devices, TimeProvider time)
 {
@@ -87,7 +88,7 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
         // Through a pipe: serializing a resource flushes the JSON writer synchronously, which must not reach a socket.
         var pipe = PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true));
         await using var json = new Utf8JsonWriter(pipe);
-        var bundle = new FhirBundleWriter(json, request.PatientId, request.From);
+        var bundle = new FhirBundleWriter(json, await IdentifiedAsync(caller, request.PatientId, cancellationToken).ConfigureAwait(false), request.From);
         bundle.WriteStart(now);
         var lookbackStart = request.From.UtcTicks - DateTimeOffset.MinValue.UtcTicks > EpisodeLookback.Ticks ? request.From - EpisodeLookback : DateTimeOffset.MinValue;
         var earlier = new TimelineQuery(request.PatientId, lookbackStart, request.From,
@@ -112,6 +113,13 @@ public sealed class FhirExport(ITimelineStore timelines, IPatientDirectory patie
         await FlushAsync(json, pipe, cancellationToken).ConfigureAwait(false);
         await pipe.CompleteAsync().ConfigureAwait(false);
         return bundle.Counts;
+    }
+
+    /// <summary>The patient with their profile for a caller who may read them; for anyone else (who should not be here), the id alone.</summary>
+    private async Task<PatientRecord> IdentifiedAsync(Caller caller, string patientId, CancellationToken cancellationToken)
+    {
+        var (patient, _) = await patients.FindReadableAsync(caller, patientId, cancellationToken).ConfigureAwait(false);
+        return patient ?? new PatientRecord(patientId, []);
     }
 
     private static async Task FlushAsync(Utf8JsonWriter json, PipeWriter pipe, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ namespace IoMT.Core.Fhir;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FhirPatient))]
+[JsonSerializable(typeof(FhirRelatedPerson))]
 [JsonSerializable(typeof(FhirDevice))]
 [JsonSerializable(typeof(FhirObservation))]
 [JsonSerializable(typeof(FhirFlag))]

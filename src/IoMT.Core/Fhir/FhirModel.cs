@@ -11,7 +11,17 @@ public sealed record FhirCodeableConcept(IReadOnlyList<FhirCoding>? Coding = nul
     public static FhirCodeableConcept Of(params FhirCoding[] codings) => new(codings);
 }
 
-public sealed record FhirIdentifier(string System, string Value);
+public sealed record FhirIdentifier(string System, string Value)
+{
+    [JsonPropertyOrder(-1)]
+    public FhirCodeableConcept? Type { get; init; }
+}
+
+/// <summary>A person's name as one text: how people from many cultures order and split their names is not ours to guess.</summary>
+public sealed record FhirHumanName(string Use, string Text);
+
+/// <summary>A way to reach someone; <see cref="System"/> is <c>email</c>, <c>sms</c>, <c>url</c>…</summary>
+public sealed record FhirContactPoint(string System, string Value);
 
 /// <summary>A Quantity with a UCUM unit: <see cref="Unit"/> for people, <see cref="Code"/> for machines.</summary>
 public sealed record FhirQuantity(double Value, string Unit, string System, string Code);
@@ -42,6 +52,23 @@ public abstract record FhirResource([property: JsonPropertyOrder(-3)] string Res
 public sealed record FhirPatient() : FhirResource("Patient")
 {
     public required IReadOnlyList<FhirIdentifier> Identifier { get; init; }
+
+    public IReadOnlyList<FhirHumanName>? Name { get; init; }
+
+    /// <summary>A FHIR date, yyyy-MM-dd.</summary>
+    public string? BirthDate { get; init; }
+}
+
+/// <summary>Someone who cares for or about the patient (a caregiver, a relative), and how to reach them.</summary>
+public sealed record FhirRelatedPerson() : FhirResource("RelatedPerson")
+{
+    public required FhirReference Patient { get; init; }
+
+    public required IReadOnlyList<FhirCodeableConcept> Relationship { get; init; }
+
+    public required IReadOnlyList<FhirHumanName> Name { get; init; }
+
+    public IReadOnlyList<FhirContactPoint>? Telecom { get; init; }
 }
 
 /// <summary>A Device name; <see cref="Type"/> from the R4 device-nametype codes (<c>user-friendly-name</c>, <c>model-name</c>…).</summary>

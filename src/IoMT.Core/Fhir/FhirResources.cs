@@ -1,7 +1,9 @@
+using System.Globalization;
 using IoMT.Core.Adherence;
 using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Enrichment;
+using IoMT.Core.Patients;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
@@ -34,11 +36,43 @@ public static class FhirResources
 
     private const string VitalSignsProfileBase = "http://hl7.org/fhir/StructureDefinition/";
 
-    public static FhirPatient Patient(string patientId) => new()
+    /// <summary>The patient: our id, and from their profile their identifiers (typed by v2-0203 when the type is known), name and birth date.</summary>
+    public static FhirPatient Patient(PatientRecord patient)
     {
-        Id = FhirIds.Uuid("Patient", patientId),
-        Identifier = [new(FhirIds.PatientIdSystem, patientId)],
-    };
+        ArgumentNullException.ThrowIfNull(patient);
+        return new()
+        {
+            Id = FhirIds.Uuid("Patient", patient.Id),
+            Identifier =
+            [
+                new(FhirIds.PatientIdSystem, patient.Id),
+                .. patient.Identifiers.Select(i => new FhirIdentifier(i.System, i.Value)
+                {
+                    Type = i.Type is { } type ? FhirCodeableConcept.Of(new FhirCoding(IdentifierTypes.System, type, IdentifierTypes.DisplayOf(type))) : null,
+                }),
+            ],
+            Name = patient.DisplayName is { } name ? [new("usual", name)] : null,
+            BirthDate = patient.BirthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>
+    /// The patient's contacts as RelatedPersons, in the profile's order (their ids follow it): the relation as said, a
+    /// caregiver also as such, and their e-mail, SMS number and webhook.
+    /// </summary>
+    public static IEnumerable<FhirRelatedPerson> RelatedPersons(PatientRecord patient)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        return patient.Contacts.Select((contact, i) => new FhirRelatedPerson
+        {
+            Id = FhirIds.Uuid("RelatedPerson", $"{patient.Id}|{i}"),
+            Patient = FhirIds.Patient(patient.Id),
+            Relationship = contact.Caregiver ? [new(Text: contact.Relation), new(Text: "caregiver")] : [new(Text: contact.Relation)],
+            Name = [new("usual", contact.Name)],
+            Telecom = new (string System, string? Value)[] { ("email", contact.Email), ("sms", contact.Sms), ("url", contact.Webhook) }
+                .Where(t => t.Value is not null).Select(t => new FhirContactPoint(t.System, t.Value!)).ToList() is { Count: > 0 } telecom ? telecom : null,
+        });
+    }
 
     /// <summary>
     /// A device seen in the export; from the registry (when it has the device) its manufacturer, model, serial number and

@@ -16,10 +16,18 @@ public sealed record OpenAlertCounts(int High, int Medium, int Low);
 /// <summary>A scheduled medication's proportion of days covered over the last week (complete days).</summary>
 public sealed record WeeklyAdherence(string MedicationId, int CoveredDays, int ScheduledDays);
 
-/// <summary>A patient as the console's patient list shows them: latest NEWS2 and vitals, open alerts by priority.</summary>
+/// <summary>
+/// A patient as the console's patient list shows them: their name and where they are, latest NEWS2 and vitals, open
+/// alerts by priority. Only callers who may read the patient (and so see their identity) get a summary at all.
+/// </summary>
 public sealed record PatientSummary(
     string Id, IReadOnlyList<string> CareTeams, double? News2, DateTimeOffset? News2At, IReadOnlyDictionary<string, LatestVital> Vitals, OpenAlertCounts OpenAlerts,
-    IReadOnlyList<WeeklyAdherence> Adherence);
+    IReadOnlyList<WeeklyAdherence> Adherence)
+{
+    public string? DisplayName { get; init; }
+
+    public PatientLocation? Location { get; init; }
+}
 
 /// <summary>One timeline entry as the API shows it; <see cref="Data"/> is the entry's own JSON (a reading, a score, an alert…).</summary>
 public sealed record TimelineItem(string Id, DateTimeOffset At, TimelineEntryType Type, string Code, double? Value, double? Value2, string? DeviceId, JsonElement Data);
@@ -62,7 +70,11 @@ public sealed class PatientOverviewService(IPatientDirectory patients, ITimeline
             var week = (await adherence.GetAsync(caller, patient.Id, 7, cancellationToken).ConfigureAwait(false)).Value?.Medications ?? [];
             summaries.Add(new PatientSummary(patient.Id, patient.CareTeams, news2?.Value, news2?.At, vitals, new OpenAlertCounts(
                 mine.Count(a => a.Priority == AlertPriority.High), mine.Count(a => a.Priority == AlertPriority.Medium), mine.Count(a => a.Priority == AlertPriority.Low)),
-                [.. week.Where(m => m.Pdc is not null).Select(m => new WeeklyAdherence(m.Schedule.MedicationId, m.Pdc!.CoveredDays, m.Pdc.ScheduledDays))]));
+                [.. week.Where(m => m.Pdc is not null).Select(m => new WeeklyAdherence(m.Schedule.MedicationId, m.Pdc!.CoveredDays, m.Pdc.ScheduledDays))])
+            {
+                DisplayName = patient.DisplayName,
+                Location = patient.Location,
+            });
         }
 
         return summaries;

@@ -21,7 +21,7 @@ public class FhirConformanceTests
     }
 
     /// <summary>
-    /// A day of a monitored patient: vitals with a complete and an incomplete NEWS2, CGM readings, doses taken, missed and
+    /// A day of a monitored patient with a profile (identity, identifiers, contacts): vitals with a complete and an incomplete NEWS2, CGM readings, doses taken, missed and
     /// released, alerts of every kind (vital sign, NEWS2, battery low, device silent, adherence) with their escalation, and
     /// four registered devices.
     /// </summary>
@@ -32,6 +32,8 @@ public class FhirConformanceTests
 
         var counts = AllResources(bundle).GroupBy(r => (string)r["resourceType"]!).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal((4, 1, 3, 3), (counts["Device"], counts["MedicationDispense"], counts["Communication"], Resources(bundle, "Observation").Count(IsCgm)));
+        Assert.Equal(2, counts["RelatedPerson"]);
+        Assert.Equal("Ada Lovelace", (string?)Resources(bundle, "Patient").Single()["name"]![0]!["text"]);
         Assert.Equal(["admin", "clinical", "drug"], Resources(bundle, "Flag").Select(f => (string)f["category"]![0]!["coding"]![0]!["code"]!).Distinct().Order());
         Assert.Contains(Resources(bundle, "Flag"), f => ((string)f["code"]!["coding"]![0]!["code"]!).StartsWith("device-silent.", StringComparison.Ordinal));
         Assert.Contains(Resources(bundle, "Flag"), f => (string?)f["code"]!["coding"]![0]!["code"] == "battery-low");
@@ -44,6 +46,7 @@ public class FhirConformanceTests
     internal static async Task<JsonObject> RealisticDayAsync()
     {
         var fixture = new FhirExportFixture();
+        await fixture.Patients.SaveAsync(Profiled);
         await fixture.RegisterDeviceAsync();
         await fixture.RegisterDeviceAsync("cgm-0007", "glucose");
         await fixture.RegisterDeviceAsync("dispenser-0003", "doseEvent");

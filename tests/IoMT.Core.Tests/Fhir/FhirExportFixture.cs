@@ -26,6 +26,20 @@ internal sealed class FhirExportFixture
 
     public InMemoryPatientDirectory Patients { get; } = new(new PatientRecord(Patient, ["ward-7"]));
 
+    /// <summary>The patient with a profile: identity, identifiers (one typed), a bed, a caregiver reachable three ways and a neighbour.</summary>
+    public static PatientRecord Profiled { get; } = new(Patient, ["ward-7"])
+    {
+        DisplayName = "Ada Lovelace",
+        BirthDate = new DateOnly(1950, 3, 14),
+        Identifiers = [new PatientIdentifier("https://hospital.example/mrn", "MRN-0012") { Type = "MR" }, new PatientIdentifier("urn:oid:2.16.840.1.113883.2.1.4.1", "9434765919")],
+        Location = new PatientLocation { Ward = "7", Room = "12", Bed = "B" },
+        Contacts =
+        [
+            new PatientContact("Grace Hopper", "daughter") { Caregiver = true, Email = "grace@example.org", Sms = "+447700900123", Webhook = "https://care.example.org/hook" },
+            new PatientContact("Alan Turing", "neighbour"),
+        ],
+    };
+
     public ManualClock Clock { get; } = new(T0.AddDays(1));
 
     /// <summary>The registry, holding <see cref="Device"/> once <see cref="RegisterDeviceAsync"/> ran.</summary>
@@ -60,10 +74,10 @@ internal sealed class FhirExportFixture
         await Timeline.AppendAsync("batch", TimelineRecords.From(new IngestionPipeline().Process(messages, context)));
     }
 
-    public async Task<JsonObject> ExportAsync(DateTimeOffset? from = null, DateTimeOffset? to = null)
+    public async Task<JsonObject> ExportAsync(DateTimeOffset? from = null, DateTimeOffset? to = null, Caller? caller = null)
     {
         using var output = new MemoryStream();
-        await Export.WriteAsync(Nurse, new FhirExportRequest(Patient, from ?? T0.AddHours(-1), to ?? T0.AddHours(1)), output);
+        await Export.WriteAsync(caller ?? Nurse, new FhirExportRequest(Patient, from ?? T0.AddHours(-1), to ?? T0.AddHours(1)), output);
         return JsonNode.Parse(output.ToArray())!.AsObject();
     }
 

@@ -56,6 +56,47 @@ public class FhirExportTests
     }
 
     [Fact]
+    public async Task Write_Profile_PatientWithNameIdentifiersAndBirthDate_ContactsAsRelatedPersons()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.Patients.SaveAsync(Profiled);
+
+        var bundle = await fixture.ExportAsync();
+
+        var patient = Resources(bundle, "Patient").Single();
+        Assert.Equal("""[{"use":"usual","text":"Ada Lovelace"}]""", Text(patient["name"]));
+        Assert.Equal("1950-03-14", (string?)patient["birthDate"]);
+        Assert.Equal(
+            """[{"system":"urn:iomt-cloud:patient-id","value":"patient-1"},""" +
+            """{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR","display":"Medical record number"}]},"system":"https://hospital.example/mrn","value":"MRN-0012"},""" +
+            """{"system":"urn:oid:2.16.840.1.113883.2.1.4.1","value":"9434765919"}]""",
+            Text(patient["identifier"]));
+        var related = Resources(bundle, "RelatedPerson").ToList();
+        Assert.Equal(2, related.Count);
+        Assert.All(related, r => Assert.Equal(FhirIds.Patient(Patient).Reference, (string?)r["patient"]!["reference"]));
+        Assert.Equal("""[{"text":"daughter"},{"text":"caregiver"}]""", Text(related[0]["relationship"]));
+        Assert.Equal("""[{"use":"usual","text":"Grace Hopper"}]""", Text(related[0]["name"]));
+        Assert.Equal(
+            """[{"system":"email","value":"grace@example.org"},{"system":"sms","value":"\u002B447700900123"},{"system":"url","value":"https://care.example.org/hook"}]""",
+            Text(related[0]["telecom"]));
+        Assert.Equal(("""[{"text":"neighbour"}]""", null), (Text(related[1]["relationship"]), related[1]["telecom"]));
+    }
+
+    [Fact]
+    public async Task Write_CallerWhoMayNotReadThePatient_NoIdentityInTheBundle()
+    {
+        var fixture = new FhirExportFixture();
+        await fixture.Patients.SaveAsync(Profiled);
+        var otherNurse = new Caller("nurse-9", new HashSet<Role> { Role.Nurse }, new HashSet<string> { "ward-9" });
+
+        var bundle = await fixture.ExportAsync(caller: otherNurse);
+
+        Assert.Equal("""[{"system":"urn:iomt-cloud:patient-id","value":"patient-1"}]""", Text(Resources(bundle, "Patient").Single()["identifier"]));
+        Assert.Empty(Resources(bundle, "RelatedPerson"));
+        Assert.DoesNotContain("Lovelace", bundle.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Write_RecordsWhoExportedWhatOnThePatientsTimeline()
     {
         var fixture = new FhirExportFixture();

@@ -16,7 +16,9 @@ public class PatientOverviewServiceTests
 
     public PatientOverviewServiceTests()
     {
-        var directory = new InMemoryPatientDirectory(new PatientRecord("patient-1", ["ward-7"]), new PatientRecord("patient-2", ["ward-9"]));
+        var directory = new InMemoryPatientDirectory(
+            new PatientRecord("patient-1", ["ward-7"]) { DisplayName = "Ada Lovelace", Location = new PatientLocation { Ward = "7", Bed = "B" } },
+            new PatientRecord("patient-2", ["ward-9"]) { DisplayName = "Charles Babbage" });
         var adherence = new Core.Adherence.AdherenceService(new Schedules(), directory, _timeline, new ManualClock(T0));
         _service = new PatientOverviewService(directory, _timeline, _alerts, adherence);
     }
@@ -33,6 +35,7 @@ public class PatientOverviewServiceTests
         var summary = Assert.Single((await _service.ListAsync(Nurse)).Value!);
 
         Assert.Equal(("patient-1", 6.0), (summary.Id, summary.News2));
+        Assert.Equal(("Ada Lovelace", new PatientLocation { Ward = "7", Bed = "B" }), (summary.DisplayName, summary.Location));
         Assert.Equal((88.0, "%"), (summary.Vitals["spo2"].Value, summary.Vitals["spo2"].Unit));
         Assert.Equal((120.0, 80.0), (summary.Vitals["bloodPressure"].Value, summary.Vitals["bloodPressure"].Value2));
         Assert.Equal(new OpenAlertCounts(1, 0, 0), summary.OpenAlerts);

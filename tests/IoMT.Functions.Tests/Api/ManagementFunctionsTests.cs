@@ -138,6 +138,27 @@ public class ManagementFunctionsTests
     }
 
     [Fact]
+    public async Task AdminSavesAProfile_TheNurseOfTheCareTeamReadsIt_ABadMemberNamedByItsPointer()
+    {
+        var admin = Principal(("roles", "admin"));
+        var nurse = Principal(("roles", "nurse"), ("groups", "11111111-1111-1111-1111-111111111111"));
+        const string Profile = """
+            {"careTeams": ["ward-7"], "displayName": "Ada Lovelace", "birthDate": "1950-03-14", "location": {"home": true},
+             "identifiers": [{"system": "https://hospital.example/mrn", "value": "MRN-0012", "type": "MR"}],
+             "contacts": [{"name": "Grace Hopper", "relation": "daughter", "caregiver": true, "sms": "+447700900123"}]}
+            """;
+
+        var (saved, _) = await RunAsync(Request(admin, Profile), (f, r) => f.SavePatient(r, "patient-1"));
+        var (status, body) = await RunAsync(Request(nurse), (f, r) => f.GetPatient(r, "patient-1"));
+        var (refused, problem) = await RunAsync(Request(admin, """{"careTeams": ["ward-7"], "birthDate": "1950-13-01"}"""), (f, r) => f.SavePatient(r, "patient-1"));
+
+        Assert.Equal((200, 200), (saved, status));
+        Assert.Equal(("Ada Lovelace", true, "MRN-0012", "+447700900123"),
+            ((string?)body["displayName"], (bool?)body["location"]!["home"], (string?)body["identifiers"]![0]!["value"], (string?)body["contacts"]![0]!["sms"]));
+        Assert.Equal((400, "/birthDate"), (refused, (string?)problem["field"]));
+    }
+
+    [Fact]
     public async Task AdminRegistersADevice_BodyAndAnswerAsLocally()
     {
         var admin = Principal(("roles", "admin"));

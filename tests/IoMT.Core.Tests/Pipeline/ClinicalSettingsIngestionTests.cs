@@ -110,6 +110,24 @@ public class ClinicalSettingsIngestionTests
     }
 
     [Fact]
+    public async Task Process_SettingsDisableARuleWithAnOpenEpisode_EndedAtTheNextReading()
+    {
+        await PatientAsync("patient-1", "oximeter-1", settings: null);
+        for (var i = 0; i <= 3; i++)
+        {
+            await _ingestion.ProcessAsync([new TelemetryMessage("oximeter-1", $"m-{i}").Spo2(84, T0.AddSeconds(i * 10)).Received(T0.AddSeconds((i * 10) + 1), $"0:{i}")]);
+        }
+
+        var disabled = new Dictionary<string, RuleOverride>(StringComparer.Ordinal) { ["spo2-low"] = new() { Enabled = false } };
+        await _settings.SaveAsync("patient-1", new ClinicalSettingsChange(T0, "dr-who", "palliative", ClinicalSettings.Default, new ClinicalSettings { Limits = disabled }));
+        await _ingestion.ProcessAsync([new TelemetryMessage("oximeter-1", "m-9").Spo2(84, T0.AddSeconds(60)).Received(T0.AddSeconds(61), "0:9")]);
+
+        Assert.Single(_events.Events.OfType<AlertRaised>(), e => e.RuleId == "spo2-low");
+        var cleared = Assert.Single(_events.Events.OfType<AlertCleared>(), e => e.RuleId == "spo2-low");
+        Assert.Equal((ClearReason.RuleDisabled, T0.AddSeconds(60)), (cleared.Reason, cleared.At));
+    }
+
+    [Fact]
     public async Task Process_StoredOverrideOfARuleNoLongerThere_MonitoredByTheOrganizationsRules()
     {
         var limits = new Dictionary<string, RuleOverride>(StringComparer.Ordinal) { ["retired-rule"] = new() { RaiseAt = 1, ClearAt = 2 } };

@@ -83,6 +83,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddIoMTNotifications();
         services.AddSingleton<INotificationChannel, InboxChannel>();
+        services.AddCaregiverFollowUps();
         services.AddSingleton<WorkflowEffectRunner>();
         services.AddSingleton<DurableWorkflows>();
         services.AddScoped<DurableClientAccessor>();

@@ -79,6 +79,49 @@ public class AdherenceRuntimeTests(DurableRuntime runtime) : IClassFixture<Durab
     }
 
     [Fact]
+    public async Task CaregiverInTheProfile_ToldThroughTheCaregiverChannel_AnotherPatientsUndeliverableAndTheCoordinatorToldAtOnce()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var due = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(3);
+        MedicationSchedule For(string patientId) => new()
+        {
+            PatientId = patientId,
+            MedicationId = "metformin",
+            TimesOfDay = [TimeOnly.FromTimeSpan(due.TimeOfDay)],
+            EffectiveFrom = now,
+            EarlyWindow = TimeSpan.FromSeconds(1),
+            DoseWindow = TimeSpan.FromSeconds(1),
+            GracePeriod = TimeSpan.FromSeconds(1),
+            CoordinatorAfter = TimeSpan.FromMinutes(10),
+        };
+        await runtime.Profiles.SaveAsync(new Core.Patients.PatientRecord("patient-with-caregiver", ["ward-7"])
+        {
+            Contacts = [new Core.Patients.PatientContact("Grace Hopper", "daughter") { Caregiver = true, Webhook = "https://grace.example.org/hook" }],
+        });
+        var caregivers = new DurableWorkflows(runtime.Escalations, new FixedOptions<WorkflowOptions>(new WorkflowOptions
+        {
+            PatientFollowUpChannels = ["device"],
+            CaregiverFollowUpChannels = ["console", CaregiverReach.Channel],
+        }));
+
+        await caregivers.SaveScheduleAsync(runtime.Client, For("patient-with-caregiver"));
+        await caregivers.SaveScheduleAsync(runtime.Client, For("patient-without-caregiver"));
+        var told = await DurableRuntime.EventuallyAsync(() => runtime.SentTo("patient-with-caregiver"), s => s.Count >= 2, "the caregiver told");
+        var coordinator = await DurableRuntime.EventuallyAsync(() => runtime.SentTo("patient-without-caregiver"), s => s.Count >= 2, "the coordinator told");
+        var undeliverable = await DurableRuntime.EventuallyAsync(
+            () => runtime.TimelineOf("patient-without-caregiver").Where(r => r.Type == TimelineEntryType.Notification)
+                .Select(r => WorkflowJson.Deserialize<DeliveryOutcome>(r.Data)).ToList(),
+            o => o.Count >= 2, "the caregiver's follow-up recorded undeliverable");
+
+        Assert.Equal(["patient:patient-with-caregiver", "caregiver:patient-with-caregiver"], told.Select(n => Assert.Single(n.Recipients)));
+        Assert.Equal([CaregiverReach.Channel], told[1].Channels);
+        Assert.Equal(["patient:patient-without-caregiver", "role:care-coordinator"], coordinator.Select(n => Assert.Single(n.Recipients)));
+        Assert.All(undeliverable, o => Assert.Equal((DeliveryStatus.Undeliverable, "caregiver:patient-without-caregiver"), (o.Status, Assert.Single(o.Recipients))));
+        Assert.Equal(["caregiver", "console"], undeliverable.Select(o => o.Channel).Order(StringComparer.Ordinal));
+        Assert.Equal(2, runtime.ActivityRuns.Count(r => r.Activity == WorkflowActivities.CaregiverReach));
+    }
+
+    [Fact]
     public async Task RescueInhalerOveruse_AlertPublishedThroughTheClient_ItsEscalationStartsAndNotifies()
     {
         var now = DateTimeOffset.UtcNow;

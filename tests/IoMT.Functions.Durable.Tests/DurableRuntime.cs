@@ -9,6 +9,7 @@ using IoMT.Core.Notifications;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
 using IoMT.Functions.Workflows;
+using IoMT.Notifications;
 using IoMT.Testing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -72,8 +73,12 @@ public sealed class DurableRuntime : IAsyncLifetime
             PatientFollowUpChannels = ["device"],
             CaregiverFollowUpChannels = ["webhook:family"],
         }));
-        Activities = new WorkflowActivities(Escalations, new WorkflowEffectRunner(Timeline, new ClockedNotifier(this)), Workflows, TimeProvider.System);
+        Activities = new WorkflowActivities(Escalations, new WorkflowEffectRunner(Timeline, new ClockedNotifier(this)), Workflows,
+            new CaregiverLookup(Profiles, new FixedOptions<NotificationOptions>(new NotificationOptions())), TimeProvider.System);
     }
+
+    /// <summary>The patients' profiles, whose caregivers the <c>caregiver</c> channel reaches.</summary>
+    public InMemoryPatientDirectory Profiles { get; } = new();
 
     public InMemoryWorkflowStore Escalations { get; } = new();
 
@@ -255,6 +260,8 @@ public sealed class DurableRuntime : IAsyncLifetime
         registry.AddOrchestratorFunc<string>(AdherenceOrchestrator.Name, (context, _) => AdherenceOrchestrator.RunAsync(context));
         registry.AddActivityFunc<string, string>(WorkflowActivities.ActiveSnoozes,
             (context, patientId) => RunAsync(context, WorkflowActivities.ActiveSnoozes, patientId, () => Activities.ActiveSnoozesAsync(patientId, CancellationToken.None)));
+        registry.AddActivityFunc<string, string>(WorkflowActivities.CaregiverReach,
+            (context, patientId) => RunAsync(context, WorkflowActivities.CaregiverReach, patientId, () => Activities.CaregiverReachAsync(patientId, CancellationToken.None)));
         registry.AddActivityFunc<string>(WorkflowActivities.SaveEscalation,
             (context, save) => RunAsync(context, WorkflowActivities.SaveEscalation, save, () => Activities.SaveEscalationAsync(save, CancellationToken.None)));
         registry.AddActivityFunc<string>(WorkflowActivities.RunEffect,

@@ -30,8 +30,14 @@ public static partial class AdherenceOrchestrator
         var state = run.State;
         if (state is null)
         {
-            var start = AdherenceDecider.Start(run.Schedule, OrchestrationSteps.Now(context), run.FollowUps);
-            state = start.State;
+            var now = OrchestrationSteps.Now(context);
+            if (await DecideAsync(context, run, reach => AdherenceDecider.Start(run.Schedule, now, run.FollowUps, reach)) is not { } start)
+            {
+                context.ContinueAsNew(DurablePayloads.Write(run with { Received = events.Untaken() }));
+                return;
+            }
+
+            state = start.Decision.State;
             unfinished = await OrchestrationSteps.RunAsync(context, Calls(start, run));
         }
 
@@ -51,8 +57,15 @@ public static partial class AdherenceOrchestrator
                 if (schedule is not null)
                 {
                     run = run with { Schedule = schedule };
-                    var restart = AdherenceDecider.Start(schedule, OrchestrationSteps.Now(context), run.FollowUps);
-                    state = restart.State;
+                    var now = OrchestrationSteps.Now(context);
+                    if (await DecideAsync(context, run, reach => AdherenceDecider.Start(schedule, now, run.FollowUps, reach)) is not { } restart)
+                    {
+                        // The next generation starts afresh under the new schedule.
+                        context.ContinueAsNew(DurablePayloads.Write(run with { State = null, Received = events.Untaken() }));
+                        return;
+                    }
+
+                    state = restart.Decision.State;
                     unfinished = await OrchestrationSteps.RunAsync(context, Calls(restart, run));
                     Log.Rescheduled(log, context.InstanceId);
                     continue;
@@ -72,17 +85,49 @@ public static partial class AdherenceOrchestrator
                 continue;
             }
 
-            var decision = AdherenceDecider.Decide(state, input, run.FollowUps);
-            state = decision.State;
-            unfinished = await OrchestrationSteps.RunAsync(context, Calls(decision, run));
+            var current = state;
+            if (await DecideAsync(context, run, reach => AdherenceDecider.Decide(current, input, run.FollowUps, reach)) is not { } decided)
+            {
+                // Taken again first by the next generation (a timer's wake-up is due there at once).
+                var retake = next is { } taken ? [new ReceivedEvent(taken.Name, taken.Payload)] : Array.Empty<ReceivedEvent>();
+                context.ContinueAsNew(DurablePayloads.Write(run with { State = state, Unfinished = [], Received = [.. retake, .. events.Untaken()] }));
+                return;
+            }
+
+            state = decided.Decision.State;
+            unfinished = await OrchestrationSteps.RunAsync(context, Calls(decided, run));
         }
     }
 
+    /// <summary>
+    /// Decides; when the decision tells the caregiver through the <c>caregiver</c> channel, looks up whom that channel
+    /// reaches (activity <see cref="WorkflowActivities.CaregiverReach"/>) and decides again with it. Null when the lookup
+    /// is still failing after its rounds.
+    /// </summary>
+    private static async Task<(AdherenceDecision Decision, CaregiverReach? Reach)?> DecideAsync(
+        TaskOrchestrationContext context, AdherenceRun run, Func<CaregiverReach?, AdherenceDecision> decide)
+    {
+        var assumed = decide(CaregiverReach.Assumed);
+        if (!AdherenceDecider.AsksCaregiver(assumed, run.FollowUps))
+        {
+            return (assumed, null);
+        }
+
+        var (done, reach) = await OrchestrationSteps.TryCallAsync<string>(context, WorkflowActivities.CaregiverReach, run.Schedule.PatientId);
+        if (!done)
+        {
+            return null;
+        }
+
+        var fact = DurablePayloads.Read<CaregiverReach>(reach);
+        return (decide(fact), fact);
+    }
+
     /// <summary>A decision's calls: its effects in order, then starting or ending the alert episodes it published.</summary>
-    private static IEnumerable<ActivityCall> Calls(AdherenceDecision decision, AdherenceRun run) =>
+    private static IEnumerable<ActivityCall> Calls((AdherenceDecision Decision, CaregiverReach? Reach) decided, AdherenceRun run) =>
     [
-        .. OrchestrationSteps.Effects(WorkflowEffects.For(decision.State, decision.Commands, run.FollowUps)),
-        .. decision.Commands.OfType<PublishAlertEvent>().Select(publish => new ActivityCall(
+        .. OrchestrationSteps.Effects(WorkflowEffects.For(decided.Decision.State, decided.Decision.Commands, run.FollowUps, decided.Reach)),
+        .. decided.Decision.Commands.OfType<PublishAlertEvent>().Select(publish => new ActivityCall(
             WorkflowActivities.PublishAlertEvent, DurablePayloads.Write(new AlertEvent(publish.Event as AlertRaised, publish.Event as AlertCleared)))),
     ];
 #pragma warning restore CA2007

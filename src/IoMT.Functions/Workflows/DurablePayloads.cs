@@ -102,6 +102,7 @@ public static class DurableEvents
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(EscalationRun))]
 [JsonSerializable(typeof(AdherenceRun))]
+[JsonSerializable(typeof(CaregiverReach))]
 [JsonSerializable(typeof(EscalationSave))]
 [JsonSerializable(typeof(AlertEvent))]
 [JsonSerializable(typeof(List<SnoozeScope>))]

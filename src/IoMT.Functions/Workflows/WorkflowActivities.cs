@@ -8,12 +8,14 @@ namespace IoMT.Functions.Workflows;
 /// The orchestrators' side effects. Each is idempotent, because Durable runs an activity at least once: states save
 /// only when newer, snoozes and timeline entries by key, notifications under their idempotency key.
 /// </summary>
-public sealed class WorkflowActivities(IWorkflowStore escalations, WorkflowEffectRunner effects, DurableWorkflows workflows, TimeProvider time)
+public sealed class WorkflowActivities(
+    IWorkflowStore escalations, WorkflowEffectRunner effects, DurableWorkflows workflows, ICaregiverLookup caregivers, TimeProvider time)
 {
     public const string ActiveSnoozes = nameof(ActiveSnoozes);
     public const string SaveEscalation = nameof(SaveEscalation);
     public const string RunEffect = nameof(RunEffect);
     public const string PublishAlertEvent = nameof(PublishAlertEvent);
+    public const string CaregiverReach = nameof(CaregiverReach);
 
     /// <summary>The patient's running snooze scopes, as JSON, for a new alert's escalation to start under.</summary>
     [Function(ActiveSnoozes)]
@@ -22,6 +24,11 @@ public sealed class WorkflowActivities(IWorkflowStore escalations, WorkflowEffec
         var scopes = await escalations.ActiveSnoozesAsync(patientId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return DurablePayloads.Write(scopes.ToList());
     }
+
+    /// <summary>Whom the <c>caregiver</c> channel reaches for the patient (their profile's caregivers), as JSON, for an adherence decision.</summary>
+    [Function(CaregiverReach)]
+    public async Task<string> CaregiverReachAsync([ActivityTrigger] string patientId, CancellationToken cancellationToken) =>
+        DurablePayloads.Write(await caregivers.FindAsync(patientId, cancellationToken).ConfigureAwait(false));
 
     [Function(SaveEscalation)]
     public async Task SaveEscalationAsync([ActivityTrigger] string save, CancellationToken cancellationToken)

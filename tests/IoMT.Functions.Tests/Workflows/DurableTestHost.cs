@@ -1,6 +1,7 @@
 using IoMT.Core.Escalation;
 using IoMT.Core.Workflows;
 using IoMT.Functions.Workflows;
+using IoMT.Notifications;
 using IoMT.Testing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -27,8 +28,12 @@ public sealed class DurableTestHost : DurableTaskClient
     {
         Clock = new ManualClock(start);
         Workflows = new DurableWorkflows(Escalations, new FixedOptions<WorkflowOptions>(options ?? new WorkflowOptions()));
-        Activities = new WorkflowActivities(Escalations, new WorkflowEffectRunner(Timeline, Notifier), Workflows, Clock);
+        Activities = new WorkflowActivities(Escalations, new WorkflowEffectRunner(Timeline, Notifier), Workflows,
+            new CaregiverLookup(Profiles, new FixedOptions<NotificationOptions>(new NotificationOptions())), Clock);
     }
+
+    /// <summary>The patients' profiles, whose caregivers the <c>caregiver</c> channel reaches.</summary>
+    public InMemoryPatientDirectory Profiles { get; } = new();
 
     public ManualClock Clock { get; }
 
@@ -55,6 +60,9 @@ public sealed class DurableTestHost : DurableTaskClient
 
     /// <summary>Fails the next calls of an activity (by name) with a transient error.</summary>
     public Dictionary<string, int> FailNext { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every activity run, by name, failed ones included.</summary>
+    public List<string> ActivityRuns { get; } = [];
 
     public Task PublishAsync(params Core.Alerts.WorkflowEvent[] events) => Workflows.PublishAsync(this, events);
 
@@ -134,6 +142,7 @@ public sealed class DurableTestHost : DurableTaskClient
 
     public Task<string?> RunActivityAsync(string name, string input)
     {
+        ActivityRuns.Add(name);
         if (FailNext.TryGetValue(name, out var failures) && failures > 0)
         {
             FailNext[name] = failures - 1;
@@ -143,6 +152,7 @@ public sealed class DurableTestHost : DurableTaskClient
         return name switch
         {
             WorkflowActivities.ActiveSnoozes => Output(Activities.ActiveSnoozesAsync(input, default)),
+            WorkflowActivities.CaregiverReach => Output(Activities.CaregiverReachAsync(input, default)),
             WorkflowActivities.SaveEscalation => Done(Activities.SaveEscalationAsync(input, default)),
             WorkflowActivities.RunEffect => Done(Activities.RunEffectAsync(input, default)),
             WorkflowActivities.PublishAlertEvent => Done(Activities.PublishAlertEventAsync(input, this, default)),

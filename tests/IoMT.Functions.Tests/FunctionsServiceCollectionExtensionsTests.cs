@@ -110,15 +110,17 @@ public class FunctionsServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddIoMTFunctions_PatientFollowUps_ToTheConsoleAndTheDevice_UnlessConfigured()
+    public void AddIoMTFunctions_FollowUps_PatientsToTheDevice_CaregiversToTheirProfilesAddresses_UnlessConfigured()
     {
         using var byDefault = Build([]);
-        using var configured = Build(new() { ["Workflows:PatientFollowUpChannels:0"] = "teams" });
+        using var configured = Build(new() { ["Workflows:PatientFollowUpChannels:0"] = "teams", ["Workflows:CaregiverFollowUpChannels:0"] = "sms" });
 
         Assert.Equal(["console", "device"], byDefault.GetRequiredService<IOptions<WorkflowOptions>>().Value.PatientFollowUpChannels);
-        Assert.Equal(["console"], byDefault.GetRequiredService<IOptions<WorkflowOptions>>().Value.CaregiverFollowUpChannels);
+        Assert.Equal(["console", "caregiver"], byDefault.GetRequiredService<IOptions<WorkflowOptions>>().Value.CaregiverFollowUpChannels);
+        Assert.Equal(["console"], byDefault.GetRequiredService<IOptions<WorkflowOptions>>().Value.CoordinatorFollowUpChannels);
         Assert.DoesNotContain("device", configured.GetRequiredService<IOptions<WorkflowOptions>>().Value.PatientFollowUpChannels);
         Assert.Contains("teams", configured.GetRequiredService<IOptions<WorkflowOptions>>().Value.PatientFollowUpChannels);
+        Assert.DoesNotContain("caregiver", configured.GetRequiredService<IOptions<WorkflowOptions>>().Value.CaregiverFollowUpChannels);
     }
 
     [Fact]

@@ -90,6 +90,10 @@ public readonly record struct WeightGainStep(WeightGainState State, RuleTransiti
 /// gain exceeds the day limit or the week's gain exceeds the week limit; one alert per episode, which clears once both
 /// gains are at most half their limits (most of the gain reversed, or a steady weight that has become the week's
 /// reference). Late and repeated weights are recorded for later comparisons but evaluate nothing, so a replay changes nothing.
+/// Sources of the default limits: the American Heart Association's heart-failure self-check guidance (call when weight
+/// goes up more than 2–3 lb, 0.9–1.4 kg, in a day or 5 lb, 2.3 kg, in a week); the ESC 2016 heart-failure guidelines
+/// (Ponikowski et al., Eur Heart J 2016;37:2129, table 17.1) and the HFA self-care recommendations (Jaarsma et al.,
+/// Eur J Heart Fail 2021;23:157): act on a sudden gain of more than 2 kg in 3 days.
 /// </summary>
 public static class WeightGainRule
 {
@@ -98,10 +102,6 @@ public static class WeightGainRule
     public const AlertPriority Priority = AlertPriority.Medium;
 
     public const AlertCategory Category = AlertCategory.VitalSign;
-
-    public const string Source = "American Heart Association, heart-failure self-check guidance: call if weight goes up more than 2–3 lb (0.9–1.4 kg) in a day or "
-        + "5 lb (2.3 kg) in a week; ESC 2016 heart-failure guidelines (Ponikowski et al., Eur Heart J 2016;37:2129, table 17.1) and the HFA self-care "
-        + "recommendations (Jaarsma et al., Eur J Heart Fail 2021;23:157): act on a sudden weight gain of more than 2 kg in 3 days";
 
     /// <param name="limits">The patient's limits; null, or a null member, uses the policy's. Disabled: weights are recorded, nothing is evaluated.</param>
     /// <param name="alerting">False for a reading too old to alert: recorded, not evaluated.</param>

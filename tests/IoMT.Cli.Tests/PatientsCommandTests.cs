@@ -68,6 +68,61 @@ public sealed class PatientsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Set_Settings_ThePhysicianChangesOnlyWhatWasGiven()
+    {
+        var first = await _cli.RunAsync(_cli.Physician, "patients", "set", "patient-1", "--spo2-scale", "2", "--limit", "spo2-low.raiseAt=85",
+            "--limit", "spo2-low.clearAt=88", "--best-fev1", "2.1", "--best-peak-flow", "420", "--reason", "COPD, target 88–92 %", "--api", Api);
+        var second = await _cli.RunAsync(_cli.Physician, "patients", "set", "patient-1", "--dry-weight", "78.5", "--weight-gain-day", "1.5",
+            "--reason", "heart failure too", "--api", Api);
+
+        Assert.Equal((0, "Saved the clinical settings of patient-1."), (first.ExitCode, first.Output.Trim()));
+        Assert.Equal(0, second.ExitCode);
+        var settings = await GetAsync("api/patients/patient-1/settings");
+        Assert.Equal(2, (int)settings["spo2Scale"]!);
+        Assert.Equal((85, 88), ((double)settings["limits"]!["spo2-low"]!["raiseAt"]!, (double)settings["limits"]!["spo2-low"]!["clearAt"]!));
+        Assert.Equal((2.1, 420, 78.5), ((double)settings["baselines"]!["bestFev1"]!, (double)settings["baselines"]!["bestPeakFlow"]!, (double)settings["baselines"]!["dryWeight"]!));
+        Assert.Equal(1.5, (double)settings["weightGain"]!["dayKg"]!);
+        Assert.Equal(("heart failure too", "physician-7"), ((string?)settings["reason"], (string?)settings["changedBy"]));
+
+        var dropped = await _cli.RunAsync(_cli.Physician, "patients", "set", "patient-1", "--limit", "spo2-low=default", "--reason", "back to the ward's limit", "--api", Api);
+
+        Assert.Equal(0, dropped.ExitCode);
+        Assert.Null((await GetAsync("api/patients/patient-1/settings"))["limits"]!["spo2-low"]);
+    }
+
+    [Fact]
+    public async Task Set_SettingsAsAnAdmin_RefusedWithTheApisCode()
+    {
+        var (exitCode, _, error) = await _cli.RunAsync(_cli.Admin, "patients", "set", "patient-1", "--spo2-scale", "2", "--reason", "r", "--api", Api);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("403 auth.forbidden", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_ProfileSettingsAndEffectiveRules_TableAndJson()
+    {
+        await _cli.RunAsync(_cli.Admin, "patients", "set", "patient-1", "--name", "Ada Lovelace", "--home",
+            "--caregiver", "Grace Hopper|daughter|grace@example.org|", "--api", Api);
+        await _cli.RunAsync(_cli.Physician, "patients", "set", "patient-1", "--limit", "spo2-low.raiseAt=85", "--best-fev1", "2.1", "--reason", "COPD", "--api", Api);
+
+        var table = await _cli.RunAsync(_cli.Nurse, "patients", "show", "patient-1", "--api", Api);
+        var json = await _cli.RunAsync(_cli.Nurse, "patients", "show", "patient-1", "--json", "--api", Api);
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Matches(@"name\s+Ada Lovelace", table.Output);
+        Assert.Matches(@"location\s+home", table.Output);
+        Assert.Matches(@"caregiver\s+Grace Hopper \(daughter\): email grace@example.org", table.Output);
+        Assert.Matches(@"best fev1\s+2.1 L", table.Output);
+        Assert.Matches(@"settings changed\s+\S+ by physician-7: COPD", table.Output);
+        Assert.Matches(@"spo2-low\s+low\s+85\s+92\s+high\s+yes\s+yes", table.Output);
+        Assert.Matches(@"heart-rate-high\s+high\s+131\s+120\s+medium\s+yes\s*\n", table.Output);
+        var shown = JsonNode.Parse(json.Output)!;
+        Assert.Equal("Ada Lovelace", (string?)shown["patient"]!["displayName"]);
+        Assert.Equal(85, (double)shown["settings"]!["effectiveRules"]!.AsArray().Single(r => (string?)r!["id"] == "spo2-low")!["raiseAt"]!);
+    }
+
+    [Fact]
     public async Task Show_UnknownPatient_Exit1WithTheApisCode()
     {
         var (exitCode, _, error) = await _cli.RunAsync(_cli.Admin, "patients", "show", "patient-404", "--api", Api);

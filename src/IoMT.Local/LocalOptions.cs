@@ -40,7 +40,7 @@ public sealed class LocalOptions
     public bool? Simulate { get; set; }
 
     [System.ComponentModel.DataAnnotations.Range(1, 1000)]
-    public int SimulatedPatients { get; set; } = 9;
+    public int SimulatedPatients { get; set; } = 11;
 
     /// <summary>How long one round of each simulated scenario takes.</summary>
     public TimeSpan SimulationCycle { get; set; } = TimeSpan.FromMinutes(2);

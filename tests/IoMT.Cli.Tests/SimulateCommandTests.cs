@@ -1,3 +1,4 @@
+using IoMT.Client.Simulation;
 using IoMT.Core.Timeline;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,6 +36,26 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_HomePrograms_ProfilesAndTheirPhysiciansSettingsThroughTheApi()
+    {
+        string[] args = ["simulate", "--gateway", "http://localhost/", "--patients", "2", "--scenario", "copd-exacerbation,heart-failure-weight-gain", "--duration", "2s"];
+
+        var first = await _cli.RunAsync(_cli.Admin, args);
+        var again = await _cli.RunAsync(_cli.Admin, args);
+
+        Assert.True(first.ExitCode == 0 && again.ExitCode == 0, first.Output + first.Error + again.Error);
+        Assert.Contains("sim-patient-001: copd-exacerbation (spirometer, oximeter)", first.Output, StringComparison.Ordinal);
+        var patient = await GetAsync("api/patients/sim-patient-001");
+        Assert.Equal(("Ada Simulated", true), ((string?)patient["displayName"], (bool?)patient["location"]!["home"]));
+        var copd = await GetAsync("api/patients/sim-patient-001/settings");
+        Assert.Equal((2, 1.6, SimulationProvisioner.Physician), ((int)copd["spo2Scale"]!, (double)copd["baselines"]!["bestFev1"]!, (string?)copd["changedBy"]));
+        Assert.Equal(1.5, (double)(await GetAsync("api/patients/sim-patient-002/settings"))["weightGain"]!["dayKg"]!);
+        Assert.Single((await GetAsync("api/patients/sim-patient-001/settings/history")).AsArray());
+        var tokens = await GetAsync($"api/users/{SimulationProvisioner.Physician}/tokens");
+        Assert.Empty(tokens.AsArray());
+    }
+
+    [Fact]
     public async Task Simulate_UnknownScenario_UsageError()
     {
         var (exitCode, _, error) = await _cli.RunAsync(_cli.Admin, "simulate", "--scenario", "zombie");
@@ -44,4 +65,11 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     public void Dispose() => _cli.Dispose();
+
+    private async Task<System.Text.Json.Nodes.JsonNode> GetAsync(string path)
+    {
+        using var http = new HttpClient(_cli.Http, disposeHandler: false) { BaseAddress = new Uri("http://localhost") };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", _cli.Admin);
+        return (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.Nodes.JsonNode>(http, path))!;
+    }
 }

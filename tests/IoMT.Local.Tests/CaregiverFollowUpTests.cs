@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using IoMT.Core.Adherence;
 using IoMT.Core.Notifications;
-using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
 using IoMT.Core.Workflows;
 using IoMT.Local.Workflows;
@@ -12,22 +11,23 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IoMT.Local.Tests;
 
 /// <summary>
-/// The running host tells the caregivers the patient's profile names of a missed dose through their own addresses:
-/// here a webhook, a real HTTPS listener on this machine (allowed by <c>Notifications:CaregiverWebhooksMayUsePrivateNetworks</c>).
+/// The running host tells the caregivers the patient's profile names (set through the API) of a missed dose through
+/// their own addresses: here a webhook, a real HTTPS listener on this machine (allowed by
+/// <c>Notifications:CaregiverWebhooksMayUsePrivateNetworks</c>).
 /// </summary>
 public sealed class CaregiverFollowUpTests : IAsyncDisposable
 {
     private readonly HttpsReceiver _receiver = new();
-    private readonly InMemoryPatientDirectory _profiles = new();
 
     [Fact]
     public async Task MissedDose_TheCaregiversWebhookReceivesIt_DeliveryRecorded()
     {
-        await _profiles.SaveAsync(new PatientRecord("patient-1", ["ward-7"])
-        {
-            Contacts = [new PatientContact("Grace Hopper", "daughter") { Caregiver = true, Webhook = _receiver.Url.ToString() }],
-        });
         using var gateway = Gateway();
+        await SaveProfileAsync(gateway, new
+        {
+            careTeams = new[] { "ward-7" },
+            contacts = new[] { new { name = "Grace Hopper", relation = "daughter", caregiver = true, webhook = _receiver.Url.ToString() } },
+        });
 
         var scheduled = await SaveScheduleWithMissedDoseAsync(gateway);
         var request = await _receiver.NextAsync(TimeSpan.FromSeconds(30));
@@ -43,8 +43,12 @@ public sealed class CaregiverFollowUpTests : IAsyncDisposable
     [Fact]
     public async Task MissedDose_NoCaregiverInTheProfile_UndeliverableWithTheReason_CoordinatorToldAtOnce()
     {
-        await _profiles.SaveAsync(new PatientRecord("patient-1", ["ward-7"]));
         using var gateway = Gateway();
+        await SaveProfileAsync(gateway, new
+        {
+            careTeams = new[] { "ward-7" },
+            contacts = new[] { new { name = "Dr Who", relation = "general practitioner", caregiver = false, webhook = _receiver.Url.ToString() } },
+        });
 
         await SaveScheduleWithMissedDoseAsync(gateway);
         var caregiver = await gateway.WaitForAsync("patient-1", r => r.Type == TimelineEntryType.Notification && Outcome(r).Recipients.Contains("caregiver:patient-1"), 2);
@@ -62,14 +66,16 @@ public sealed class CaregiverFollowUpTests : IAsyncDisposable
     private GatewayFixture Gateway() => new(new LocalHostFactory
     {
         Settings = new Dictionary<string, string> { ["Notifications:CaregiverWebhooksMayUsePrivateNetworks"] = "true" },
-        ReplaceServices = services =>
-        {
-            // The profiles come from the directory port; these tests set them directly.
-            services.AddSingleton<IPatientDirectory>(_profiles);
-            services.AddHttpClient(CaregiverLookup.HttpClientName)
-                .UseSocketsHttpHandler((handler, _) => handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => _receiver.Trust(certificate));
-        },
+        ReplaceServices = services => services.AddHttpClient(CaregiverLookup.HttpClientName)
+            .UseSocketsHttpHandler((handler, _) => handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => _receiver.Trust(certificate)),
     });
+
+    private static async Task SaveProfileAsync(GatewayFixture gateway, object profile)
+    {
+        var admin = File.ReadAllText(Path.Combine(gateway.Factory.DataDirectory, "admin.token")).Trim();
+        using var saved = await gateway.SendAsync(HttpMethod.Put, "/api/patients/patient-1", admin, profile);
+        saved.EnsureSuccessStatusCode();
+    }
 
     /// <summary>A metformin schedule whose dose 150 minutes ago is missed now (its grace period ended 30 minutes ago).</summary>
     private static async Task<DateTimeOffset> SaveScheduleWithMissedDoseAsync(GatewayFixture gateway)

@@ -2,7 +2,7 @@ namespace IoMT.Core.Patients;
 
 /// <summary>
 /// The caregivers a patient's profile names (contacts marked <see cref="PatientContact.Caregiver"/>) and their addresses
-/// on each way of reaching them. A webhook counts only as an absolute https URL, the rule of configured webhooks.
+/// on each way of reaching them, each counted only in the shape the profile accepts (<see cref="ContactChannels"/>).
 /// </summary>
 public static class Caregivers
 {
@@ -15,12 +15,10 @@ public static class Caregivers
     [
         .. (patient?.Contacts ?? []).Where(c => c.Caregiver).Select(c => way switch
         {
-            Email => c.Email,
-            Sms => c.Sms,
-            Webhook => IsHttps(c.Webhook) ? c.Webhook : null,
+            Email => c.Email is { } email && ContactChannels.IsEmail(email) ? email : null,
+            Sms => c.Sms is { } number && ContactChannels.IsE164(number) ? number : null,
+            Webhook => c.Webhook is { } url && ContactChannels.IsWebhook(url) ? url : null,
             _ => null,
-        }).OfType<string>().Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase),
+        }).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase),
     ];
-
-    private static bool IsHttps(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
 }

@@ -41,6 +41,7 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
                 ["IOMT_URL"] = host.Address.ToString(),
                 ["NURSE_TOKEN"] = nurse,
                 ["OTHER_TOKEN"] = other,
+                ["PHYSICIAN_TOKEN"] = await host.TokenOfAsync("physician"),
                 ["SCREENSHOTS"] = RepositoryPaths.Combine("TestResults", "screenshots"),
                 ["CHROMIUM"] = Chromium!,
             },

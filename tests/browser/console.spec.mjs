@@ -1,14 +1,19 @@
 // Drives the care console against a running local host, as a nurse of the simulated ward and as a nurse of another
-// ward. Environment: IOMT_URL, NURSE_TOKEN, OTHER_TOKEN, SCREENSHOTS (folder), CHROMIUM (default /usr/bin/chromium).
+// ward. Environment: IOMT_URL, NURSE_TOKEN, OTHER_TOKEN, PHYSICIAN_TOKEN (a physician of the simulated ward),
+// SCREENSHOTS (folder), CHROMIUM (default /usr/bin/chromium).
 // Exits 0 when every check passes; otherwise prints what failed and exits 1.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-const { IOMT_URL: url, NURSE_TOKEN: nurse, OTHER_TOKEN: other, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
+const { IOMT_URL: url, NURSE_TOKEN: nurse, OTHER_TOKEN: other, PHYSICIAN_TOKEN: physician, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
 mkdirSync(shots, { recursive: true });
-const api = async (path, token) => {
-  const response = await fetch(new URL(`api/${path}`, url), { headers: { Authorization: `Bearer ${token}` } });
+const api = async (path, token, put) => {
+  const response = await fetch(new URL(`api/${path}`, url), {
+    method: put ? "PUT" : "GET",
+    headers: { Authorization: `Bearer ${token}`, ...(put ? { "Content-Type": "application/json" } : {}) },
+    body: put ? JSON.stringify(put) : undefined,
+  });
   return { status: response.status, body: await response.json() };
 };
 const check = (condition, message) => {
@@ -50,12 +55,24 @@ try {
   check(Date.parse(detail.alert.nextStepAt) - acknowledgedAt === 30 * 60_000, "its next step is the acknowledgement timeout, not the next level");
   check(!detail.history.some((h) => h.action === "level-notified" && Date.parse(h.at) > acknowledgedAt), "no level was notified after the acknowledgement");
 
-  // 3. The patient list and the patient's page: charts with limits and alert markers, devices, adherence.
+  // 3. The patient list and the patient's page: the patient's name and bed, charts with the patient's own limits and
+  //    alert markers, devices, adherence.
+  const limited = await api("patients/sim-patient-002/settings", physician,
+    { limits: { "spo2-low": { raiseAt: 88, clearAt: 91 } }, reason: "browser test: a patient's own SpO2 limit" });
+  check(limited.status === 200, `a physician of the ward sets the patient's own SpO2 limit (${limited.status})`);
   await page.getByRole("link", { name: "Patients" }).click();
-  await page.getByRole("link", { name: "sim-patient-002" }).click();
+  const listed = page.locator("#patient-list tr", { hasText: "sim-patient-002" });
+  await listed.waitFor();
+  check(/Bram Simulated/.test(await listed.textContent()) && /ward Sim Ward · room 1 · bed B/.test(await listed.textContent()),
+    `the patient list shows the patient's name and bed (${await listed.textContent()})`);
+  await page.getByRole("link", { name: "Bram Simulated sim-patient-002" }).click();
+  await page.getByRole("heading", { name: "Bram Simulated · ward Sim Ward · room 1 · bed B · sim-ward" }).waitFor();
+  check(true, "the patient's page is titled with their name and bed");
   await page.getByRole("img", { name: /SpO2 \(%\): \d+ readings/ }).waitFor();
   const spo2 = await page.getByRole("img", { name: /SpO2/ }).getAttribute("aria-label");
-  check(/limits 90/.test(spo2) && !/: 0 readings/.test(spo2), `the SpO2 chart has readings and its limit (${spo2})`);
+  check(/limits 88$/.test(spo2) && !/: 0 readings/.test(spo2), `the SpO2 chart has readings and the patient's own limit (${spo2})`);
+  const pulse = await page.getByRole("img", { name: /Heart rate/ }).getAttribute("aria-label");
+  check(/limits 40, 131$/.test(pulse), `the other charts keep the default limits (${pulse})`);
   check(await page.locator(".chart .marker").count() > 0, "alert markers are drawn on the charts");
   check(await page.locator("#devices td", { hasText: "sim-patient-002-monitor" }).count() === 1, "the patient's monitor is listed");
   await page.screenshot({ path: join(shots, "3-patient.png"), fullPage: true });

@@ -216,18 +216,29 @@ const fixed = (value, digits = 0) => (value == null ? "—" : Number(value).toFi
 const band = (score) => (score == null ? "" : score >= 7 ? "high" : score >= 5 ? "medium" : "low");
 const link = (href, label) => Object.assign(document.createElement("a"), { href, textContent: label });
 
+// Where a patient is, for people: "home", or "ward 7 · room 12 · bed B"; empty when not known (or not for this reader).
+const place = (location) => (!location ? "" : location.home ? "home"
+  : [["ward", location.ward], ["room", location.room], ["bed", location.bed]].filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(" · "));
+
+// The patient's name with their id beneath, or the id alone when the reader is not shown a name (or there is none).
+function patientLink(p) {
+  const a = link(`#/patients/${encodeURIComponent(p.id)}`, p.displayName ?? p.id);
+  if (p.displayName) a.append(text("span", p.id, "patient-id"));
+  return a;
+}
+
 async function showPatients() {
   const patients = await api("patients");
   $("patient-list").tBodies[0].replaceChildren(...patients.map((p) => {
     const v = p.vitals;
     const name = document.createElement("td");
-    name.append(link(`#/patients/${encodeURIComponent(p.id)}`, p.id));
+    name.append(patientLink(p));
     const news2 = document.createElement("td");
     if (p.news2 != null) news2.append(text("span", fixed(p.news2), `badge ${band(p.news2)}`));
     const counts = p.openAlerts;
     const open = [["high", counts.high], ["medium", counts.medium], ["low", counts.low]].filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(", ");
     const row = document.createElement("tr");
-    row.append(name, news2, text("td", v.spo2 ? `${fixed(v.spo2.value)} %` : "—"), text("td", v.heartRate ? `${fixed(v.heartRate.value)} /min` : "—"),
+    row.append(name, text("td", place(p.location)), news2, text("td", v.spo2 ? `${fixed(v.spo2.value)} %` : "—"), text("td", v.heartRate ? `${fixed(v.heartRate.value)} /min` : "—"),
       text("td", v.bloodPressure ? `${fixed(v.bloodPressure.value)}/${fixed(v.bloodPressure.value2)}` : "—"),
       text("td", v.bodyTemperature ? `${fixed(v.bodyTemperature.value, 1)} °C` : "—"), text("td", v.glucose ? `${fixed(v.glucose.value)} mg/dL` : "—"),
       text("td", open || "none"),
@@ -236,19 +247,45 @@ async function showPatients() {
   }));
 }
 
-// Default alert limits (docs/alerts.md) drawn on the charts; a patient's own overrides are not shown here.
+// The vital-sign charts draw the raise limits of the patient's own rules (their settings' effectiveRules on the
+// signals charted), or the default limits (docs/alerts.md) when the settings cannot be read.
 const CHARTS = [
-  { code: "heartRate", title: "Heart rate (/min)", limits: [40, 131] },
-  { code: "spo2", title: "SpO2 (%)", limits: [90] },
-  { code: "bloodPressure", title: "Blood pressure (mm Hg)", limits: [90, 220], second: true },
-  { code: "bodyTemperature", title: "Temperature (°C)", limits: [35, 39.1] },
-  { code: "glucose", title: "Glucose (mg/dL)", limits: [54, 70, 250] },
+  { code: "heartRate", title: "Heart rate (/min)", signals: ["heartRate"], limits: [40, 131] },
+  { code: "spo2", title: "SpO2 (%)", signals: ["spo2"], limits: [90] },
+  { code: "bloodPressure", title: "Blood pressure (mm Hg)", signals: ["systolic", "diastolic"], limits: [90, 220], second: true },
+  { code: "bodyTemperature", title: "Temperature (°C)", signals: ["bodyTemperature"], limits: [35, 39.1] },
+  { code: "glucose", title: "Glucose (mg/dL)", signals: ["glucose"], limits: [54, 70, 250] },
 ];
 
-function chart({ title, limits, second }, points, markers, from, to) {
+const ruleLimits = (settings, signals) =>
+  [...new Set((settings?.effectiveRules ?? []).filter((r) => r.enabled && r.raiseAt != null && signals.includes(r.signal)).map((r) => r.raiseAt))].sort((a, b) => a - b);
+
+// Home programs, charted when the range has readings: spirometry against the COPD zones (the copd-zone rules' % of
+// the personal best), weight against the dry weight.
+function homeCharts(settings) {
+  const baselines = settings?.baselines ?? {};
+  const zones = ruleLimits(settings, ["percentOfPersonalBest"]);
+  const spirometry = (code, title, best, unit, digits) => ({
+    code, title, digits,
+    limits: best ? zones.map((percent) => ({ value: Number(((best * percent) / 100).toFixed(digits)), label: `${percent} %` })) : [],
+    latest: (v) => `${fixed(v, digits)} ${unit}${best ? `, ${Math.round((100 * v) / best)} % of best ${best} ${unit}` : ""}`,
+  });
+  const dry = baselines.dryWeight;
+  return [
+    spirometry("fev1", "FEV1 (L)", baselines.bestFev1, "L", 2),
+    spirometry("peakFlow", "Peak flow (L/min)", baselines.bestPeakFlow, "L/min", 0),
+    { code: "weight", title: "Weight (kg)", digits: 1, limits: dry ? [{ value: dry, label: "dry" }] : [],
+      latest: (v) => `${fixed(v, 1)} kg${dry ? `, ${v - dry >= 0 ? "+" : ""}${fixed(v - dry, 1)} kg over dry weight` : ""}` },
+  ];
+}
+
+// limits: numbers, or { value, label } drawn as "value (label)".
+function chart({ title, limits: given, second, latest, digits = 1 }, points, markers, from, to) {
+  const limits = given.map((l) => (typeof l === "number" ? { value: l, label: "" } : l));
+  const limitText = (l) => `${l.value}${l.label ? ` (${l.label})` : ""}`;
   const ns = "http://www.w3.org/2000/svg";
   const [w, h, left, top, bottom] = [600, 170, 40, 8, 20];
-  const values = [...points.flatMap((p) => (second ? [p.value, p.value2] : [p.value])), ...limits].filter((v) => v != null);
+  const values = [...points.flatMap((p) => (second ? [p.value, p.value2] : [p.value])), ...limits.map((l) => l.value)].filter((v) => v != null);
   const [min, max] = values.length ? [Math.min(...values), Math.max(...values)] : [0, 1];
   const pad = (max - min || 1) * 0.1;
   const x = (t) => left + ((t - from) / (to - from)) * (w - left - 4);
@@ -257,7 +294,8 @@ function chart({ title, limits, second }, points, markers, from, to) {
   svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
   svg.setAttribute("role", "img");
   const last = points.at(-1);
-  svg.setAttribute("aria-label", `${title}: ${points.length} readings${last ? `, latest ${fixed(last.value, 1)}` : ""}; limits ${limits.join(", ")}`);
+  const latestText = last ? `, latest ${latest ? latest(last.value) : fixed(last.value, digits)}` : "";
+  svg.setAttribute("aria-label", `${title}: ${points.length} readings${latestText}; limits ${limits.map(limitText).join(", ") || "none"}`);
   const add = (tag, attrs, content) => {
     const e = document.createElementNS(ns, tag);
     Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
@@ -265,8 +303,8 @@ function chart({ title, limits, second }, points, markers, from, to) {
     svg.append(e);
   };
   limits.forEach((l) => {
-    add("line", { class: "limit", x1: left, x2: w, y1: y(l), y2: y(l) });
-    add("text", { class: "axis", x: 2, y: y(l) + 4 }, String(l));
+    add("line", { class: "limit", x1: left, x2: w, y1: y(l.value), y2: y(l.value) });
+    add("text", { class: "axis", x: 2, y: y(l.value) + 4 }, limitText(l));
   });
   markers.forEach((m) => add("line", { class: "marker", x1: x(m.at), x2: x(m.at), y1: top, y2: h - bottom }));
   const line = (key, cls) => add("polyline", { class: cls, points: points.filter((p) => p[key] != null).map((p) => `${x(p.at).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" ") });
@@ -276,7 +314,7 @@ function chart({ title, limits, second }, points, markers, from, to) {
   add("text", { class: "axis", x: w - 70, y: h - 4 }, new Date(to).toLocaleTimeString());
   const figure = document.createElement("figure");
   figure.className = "card chart";
-  figure.append(text("h3", title), svg);
+  figure.append(text("h3", title), ...(latest && last ? [text("p", `Latest ${latest(last.value)}`, "hint")] : []), svg);
   return figure;
 }
 
@@ -284,8 +322,9 @@ async function showPatient(id) {
   const hours = Number($("range").value);
   const to = new Date();
   const from = new Date(to - hours * 3600_000);
-  const [patient, timeline, adherence, devices] = await Promise.all([
+  const [patient, settings, timeline, adherence, devices] = await Promise.all([
     api(`patients/${encodeURIComponent(id)}`),
+    api(`patients/${encodeURIComponent(id)}/settings`).catch(() => null),
     api(`patients/${encodeURIComponent(id)}/timeline?from=${from.toISOString()}&to=${to.toISOString()}`),
     api(`patients/${encodeURIComponent(id)}/adherence?days=14`),
     api(`devices?patient=${encodeURIComponent(id)}`),
@@ -294,12 +333,15 @@ async function showPatient(id) {
     $("charts").replaceChildren();
     throw error;
   });
-  $("patient-title").textContent = `${patient.id} · ${patient.careTeams.join(", ")}`;
+  $("patient-title").textContent = [patient.displayName ?? patient.id, place(patient.location), patient.careTeams.join(", ")].filter(Boolean).join(" · ");
+  $("patient-id").textContent = patient.displayName ? patient.id : "";
   const news2 = timeline.filter((e) => e.type === "news2").at(-1);
   $("patient-news2").replaceChildren(...(news2 ? [text("span", `NEWS2 ${fixed(news2.value)}`, `badge ${band(news2.value)}`)] : []));
   const markers = timeline.filter((e) => e.type === "alertRaised").map((e) => ({ at: Date.parse(e.at) }));
   const readings = (code) => timeline.filter((e) => e.type === "reading" && e.code === code).map((e) => ({ at: Date.parse(e.at), value: e.value, value2: e.value2 }));
-  $("charts").replaceChildren(...CHARTS.map((c) => chart(c, readings(c.code), markers, from.getTime(), to.getTime())));
+  const vitals = CHARTS.map((c) => ({ ...c, limits: settings ? ruleLimits(settings, c.signals) : c.limits }));
+  const home = homeCharts(settings).filter((c) => readings(c.code).length > 0);
+  $("charts").replaceChildren(...[...vitals, ...home].map((c) => chart(c, readings(c.code), markers, from.getTime(), to.getTime())));
 
   $("adherence").replaceChildren(...(adherence.medications.length ? adherence.medications.flatMap((m) => {
     const pdc = m.pdc ? ` — PDC ${m.pdc.scheduledDays ? Math.round((100 * m.pdc.coveredDays) / m.pdc.scheduledDays) : 0} % (${m.pdc.coveredDays}/${m.pdc.scheduledDays} days)` : "";

@@ -69,9 +69,23 @@ public static class FhirResources
             Patient = FhirIds.Patient(patient.Id),
             Relationship = contact.Caregiver ? [new(Text: contact.Relation), new(Text: "caregiver")] : [new(Text: contact.Relation)],
             Name = [new("usual", contact.Name)],
-            Telecom = new (string System, string? Value)[] { ("email", contact.Email), ("sms", contact.Sms), ("url", contact.Webhook) }
-                .Where(t => t.Value is not null).Select(t => new FhirContactPoint(t.System, t.Value!)).ToList() is { Count: > 0 } telecom ? telecom : null,
+            Telecom = Telecom(contact),
         });
+    }
+
+    /// <summary>The contact's ways to reach them; null for none (FHIR forbids empty arrays).</summary>
+    private static List<FhirContactPoint>? Telecom(PatientContact contact)
+    {
+        var telecom = new List<FhirContactPoint>();
+        foreach (var (system, value) in new[] { ("email", contact.Email), ("sms", contact.Sms), ("url", contact.Webhook) })
+        {
+            if (value is not null)
+            {
+                telecom.Add(new FhirContactPoint(system, value));
+            }
+        }
+
+        return telecom.Count > 0 ? telecom : null;
     }
 
     /// <summary>

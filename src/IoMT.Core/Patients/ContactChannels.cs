@@ -17,7 +17,7 @@ public static class ContactChannels
     public static bool IsE164(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length is >= 3 and <= 16 && text[0] == '+' && text[1] is >= '1' and <= '9' && text.AsSpan(1).ContainsAnyExceptInRange('0', '9') is false;
+        return text.Length is >= 3 and <= 16 && text[0] == '+' && text[1] is >= '1' and <= '9' && !text.AsSpan(1).ContainsAnyExceptInRange('0', '9');
     }
 
     /// <summary>An absolute https URL without credentials in it (they would be stored and shown as plain text).</summary>

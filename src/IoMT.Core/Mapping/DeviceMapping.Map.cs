@@ -31,9 +31,14 @@ public sealed partial class DeviceMapping
     public static string MessageIdOf(ReceivedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return message.TransportMessageId is { Length: > 0 and <= 128 } id
-            ? id
-            : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(message.Body.Span))[..32];
+        if (message.TransportMessageId is { Length: > 0 and <= 128 } id)
+        {
+            return id;
+        }
+
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(message.Body.Span, digest);
+        return "sha256:" + Convert.ToHexStringLower(digest[..16]);
     }
 
     /// <summary>Maps <paramref name="message"/>; never throws on any body.</summary>
@@ -58,12 +63,13 @@ public sealed partial class DeviceMapping
         var readings = new List<MappedReading>();
         var failures = new List<MappingFailure>();
         var matched = false;
+        var matches = new List<JToken>();
         foreach (var template in Templates)
         {
-            IReadOnlyList<JToken> matches;
             try
             {
-                matches = [.. template.TypeMatch.SelectAll(root)];
+                matches.Clear();
+                template.TypeMatch.SelectAll(root, matches);
             }
             catch (MappingExpressionException e)
             {
@@ -73,7 +79,7 @@ public sealed partial class DeviceMapping
             foreach (var match in matches)
             {
                 matched = true;
-                var reading = MapMatch(template, match, root, message.AuthenticatedDeviceId ?? readings.FirstOrDefault()?.DeviceId, out var failure);
+                var reading = MapMatch(template, match, root, message.AuthenticatedDeviceId ?? FirstDevice(readings), out var failure);
                 if (reading is not null)
                 {
                     readings.Add(reading);
@@ -93,9 +99,11 @@ public sealed partial class DeviceMapping
                 $"No template of the device's mapping matches the message (tried {string.Join(", ", Templates.Select(t => $"'{t.TypeName}'"))}).");
         }
 
-        var deviceId = message.AuthenticatedDeviceId ?? readings.FirstOrDefault()?.DeviceId ?? "";
+        var deviceId = message.AuthenticatedDeviceId ?? FirstDevice(readings) ?? "";
         return new MappedMessage(Write(messageId, deviceId, message.ReceivedAt, readings), messageId, failures, null);
     }
+
+    private static string? FirstDevice(List<MappedReading> readings) => readings.Count > 0 ? readings[0].DeviceId : null;
 
     private static MappedMessage Rejected(string messageId, string code, string text) => new(null, messageId, [], new ValidationError(code, "", text));
 
@@ -112,6 +120,7 @@ public sealed partial class DeviceMapping
             {
                 DateParseHandling = Newtonsoft.Json.DateParseHandling.None,
                 MaxDepth = options.MaxJsonDepth,
+                ArrayPool = SharedChars.Instance,
             };
             var token = JToken.ReadFrom(reader, new JsonLoadSettings { DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
             return reader.Read() ? null : token;
@@ -173,7 +182,7 @@ public sealed partial class DeviceMapping
                 return null;
             }
 
-            var at = template.Timestamps.Select(t => t.SelectSingle(scope)).FirstOrDefault(t => Text(t) is not null || t is { Type: not JTokenType.String });
+            var at = Time(template, scope);
             if (at is null)
             {
                 failure = Failure(ErrorCodes.MappingRequiredMissing, template, match,
@@ -212,16 +221,40 @@ public sealed partial class DeviceMapping
         }
     }
 
+    /// <summary>The first of the template's timestamp expressions that finds a time (text that is not blank, or any non-text value).</summary>
+    private static JToken? Time(ContentTemplate template, JToken scope)
+    {
+        foreach (var expression in template.Timestamps)
+        {
+            if (expression.SelectSingle(scope) is { } at && (at.Type != JTokenType.String || Text(at) is not null))
+            {
+                return at;
+            }
+        }
+
+        return null;
+    }
+
     private static string? Text(JToken? token) =>
         token is JValue { Value: not null } value && value.Type != JTokenType.Null && value.ToString(CultureInfo.InvariantCulture) is { Length: > 0 } text
         && !string.IsNullOrWhiteSpace(text) ? text : null;
 
     private static void AddDefault(List<(string Member, JToken Value)> members, string member, string? value)
     {
-        if (value is not null && !members.Any(m => m.Member == member))
+        if (value is null)
         {
-            members.Add((member, value));
+            return;
         }
+
+        foreach (var (name, _) in members)
+        {
+            if (name == member)
+            {
+                return;
+            }
+        }
+
+        members.Add((member, value));
     }
 
     /// <summary>Members that hold numbers; MedTech extracts every value as text, so numbers in strings count as numbers.</summary>
@@ -262,30 +295,32 @@ public sealed partial class DeviceMapping
 
     private static byte[] Write(string messageId, string deviceId, DateTimeOffset receivedAt, List<MappedReading> readings)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + (readings.Count * 128));
-        using (var writer = new Utf8JsonWriter(buffer))
+        // One buffer and writer per thread, reused: only the finished body is a new array.
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("schema", TelemetryParser.SchemaId);
+        writer.WriteString("messageId", messageId);
+        writer.WriteString("deviceId", deviceId);
+        writer.WriteString("sentAt", receivedAt);
+        writer.WriteStartArray("readings");
+        foreach (var reading in readings)
         {
             writer.WriteStartObject();
-            writer.WriteString("schema", TelemetryParser.SchemaId);
-            writer.WriteString("messageId", messageId);
-            writer.WriteString("deviceId", deviceId);
-            writer.WriteString("sentAt", receivedAt);
-            writer.WriteStartArray("readings");
-            foreach (var reading in readings)
+            foreach (var (member, value) in reading.Members)
             {
-                writer.WriteStartObject();
-                foreach (var (member, value) in reading.Members)
-                {
-                    writer.WritePropertyName(member);
-                    WriteValue(writer, value);
-                }
-
-                writer.WriteEndObject();
+                writer.WritePropertyName(member);
+                WriteValue(writer, value);
             }
 
-            writer.WriteEndArray();
             writer.WriteEndObject();
         }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
 
         return buffer.WrittenSpan.ToArray();
     }
@@ -317,6 +352,28 @@ public sealed partial class DeviceMapping
             default:
                 writer.WriteRawValue(value.ToString(Newtonsoft.Json.Formatting.None));
                 break;
+        }
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
+
+    /// <summary>Newtonsoft.Json's reader borrows its character buffers from the shared pool instead of allocating them.</summary>
+    private sealed class SharedChars : Newtonsoft.Json.IArrayPool<char>
+    {
+        public static readonly SharedChars Instance = new();
+
+        public char[] Rent(int minimumLength) => ArrayPool<char>.Shared.Rent(minimumLength);
+
+        public void Return(char[]? array)
+        {
+            if (array is not null)
+            {
+                ArrayPool<char>.Shared.Return(array);
+            }
         }
     }
 

@@ -36,6 +36,9 @@ public abstract class MappingExpression
     /// <summary>Every value the expression selects (a type match may select many).</summary>
     public abstract IEnumerable<JToken> SelectAll(JToken data);
 
+    /// <summary>Adds every value the expression selects to <paramref name="into"/> (no list of its own per evaluation).</summary>
+    internal virtual void SelectAll(JToken data, List<JToken> into) => into.AddRange(SelectAll(data));
+
     /// <summary>The one value the expression selects, or null; several values are an error.</summary>
     public abstract JToken? SelectSingle(JToken data);
 
@@ -53,9 +56,13 @@ internal sealed class JsonPathExpression : MappingExpression
     // A filter's regular expression must not be able to stall ingestion on a hostile message.
     private static readonly JsonSelectSettings Settings = new() { RegexMatchTimeout = TimeSpan.FromMilliseconds(50) };
 
+    /// <summary>The path parsed once, when it has one of the shapes evaluated without Newtonsoft.Json's parser; else null.</summary>
+    private readonly CompiledJsonPath? _compiled;
+
     private JsonPathExpression(string text, string pointer)
         : base(text, pointer)
     {
+        _compiled = CompiledJsonPath.TryCompile(text);
     }
 
     public override ExpressionLanguage Language => ExpressionLanguage.JsonPath;
@@ -78,9 +85,22 @@ internal sealed class JsonPathExpression : MappingExpression
 
     public override IEnumerable<JToken> SelectAll(JToken data)
     {
+        var found = new List<JToken>();
+        SelectAll(data, found);
+        return found;
+    }
+
+    internal override void SelectAll(JToken data, List<JToken> into)
+    {
+        if (_compiled is not null)
+        {
+            _compiled.SelectAll(data, into);
+            return;
+        }
+
         try
         {
-            return data.SelectTokens(Text, Settings).ToList();
+            into.AddRange(data.SelectTokens(Text, Settings));
         }
         catch (Exception e) when (e is JsonException or RegexMatchTimeoutException or ArgumentException)
         {
@@ -90,6 +110,11 @@ internal sealed class JsonPathExpression : MappingExpression
 
     public override JToken? SelectSingle(JToken data)
     {
+        if (_compiled is not null)
+        {
+            return _compiled.SelectSingle(data);
+        }
+
         try
         {
             return data.SelectToken(Text, Settings);

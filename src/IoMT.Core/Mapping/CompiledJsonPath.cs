@@ -1,0 +1,132 @@
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
+
+namespace IoMT.Core.Mapping;
+
+/// <summary>
+/// The JSONPath shapes mappings use most, parsed once when the mapping loads and evaluated on the document model with
+/// the answers Newtonsoft.Json gives for them: member paths (<c>$.a.b</c>, <c>$.a[0].b</c>) and scans for objects that
+/// have members (<c>$..[?(@a.b &amp;&amp; @c)]</c>). Newtonsoft.Json parses a path again on every evaluation; every other
+/// shape is still evaluated by it.
+/// </summary>
+internal abstract partial class CompiledJsonPath
+{
+    private const string Name = "[A-Za-z_][A-Za-z0-9_-]*";
+
+    /// <summary>The compiled form of <paramref name="text"/>, or null when it is not one of the compiled shapes.</summary>
+    public static CompiledJsonPath? TryCompile(string text)
+    {
+        if (MemberPathShape().Match(text) is { Success: true } member)
+        {
+            return new MemberPath(Steps(member.Groups["steps"].Value));
+        }
+
+        if (ScanShape().Match(text) is { Success: true } scan)
+        {
+            return new ObjectScan([.. scan.Groups["path"].Captures.Select(c => Steps(c.Value))]);
+        }
+
+        return null;
+    }
+
+    /// <summary>What the path selects from <paramref name="data"/>, in document order.</summary>
+    public abstract void SelectAll(JToken data, List<JToken> into);
+
+    /// <summary>The one token the path selects, or null; several are an error (as Newtonsoft.Json's <c>SelectToken</c>).</summary>
+    public abstract JToken? SelectSingle(JToken data);
+
+    /// <summary><c>.name</c> and <c>[index]</c> steps, e.g. <c>.a[0].b</c> or <c>a.b</c>.</summary>
+    private static Step[] Steps(string text) =>
+        [.. StepShape().Matches(text).Select(m => m.Groups["index"].Success ? new Step(null, int.Parse(m.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture)) : new Step(m.Groups["name"].Value, 0))];
+
+    /// <summary>A member (<see cref="Name"/>), or else an array element (<see cref="Index"/>).</summary>
+    private readonly record struct Step(string? Name, int Index);
+
+    /// <summary>Newtonsoft.Json's field and array index filters: a missing member or element selects nothing.</summary>
+    private static JToken? Follow(JToken? token, Step[] steps)
+    {
+        foreach (var step in steps)
+        {
+            token = step.Name is not null
+                ? (token as JObject)?[step.Name]
+                : token is JArray or JConstructor && step.Index < ((JContainer)token).Count ? token[step.Index] : null;
+            if (token is null)
+            {
+                return null;
+            }
+        }
+
+        return token;
+    }
+
+    [GeneratedRegex($@"^\$(?<steps>(?:\.{Name}|\[[0-9]{{1,9}}\])+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex MemberPathShape();
+
+    [GeneratedRegex($@"^\$\.\.\[\?\(\s*@\.?(?<path>{Name}(?:\.{Name})*)(?:\s*&&\s*@\.?(?<path>{Name}(?:\.{Name})*))*\s*\)\]$", RegexOptions.CultureInvariant)]
+    private static partial Regex ScanShape();
+
+    [GeneratedRegex($@"\.?(?<name>{Name})|\[(?<index>[0-9]+)\]", RegexOptions.CultureInvariant)]
+    private static partial Regex StepShape();
+
+    /// <summary><c>$.a.b[0]</c>: at most one token.</summary>
+    private sealed class MemberPath(Step[] steps) : CompiledJsonPath
+    {
+        public override void SelectAll(JToken data, List<JToken> into)
+        {
+            if (Follow(data, steps) is { } token)
+            {
+                into.Add(token);
+            }
+        }
+
+        public override JToken? SelectSingle(JToken data) => Follow(data, steps);
+    }
+
+    /// <summary>
+    /// <c>$..[?(@a &amp;&amp; @b.c)]</c>: the data and every token below it, in document order, that has every path
+    /// (a member whose value is null counts: the filter tests that it exists).
+    /// </summary>
+    private sealed class ObjectScan(Step[][] paths) : CompiledJsonPath
+    {
+        public override void SelectAll(JToken data, List<JToken> into)
+        {
+            if (Matches(data))
+            {
+                into.Add(data);
+            }
+
+            if (data is JContainer container)
+            {
+                for (var child = container.First; child is not null; child = child.Next)
+                {
+                    SelectAll(child, into);
+                }
+            }
+        }
+
+        public override JToken? SelectSingle(JToken data)
+        {
+            var found = new List<JToken>(1);
+            SelectAll(data, found);
+            return found.Count switch
+            {
+                0 => null,
+                1 => found[0],
+                _ => throw new MappingExpressionException("Path returned multiple tokens."),
+            };
+        }
+
+        private bool Matches(JToken token)
+        {
+            foreach (var path in paths)
+            {
+                if (Follow(token, path) is null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

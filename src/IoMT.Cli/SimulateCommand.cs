@@ -78,7 +78,7 @@ internal static class SimulateCommand
                 {
                     try
                     {
-                        devices = await new SimulationProvisioner(client, parseResult.GetValue(physicianToken)).ProvisionAsync(plan, deviceClient.HostName, dpsClient, cancellationToken).ConfigureAwait(false);
+                        devices = await new SimulationProvisioner(client, parseResult.GetValue(physicianToken), environment.Clock).ProvisionAsync(plan, deviceClient.HostName, dpsClient, cancellationToken).ConfigureAwait(false);
                         return 0;
                     }
                     catch (InvalidOperationException e)

@@ -67,7 +67,7 @@ internal sealed partial class SimulationHost(
         var plan = SimulationPlan.Create(new SimulationOptions(settings.SimulatedPatients, Scenarios.All, settings.SimulationCycle));
         var deviceClient = new IoTHubDeviceClient(http, address, time, settings.HubHostName());
         // The seeded physician gives the home programs' patients their clinical settings.
-        var provisioner = new SimulationProvisioner(new ManagementClient(http), ReadSeededTokens(usersFile).GetValueOrDefault("physician"));
+        var provisioner = new SimulationProvisioner(new ManagementClient(http), ReadSeededTokens(usersFile).GetValueOrDefault("physician"), time);
         var connected = await provisioner.ProvisionAsync(plan, deviceClient.HostName, null, stoppingToken).ConfigureAwait(false);
         Log.Started(logger, plan.Patients.Count, connected.Count, SimulationOptions.CareTeam, usersFile);
         await new SimulationRunner(deviceClient, time).RunAsync(connected, null, null, _ => { }, stoppingToken).ConfigureAwait(false);

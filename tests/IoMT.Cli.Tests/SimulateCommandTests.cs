@@ -53,6 +53,23 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Single((await GetAsync("api/patients/sim-patient-001/settings/history")).AsArray());
         var tokens = await GetAsync($"api/users/{SimulationProvisioner.Physician}/tokens");
         Assert.Empty(tokens.AsArray());
+
+        // The week the scale remembered is the patient's: its weights days old are on their timeline, none quarantined.
+        var timeline = _cli.Host.Services.GetRequiredService<ITimelineStore>();
+        var dayAgo = DateTimeOffset.UtcNow.AddHours(-20);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var page = await timeline.QueryAsync(new TimelineQuery("sim-patient-002", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, [TimelineEntryType.Reading, TimelineEntryType.Quarantine]));
+            if (page.Items.Count(r => r.Code == "weight" && r.At < dayAgo) >= 7)
+            {
+                Assert.DoesNotContain(page.Items, r => r.Type == TimelineEntryType.Quarantine);
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("The scale's remembered weights did not reach sim-patient-002's timeline.");
     }
 
     [Fact]

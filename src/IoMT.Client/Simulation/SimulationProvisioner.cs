@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IoMT.Core.Devices;
+using IoMT.Core.Validation;
 
 namespace IoMT.Client.Simulation;
 
@@ -11,8 +12,14 @@ namespace IoMT.Client.Simulation;
 /// programs' patients their clinical settings. Running it again finds everything in place (a schedule saved again
 /// restarts its adherence; settings already set, by the simulation or since, are kept).
 /// </summary>
-public sealed class SimulationProvisioner(ManagementClient api, string? physicianToken = null)
+public sealed class SimulationProvisioner(ManagementClient api, string? physicianToken = null, TimeProvider? time = null)
 {
+    /// <summary>
+    /// How long before provisioning a scale is bound to its patient: the weights in its memory were measured by them. The
+    /// oldest reading ingestion accepts, so weights the scale remembers stay the patient's however late it runs again.
+    /// </summary>
+    public static readonly TimeSpan ScaleInUseFor = TimeSpan.FromDays(30);
+
     public const string EnrollmentGroup = "sim-devices";
 
     /// <summary>The simulator's physician when no physician's token is given: a local user of its care team.</summary>
@@ -33,7 +40,7 @@ public sealed class SimulationProvisioner(ManagementClient api, string? physicia
 
         foreach (var device in plan.Devices)
         {
-            Require(await api.PostAsync($"api/devices/{Uri.EscapeDataString(device.DeviceId)}/bind", new { patientId = device.Patient.PatientId }, cancellationToken).ConfigureAwait(false));
+            await BindAsync(device, cancellationToken).ConfigureAwait(false);
             if (Schedule(device) is { } schedule)
             {
                 Require(await api.PutAsync($"api/patients/{device.Patient.PatientId}/medications/{schedule.MedicationId}", schedule.Body, cancellationToken)
@@ -43,6 +50,26 @@ public sealed class SimulationProvisioner(ManagementClient api, string? physicia
 
         await SetClinicalSettingsAsync(plan, cancellationToken).ConfigureAwait(false);
         return [.. plan.Devices.Select(d => (d, new DeviceConnection(d.DeviceId, hostName, keys[d.DeviceId])))];
+    }
+
+    /// <summary>Binds the device to its patient: from now, or a scale from <see cref="ScaleInUseFor"/> ago unless it is bound already.</summary>
+    private async Task BindAsync(SimulatedDevice device, CancellationToken cancellationToken)
+    {
+        var path = $"api/devices/{Uri.EscapeDataString(device.DeviceId)}/bind";
+        var patientId = device.Patient.PatientId;
+        if (device.Role == DeviceRole.Scale)
+        {
+            var since = Rfc3339.Format((time ?? TimeProvider.System).GetUtcNow() - ScaleInUseFor);
+            var bound = await api.PostAsync(path, new { patientId, at = since }, cancellationToken).ConfigureAwait(false);
+            if (bound.Code != "binding.conflict")
+            {
+                Require(bound);
+                return;
+            }
+        }
+
+        // Bound to the patient already, the binding stays as it is.
+        Require(await api.PostAsync(path, new { patientId }, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Gives each patient with settings of their own those settings, unless a physician set some already.</summary>

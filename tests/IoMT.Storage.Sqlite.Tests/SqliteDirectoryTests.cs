@@ -27,56 +27,6 @@ public sealed class SqliteDirectoryTests : IDisposable
     }
 
     [Fact]
-    public async Task SaveAsync_Profile_FoundAndListedWithIt_ReplacedByARecordWithout()
-    {
-        var profiled = Profiled("patient-1", ["ward-7"]);
-        await _store.SaveAsync(profiled);
-        await _store.SaveAsync(new PatientRecord("patient-2", ["ward-7"]));
-
-        Assert.Equal(profiled, await _store.FindAsync("patient-1"));
-        Assert.Equal([profiled, new PatientRecord("patient-2", ["ward-7"])], await _store.ListAsync(["ward-7"], 10));
-        Assert.Equal([profiled, new PatientRecord("patient-2", ["ward-7"])], await _store.ListAsync(null, 10));
-
-        await _store.SaveAsync(new PatientRecord("patient-1", ["ward-7"]) { Location = new PatientLocation { Home = true } });
-
-        Assert.Equal(new PatientRecord("patient-1", ["ward-7"]) { Location = new PatientLocation { Home = true } }, await _store.FindAsync("patient-1"));
-    }
-
-    [Fact]
-    public async Task Open_DirectoryOfTheSchemaBeforeProfiles_UpgradedItsPatientsReadWithoutOne()
-    {
-        var path = Path.Combine(_directory, "v2.db");
-        using (var v2 = new SqliteDatabase(path, [.. SqliteDirectory.Migrations.Where(m => m.Version <= 2)], SqliteDurability.Full))
-        {
-            await v2.WriteAsync((connection, transaction) =>
-            {
-                SqliteCommands.Execute(connection, transaction, "INSERT INTO patients (id) VALUES ('patient-1')");
-                SqliteCommands.Execute(connection, transaction, "INSERT INTO patient_care_teams (patient_id, care_team) VALUES ('patient-1', 'ward-7')");
-                return 0;
-            });
-        }
-
-        using var upgraded = new SqliteDirectory(path);
-
-        Assert.Equal(new PatientRecord("patient-1", ["ward-7"]), await upgraded.FindAsync("patient-1"));
-        await upgraded.SaveAsync(Profiled("patient-1", ["ward-7"]));
-        Assert.Equal(Profiled("patient-1", ["ward-7"]), await upgraded.FindAsync("patient-1"));
-    }
-
-    internal static PatientRecord Profiled(string id, IReadOnlyList<string> careTeams) => new(id, careTeams)
-    {
-        DisplayName = "Ada Lovelace",
-        BirthDate = new DateOnly(1950, 3, 14),
-        Identifiers = [new PatientIdentifier("https://hospital.example/mrn", "MRN-0012") { Type = "MR" }, new PatientIdentifier("urn:oid:1.2.3", "X-1")],
-        Location = new PatientLocation { Ward = "7", Room = "12", Bed = "B" },
-        Contacts =
-        [
-            new PatientContact("Grace Hopper", "daughter") { Caregiver = true, Email = "grace@example.org", Sms = "+447700900123", Webhook = "https://care.example.org/hook" },
-            new PatientContact("Alan Turing", "neighbour"),
-        ],
-    };
-
-    [Fact]
     public async Task SaveUser_Disabled_TheirTokensSignNoOneIn_TheChangeIsRecordedAndAnnounced()
     {
         await _store.SaveUserAsync(new LocalUser("nurse-7", [Role.Nurse], ["ward-7"]));

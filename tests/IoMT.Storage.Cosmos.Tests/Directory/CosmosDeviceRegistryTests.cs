@@ -46,38 +46,4 @@ public class CosmosDeviceRegistryTests : DeviceRegistryContract
         Assert.Equal(["ward-9", "copd-clinic"], (await patients.FindAsync("patient-1"))!.CareTeams);
         Assert.Null(await patients.FindAsync("patient-2"));
     }
-
-    [Fact]
-    public async Task PatientDirectory_Profile_FoundAndListedWithIt_ReplacedByARecordWithout()
-    {
-        var patients = new CosmosPatientDirectory(_container);
-        var profiled = new PatientRecord("patient-1", ["ward-7"])
-        {
-            DisplayName = "Ada Lovelace",
-            BirthDate = new DateOnly(1950, 3, 14),
-            Identifiers = [new PatientIdentifier("https://hospital.example/mrn", "MRN-0012") { Type = "MR" }],
-            Location = new PatientLocation { Ward = "7", Room = "12", Bed = "B" },
-            Contacts = [new PatientContact("Grace Hopper", "daughter") { Caregiver = true, Email = "grace@example.org", Sms = "+447700900123" }],
-        };
-
-        await patients.SaveAsync(profiled);
-
-        Assert.Equal(profiled, await patients.FindAsync("patient-1"));
-        Assert.Equal([profiled], await patients.ListAsync(["ward-7"], 10));
-        await patients.SaveAsync(new PatientRecord("patient-1", ["ward-7"]));
-        Assert.Equal(new PatientRecord("patient-1", ["ward-7"]), await patients.FindAsync("patient-1"));
-    }
-
-    [Fact]
-    public async Task PatientDirectory_DocumentWrittenBeforeProfiles_ReadWithoutOne()
-    {
-        await _container.UpsertAsync("patient:patient-1", System.Text.Json.Nodes.JsonNode.Parse("""
-            {"id": "patient:patient-1", "pk": "patient:patient-1", "type": "patient", "patientId": "patient-1", "careTeams": ["ward-7"]}
-            """)!.AsObject(), CancellationToken.None);
-
-        var patients = new CosmosPatientDirectory(_container);
-
-        Assert.Equal(new PatientRecord("patient-1", ["ward-7"]), await patients.FindAsync("patient-1"));
-        Assert.Equal([new PatientRecord("patient-1", ["ward-7"])], await patients.ListAsync(null, 10));
-    }
 }

@@ -3,7 +3,7 @@ using IoMT.Testing;
 
 namespace IoMT.Storage.Sqlite.Tests;
 
-public sealed class SqliteClinicalSettingsStoreTests : ClinicalSettingsStoreContract, IDisposable
+public sealed class SqliteClinicalSettingsStoreTests : ClinicalSettingsStoreContract
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "iomt-settings-" + Guid.NewGuid().ToString("N"));
     private readonly SqliteClinicalSettingsStore _store;
@@ -14,7 +14,7 @@ public sealed class SqliteClinicalSettingsStoreTests : ClinicalSettingsStoreCont
         _store = new SqliteClinicalSettingsStore(Path.Combine(_directory, "clinical-settings.db"));
     }
 
-    protected override IClinicalSettingsStore Store => _store;
+    protected override Task<IClinicalSettingsStore> CreateStoreAsync() => Task.FromResult<IClinicalSettingsStore>(_store);
 
     [Fact]
     public async Task Reopened_KeepsSettingsAndHistory()
@@ -38,9 +38,10 @@ public sealed class SqliteClinicalSettingsStoreTests : ClinicalSettingsStoreCont
         Assert.Equal(["patient-4999"], found.Keys);
     }
 
-    public void Dispose()
+    public override Task DisposeAsync()
     {
         _store.Dispose();
         Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
     }
 }

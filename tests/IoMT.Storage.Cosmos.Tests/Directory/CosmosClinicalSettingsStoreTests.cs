@@ -8,12 +8,7 @@ public sealed class CosmosClinicalSettingsStoreTests : ClinicalSettingsStoreCont
 {
     private readonly InMemoryDirectoryContainer _container = new();
 
-    public CosmosClinicalSettingsStoreTests()
-    {
-        Store = new CosmosClinicalSettingsStore(_container);
-    }
-
-    protected override IClinicalSettingsStore Store { get; }
+    protected override Task<IClinicalSettingsStore> CreateStoreAsync() => Task.FromResult<IClinicalSettingsStore>(new CosmosClinicalSettingsStore(_container));
 
     [Fact]
     public async Task Save_SettingsAndChangeInThePatientsPartition_ChangeIdsByVersion()
@@ -26,5 +21,22 @@ public sealed class CosmosClinicalSettingsStoreTests : ClinicalSettingsStoreCont
         var second = (await _container.ReadAsync("patient:patient-1", "clinicalSettingsChange:patient-1:0000000002", CancellationToken.None))!.Json;
         Assert.Equal((CosmosClinicalSettingsStore.ChangeType, "dr-who"), ((string?)second["type"], (string?)second["actor"]));
         Assert.Equal(2, (int)second["previous"]!["spo2Scale"]!);
+    }
+}
+
+/// <summary>The clinical settings contract against a real Cosmos DB account (see <see cref="LiveCosmosContainer"/>), in a directory container.</summary>
+public sealed class CosmosClinicalSettingsStoreLiveTests : ClinicalSettingsStoreContract
+{
+    private readonly LiveCosmosContainer _live = new();
+
+    protected override string? SkipReason => LiveCosmosContainer.SkipReason;
+
+    protected override async Task<IClinicalSettingsStore> CreateStoreAsync() =>
+        new CosmosClinicalSettingsStore(await _live.CreateAsync(CosmosDirectoryContainer.Definition("directory-" + Guid.NewGuid().ToString("N"))));
+
+    public override async Task DisposeAsync()
+    {
+        await _live.DisposeAsync();
+        await base.DisposeAsync();
     }
 }

@@ -72,5 +72,21 @@ public sealed class OpenApiTests : IDisposable
         Assert.Superset(new HashSet<string> { "id", "manufacturer", "model", "kinds" }, properties.ToHashSet());
     }
 
+    [Fact]
+    public async Task OpenApiDocument_PatientRequest_NamesTheProfile()
+    {
+        using var response = await _api.SendAsync(HttpMethod.Get, "/openapi/v1.json", null);
+        var document = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        var schema = document["paths"]!["/api/patients/{id}"]!["put"]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        if (schema["$ref"] is { } reference)
+        {
+            schema = document["components"]!["schemas"]![((string)reference!).Split('/')[^1]]!;
+        }
+
+        Assert.Superset(new HashSet<string> { "careTeams", "displayName", "birthDate", "identifiers", "location", "contacts" },
+            schema["properties"]!.AsObject().Select(p => p.Key).ToHashSet());
+    }
+
     public void Dispose() => _api.Dispose();
 }

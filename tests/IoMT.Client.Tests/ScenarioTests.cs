@@ -242,7 +242,7 @@ public class ScenarioTests
         var profile = SimulatedProfiles.For(0, "p-1", Scenarios.Normal);
 
         Assert.Equal(
-            """{"careTeams":["sim-ward"],"displayName":"Ada Simulated","birthDate":"1938-01-01","identifiers":[{"system":"https://example.org/fhir/sid/simulated-mrn","value":"SIM-000001","type":"MR"}],"location":{"ward":"Sim Ward","room":"1","bed":"A"},"contacts":[{"name":"Maren Simulated","relation":"daughter","caregiver":true,"email":"caregiver-001@example.org","sms":"+12025550100"}]}""",
+            """{"careTeams":["sim-ward"],"displayName":"Ada Simulated","birthDate":"1938-01-01","identifiers":[{"system":"https://example.org/fhir/sid/simulated-mrn","value":"SIM-000001","type":"MR"}],"location":{"ward":"Simulation","room":"1","bed":"A"},"contacts":[{"name":"Maren Simulated","relation":"daughter","caregiver":true,"email":"caregiver-001@example.org","sms":"+12025550100"}]}""",
             PatientBodies.Profile(profile).ToJsonString(Readable));
         Assert.Equal("""{"home":true}""", PatientBodies.Profile(SimulatedProfiles.For(0, "p-1", Scenarios.CopdExacerbation))["location"]!.ToJsonString());
     }

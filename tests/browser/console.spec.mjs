@@ -63,10 +63,10 @@ try {
   await page.getByRole("link", { name: "Patients" }).click();
   const listed = page.locator("#patient-list tr", { hasText: "sim-patient-002" });
   await listed.waitFor();
-  check(/Bram Simulated/.test(await listed.textContent()) && /ward Sim Ward · room 1 · bed B/.test(await listed.textContent()),
+  check(/Bram Simulated/.test(await listed.textContent()) && /ward Simulation · room 1 · bed B/.test(await listed.textContent()),
     `the patient list shows the patient's name and bed (${await listed.textContent()})`);
   await page.getByRole("link", { name: "Bram Simulated sim-patient-002" }).click();
-  await page.getByRole("heading", { name: "Bram Simulated · ward Sim Ward · room 1 · bed B · sim-ward" }).waitFor();
+  await page.getByRole("heading", { name: "Bram Simulated · ward Simulation · room 1 · bed B · sim-ward" }).waitFor();
   check(true, "the patient's page is titled with their name and bed");
   await page.getByRole("img", { name: /SpO2 \(%\): \d+ readings/ }).waitFor();
   const spo2 = await page.getByRole("img", { name: /SpO2/ }).getAttribute("aria-label");

@@ -304,7 +304,8 @@ function chart({ title, limits: given, second, latest, digits = 1 }, points, mar
   };
   limits.forEach((l) => {
     add("line", { class: "limit", x1: left, x2: w, y1: y(l.value), y2: y(l.value) });
-    add("text", { class: "axis", x: 2, y: y(l.value) + 4 }, limitText(l));
+    // A labelled limit's text sits above its line, which it is too wide to sit beside.
+    add("text", { class: "axis", x: 2, y: y(l.value) + (l.label ? -3 : 4) }, limitText(l));
   });
   markers.forEach((m) => add("line", { class: "marker", x1: x(m.at), x2: x(m.at), y1: top, y2: h - bottom }));
   const line = (key, cls) => add("polyline", { class: cls, points: points.filter((p) => p[key] != null).map((p) => `${x(p.at).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" ") });

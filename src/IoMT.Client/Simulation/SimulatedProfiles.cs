@@ -12,7 +12,7 @@ public static class SimulatedProfiles
 {
     public const string MrnSystem = "https://example.org/fhir/sid/simulated-mrn";
 
-    public const string Ward = "Sim Ward";
+    public const string Ward = "Simulation";
 
     private static readonly string[] GivenNames = ["Ada", "Bram", "Cleo", "Dara", "Emil", "Faye", "Gus", "Hedda", "Ivo", "Juno", "Kit", "Lior"];
 

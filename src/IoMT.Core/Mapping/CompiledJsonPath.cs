@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
 
@@ -7,7 +8,8 @@ namespace IoMT.Core.Mapping;
 /// The JSONPath shapes mappings use most, parsed once when the mapping loads and evaluated on the document model with
 /// the answers Newtonsoft.Json gives for them: member paths (<c>$.a.b</c>, <c>$.a[0].b</c>) and scans for objects that
 /// have members (<c>$..[?(@a.b &amp;&amp; @c)]</c>). Newtonsoft.Json parses a path again on every evaluation; every other
-/// shape is still evaluated by it.
+/// shape is still evaluated by it. Member paths and scans also evaluate on System.Text.Json's document, for messages
+/// mapped without Newtonsoft.Json's document model.
 /// </summary>
 internal abstract partial class CompiledJsonPath
 {
@@ -40,7 +42,7 @@ internal abstract partial class CompiledJsonPath
         [.. StepShape().Matches(text).Select(m => m.Groups["index"].Success ? new Step(null, int.Parse(m.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture)) : new Step(m.Groups["name"].Value, 0))];
 
     /// <summary>A member (<see cref="Name"/>), or else an array element (<see cref="Index"/>).</summary>
-    private readonly record struct Step(string? Name, int Index);
+    internal readonly record struct Step(string? Name, int Index);
 
     /// <summary>Newtonsoft.Json's field and array index filters: a missing member or element selects nothing.</summary>
     private static JToken? Follow(JToken? token, Step[] steps)
@@ -59,6 +61,27 @@ internal abstract partial class CompiledJsonPath
         return token;
     }
 
+    /// <summary><see cref="Follow(JToken?, Step[])"/> on System.Text.Json's document.</summary>
+    private static bool Follow(JsonElement token, Step[] steps, out JsonElement found)
+    {
+        found = token;
+        foreach (var step in steps)
+        {
+            if (step.Name is not null ? found.ValueKind != JsonValueKind.Object || !found.TryGetProperty(step.Name, out found)
+                : found.ValueKind != JsonValueKind.Array || step.Index >= found.GetArrayLength())
+            {
+                return false;
+            }
+
+            if (step.Name is null)
+            {
+                found = found[step.Index];
+            }
+        }
+
+        return true;
+    }
+
     [GeneratedRegex($@"^\$(?<steps>(?:\.{Name}|\[[0-9]{{1,9}}\])+)$", RegexOptions.CultureInvariant)]
     private static partial Regex MemberPathShape();
 
@@ -69,8 +92,10 @@ internal abstract partial class CompiledJsonPath
     private static partial Regex StepShape();
 
     /// <summary><c>$.a.b[0]</c>: at most one token.</summary>
-    private sealed class MemberPath(Step[] steps) : CompiledJsonPath
+    internal sealed class MemberPath(Step[] steps) : CompiledJsonPath
     {
+        public bool TrySelect(JsonElement data, out JsonElement found) => Follow(data, steps, out found);
+
         public override void SelectAll(JToken data, List<JToken> into)
         {
             if (Follow(data, steps) is { } token)
@@ -86,8 +111,51 @@ internal abstract partial class CompiledJsonPath
     /// <c>$..[?(@a &amp;&amp; @b.c)]</c>: the data and every token below it, in document order, that has every path
     /// (a member whose value is null counts: the filter tests that it exists).
     /// </summary>
-    private sealed class ObjectScan(Step[][] paths) : CompiledJsonPath
+    internal sealed class ObjectScan(Step[][] paths) : CompiledJsonPath
     {
+        /// <summary>Whether a path goes through the envelope (<c>Body</c>, <c>Properties</c>, <c>SystemProperties</c>), so the scan may select it.</summary>
+        public bool MightSelectEnvelope => paths.Any(path => path[0].Name is "Body" or "Properties" or "SystemProperties");
+
+        /// <summary>The paths of one member: an object of the envelope (its properties) having them all may be selected.</summary>
+        public string[] SingleMemberNames { get; } = [.. paths.Where(path => path is [{ Name: not null }]).Select(path => path[0].Name!)];
+
+        /// <summary>The scan on System.Text.Json's document, in document order.</summary>
+        public void SelectAll(JsonElement data, List<JsonElement> into)
+        {
+            if (Matches(data))
+            {
+                into.Add(data);
+            }
+
+            if (data.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in data.EnumerateObject())
+                {
+                    SelectAll(property.Value, into);
+                }
+            }
+            else if (data.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in data.EnumerateArray())
+                {
+                    SelectAll(item, into);
+                }
+            }
+        }
+
+        private bool Matches(JsonElement token)
+        {
+            foreach (var path in paths)
+            {
+                if (!Follow(token, path, out _))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         public override void SelectAll(JToken data, List<JToken> into)
         {
             if (Matches(data))

@@ -42,7 +42,12 @@ public sealed partial class DeviceMapping
     }
 
     /// <summary>Maps <paramref name="message"/>; never throws on any body.</summary>
-    public MappedMessage Map(ReceivedMessage message, IngestionOptions options)
+    public MappedMessage Map(ReceivedMessage message, IngestionOptions options) => MapMessage(message, options, utf8: true);
+
+    /// <summary>Maps <paramref name="message"/> on Newtonsoft.Json's document model only, which decides whatever the UTF-8 form leaves to it.</summary>
+    internal MappedMessage MapOnDocumentModel(ReceivedMessage message, IngestionOptions options) => MapMessage(message, options, utf8: false);
+
+    private MappedMessage MapMessage(ReceivedMessage message, IngestionOptions options, bool utf8)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(options);
@@ -51,6 +56,11 @@ public sealed partial class DeviceMapping
         if (body.Length > options.MaxMessageBytes)
         {
             return Rejected(messageId, ErrorCodes.MessageTooLarge, $"The message has {body.Length} bytes; the limit is {options.MaxMessageBytes}.");
+        }
+
+        if (utf8 && MapUtf8(message, options, messageId) is { } mapped)
+        {
+            return new MappedMessage(mapped, messageId, [], null);
         }
 
         if (ParseBody(body, options) is not { } parsed)
@@ -295,17 +305,7 @@ public sealed partial class DeviceMapping
 
     private static byte[] Write(string messageId, string deviceId, DateTimeOffset receivedAt, List<MappedReading> readings)
     {
-        // One buffer and writer per thread, reused: only the finished body is a new array.
-        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = _threadWriter ??= new Utf8JsonWriter(buffer);
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        writer.WriteStartObject();
-        writer.WriteString("schema", TelemetryParser.SchemaId);
-        writer.WriteString("messageId", messageId);
-        writer.WriteString("deviceId", deviceId);
-        writer.WriteString("sentAt", receivedAt);
-        writer.WriteStartArray("readings");
+        var writer = StartBody(messageId, deviceId, receivedAt);
         foreach (var reading in readings)
         {
             writer.WriteStartObject();
@@ -318,11 +318,31 @@ public sealed partial class DeviceMapping
             writer.WriteEndObject();
         }
 
+        return EndBody(writer);
+    }
+
+    /// <summary>A contract v1 message up to its readings, written into this thread's buffer (reused: only the finished body is a new array).</summary>
+    private static Utf8JsonWriter StartBody(string messageId, string deviceId, DateTimeOffset receivedAt)
+    {
+        var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = _threadWriter ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("schema", TelemetryParser.SchemaId);
+        writer.WriteString("messageId", messageId);
+        writer.WriteString("deviceId", deviceId);
+        writer.WriteString("sentAt", receivedAt);
+        writer.WriteStartArray("readings");
+        return writer;
+    }
+
+    private static byte[] EndBody(Utf8JsonWriter writer)
+    {
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.Flush();
-
-        return buffer.WrittenSpan.ToArray();
+        return _threadBuffer!.WrittenSpan.ToArray();
     }
 
     private static void WriteValue(Utf8JsonWriter writer, JToken value)

@@ -31,9 +31,12 @@ public sealed partial class DeviceMapping
         CommentHandling = CommentHandling.Ignore,
     };
 
+    private readonly Utf8Template[]? _utf8Templates;
+
     private DeviceMapping(IReadOnlyList<ContentTemplate> templates)
     {
         Templates = templates;
+        _utf8Templates = Utf8Templates(templates);
     }
 
     public IReadOnlyList<ContentTemplate> Templates { get; }

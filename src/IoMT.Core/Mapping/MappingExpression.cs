@@ -57,12 +57,12 @@ internal sealed class JsonPathExpression : MappingExpression
     private static readonly JsonSelectSettings Settings = new() { RegexMatchTimeout = TimeSpan.FromMilliseconds(50) };
 
     /// <summary>The path parsed once, when it has one of the shapes evaluated without Newtonsoft.Json's parser; else null.</summary>
-    private readonly CompiledJsonPath? _compiled;
+    internal CompiledJsonPath? Compiled { get; }
 
     private JsonPathExpression(string text, string pointer)
         : base(text, pointer)
     {
-        _compiled = CompiledJsonPath.TryCompile(text);
+        Compiled = CompiledJsonPath.TryCompile(text);
     }
 
     public override ExpressionLanguage Language => ExpressionLanguage.JsonPath;
@@ -92,9 +92,9 @@ internal sealed class JsonPathExpression : MappingExpression
 
     internal override void SelectAll(JToken data, List<JToken> into)
     {
-        if (_compiled is not null)
+        if (Compiled is not null)
         {
-            _compiled.SelectAll(data, into);
+            Compiled.SelectAll(data, into);
             return;
         }
 
@@ -110,9 +110,9 @@ internal sealed class JsonPathExpression : MappingExpression
 
     public override JToken? SelectSingle(JToken data)
     {
-        if (_compiled is not null)
+        if (Compiled is not null)
         {
-            return _compiled.SelectSingle(data);
+            return Compiled.SelectSingle(data);
         }
 
         try

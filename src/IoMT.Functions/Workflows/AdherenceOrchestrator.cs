@@ -33,7 +33,7 @@ public static partial class AdherenceOrchestrator
             var now = OrchestrationSteps.Now(context);
             if (await DecideAsync(context, run, reach => AdherenceDecider.Start(run.Schedule, now, run.FollowUps, reach)) is not { } start)
             {
-                context.ContinueAsNew(DurablePayloads.Write(run with { Received = events.Untaken() }));
+                context.ContinueAsNew(DurablePayloads.Write(run with { Unfinished = unfinished, Received = events.Untaken() }));
                 return;
             }
 

@@ -91,4 +91,30 @@ public class CaregiverFollowUpOrchestratorTests
         Assert.Equal([CaregiverReach.Channel], _host.Notifier.Sent.ElementAt(1).Channels);
         Assert.DoesNotContain(_host.Timeline.All, r => r.Type == TimelineEntryType.Notification);
     }
+
+    [Fact]
+    public async Task DoseTakenLate_LookupFailingForEveryRound_TheDoseIsTakenAgainByTheNextGeneration_CaregiverHearsOnce()
+    {
+        await _host.Profiles.SaveAsync(new PatientRecord("patient-1", ["ward-7"])
+        {
+            Contacts = [new PatientContact("Grace Hopper", "daughter") { Caregiver = true, Webhook = "https://grace.example.org/hook" }],
+        });
+        await _host.Workflows.SaveScheduleAsync(_host, Schedule);
+        _host.AdvanceTo(T0.AddHours(10));
+        _host.AdvanceTo(T0.AddHours(11));
+        _host.FailNext[WorkflowActivities.CaregiverReach] = OrchestrationSteps.Retry.Retry!.Policy!.MaxNumberOfAttempts * OrchestrationSteps.RoundsPerGeneration;
+
+        await _host.PublishAsync(new Core.Alerts.DoseReported("patient-1", T0.AddHours(11.5), "metformin", Core.Telemetry.DoseEventType.Taken, null, "rd-1"));
+        for (var round = 1; round <= OrchestrationSteps.RoundsPerGeneration; round++)
+        {
+            _host.Advance(OrchestrationSteps.Pause);
+        }
+
+        Assert.Equal(1, _host.Generations["adherence:patient-1:metformin"]);
+        var late = Assert.Single(_host.Notifier.Sent, n => n.Kind == NotificationKind.DoseTakenLate);
+        Assert.Equal(["caregiver:patient-1"], late.Recipients);
+        var outcomes = _host.Timeline.All.Where(r => r.Type == TimelineEntryType.Adherence).Select(r => WorkflowJson.Deserialize<DoseOutcome>(r.Data).Status);
+        Assert.Equal([DoseStatus.TakenLate, DoseStatus.Missed], outcomes.Order());
+        Assert.DoesNotContain(_host.Notifier.Sent, n => n.Recipients.Contains("role:care-coordinator"));
+    }
 }

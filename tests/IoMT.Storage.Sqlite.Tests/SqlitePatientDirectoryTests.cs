@@ -13,7 +13,7 @@ public sealed class SqlitePatientDirectoryTests : PatientDirectoryContract, IDis
         _directory = new SqliteDirectory(Path.Combine(_folder, "directory.db"));
     }
 
-    protected override IPatientDirectory Directory => _directory;
+    protected override Task<IPatientDirectory> CreateDirectoryAsync() => Task.FromResult<IPatientDirectory>(_directory);
 
     [Fact]
     public async Task Open_DirectoryOfTheSchemaBeforeProfiles_UpgradedItsPatientsReadWithoutOne()

@@ -4,8 +4,10 @@ using Xunit;
 namespace IoMT.Testing;
 
 /// <summary>What every <see cref="IPatientDirectory"/> must do; each directory's tests derive from this.</summary>
-public abstract class PatientDirectoryContract
+public abstract class PatientDirectoryContract : IAsyncLifetime
 {
+    private IPatientDirectory? _directory;
+
     /// <summary>A patient with every part of a profile: identity, two identifiers (one typed), a bed, a caregiver reachable three ways and a neighbour.</summary>
     public static PatientRecord Profiled(string id, params string[] careTeams) => new(id, careTeams)
     {
@@ -20,9 +22,27 @@ public abstract class PatientDirectoryContract
         ],
     };
 
-    protected abstract IPatientDirectory Directory { get; }
+    protected IPatientDirectory Directory => SkipReason is { } reason
+        ? throw new SkipException(reason)
+        : _directory ?? throw new InvalidOperationException("The directory is created in InitializeAsync.");
 
-    [Fact]
+    /// <summary>Why the directory cannot be tested here (a live service not configured), or null.</summary>
+    protected virtual string? SkipReason => null;
+
+    /// <summary>An empty directory of its own for each test.</summary>
+    protected abstract Task<IPatientDirectory> CreateDirectoryAsync();
+
+    public async Task InitializeAsync()
+    {
+        if (SkipReason is null)
+        {
+            _directory = await CreateDirectoryAsync();
+        }
+    }
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [SkippableFact]
     public async Task Save_Profile_FoundAndListedWithIt()
     {
         await Directory.SaveAsync(new PatientRecord("patient-2", ["ward-7"]));
@@ -36,7 +56,7 @@ public abstract class PatientDirectoryContract
         Assert.Null(await Directory.FindAsync("patient-4"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Save_AgainWithoutAProfile_TheRecordIsReplacedWhole()
     {
         await Directory.SaveAsync(Profiled("patient-1", "ward-7"));

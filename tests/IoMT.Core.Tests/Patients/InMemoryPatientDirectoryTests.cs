@@ -6,5 +6,5 @@ namespace IoMT.Core.Tests.Patients;
 /// <summary>The in-memory directory other tests use behaves as the stores do.</summary>
 public sealed class InMemoryPatientDirectoryTests : PatientDirectoryContract
 {
-    protected override IPatientDirectory Directory { get; } = new InMemoryPatientDirectory();
+    protected override Task<IPatientDirectory> CreateDirectoryAsync() => Task.FromResult<IPatientDirectory>(new InMemoryPatientDirectory());
 }

@@ -10,7 +10,7 @@ public sealed class CosmosPatientDirectoryTests : PatientDirectoryContract
 {
     private readonly InMemoryDirectoryContainer _container = new();
 
-    protected override IPatientDirectory Directory => new CosmosPatientDirectory(_container);
+    protected override Task<IPatientDirectory> CreateDirectoryAsync() => Task.FromResult<IPatientDirectory>(new CosmosPatientDirectory(_container));
 
     [Fact]
     public async Task DocumentWrittenBeforeProfiles_ReadWithoutOne()
@@ -32,5 +32,22 @@ public sealed class CosmosPatientDirectoryTests : PatientDirectoryContract
 
         Assert.Equal("""["ward-7"]""", document["careTeams"]!.ToJsonString());
         Assert.Equal("Ada Lovelace", (string?)document["profile"]!["displayName"]);
+    }
+}
+
+/// <summary>The patient directory contract against a real Cosmos DB account (see <see cref="LiveCosmosContainer"/>), in a directory container.</summary>
+public sealed class CosmosPatientDirectoryLiveTests : PatientDirectoryContract
+{
+    private readonly LiveCosmosContainer _live = new();
+
+    protected override string? SkipReason => LiveCosmosContainer.SkipReason;
+
+    protected override async Task<IPatientDirectory> CreateDirectoryAsync() =>
+        new CosmosPatientDirectory(await _live.CreateAsync(CosmosDirectoryContainer.Definition("directory-" + Guid.NewGuid().ToString("N"))));
+
+    public override async Task DisposeAsync()
+    {
+        await _live.DisposeAsync();
+        await base.DisposeAsync();
     }
 }

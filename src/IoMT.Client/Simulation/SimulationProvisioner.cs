@@ -25,6 +25,10 @@ public sealed class SimulationProvisioner(ManagementClient api, string? physicia
     /// <summary>The simulator's physician when no physician's token is given: a local user of its care team.</summary>
     public const string Physician = "sim-physician";
 
+    private static readonly string[] PhysicianRoles = ["physician"];
+
+    private static readonly string[] PhysicianCareTeams = [SimulationOptions.CareTeam];
+
     public async Task<IReadOnlyList<(SimulatedDevice Device, DeviceConnection Connection)>> ProvisionAsync(
         SimulationPlan plan, string hostName, DpsDeviceClient? dps, CancellationToken cancellationToken)
     {
@@ -110,7 +114,7 @@ public sealed class SimulationProvisioner(ManagementClient api, string? physicia
     /// </summary>
     private async Task<(ManagementClient Physician, string Revoke)> SignInPhysicianAsync(CancellationToken cancellationToken)
     {
-        var saved = await api.PutAsync($"api/users/{Physician}", new { roles = (string[])["physician"], careTeams = (string[])[SimulationOptions.CareTeam] }, cancellationToken)
+        var saved = await api.PutAsync($"api/users/{Physician}", new { roles = PhysicianRoles, careTeams = PhysicianCareTeams }, cancellationToken)
             .ConfigureAwait(false);
         if (!saved.IsSuccess)
         {

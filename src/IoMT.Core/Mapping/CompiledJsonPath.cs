@@ -42,7 +42,11 @@ internal abstract partial class CompiledJsonPath
         [.. StepShape().Matches(text).Select(m => m.Groups["index"].Success ? new Step(null, int.Parse(m.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture)) : new Step(m.Groups["name"].Value, 0))];
 
     /// <summary>A member (<see cref="Name"/>), or else an array element (<see cref="Index"/>).</summary>
-    internal readonly record struct Step(string? Name, int Index);
+    internal readonly record struct Step(string? Name, int Index)
+    {
+        /// <summary>The name as System.Text.Json compares it, encoded once.</summary>
+        public byte[]? Utf8Name { get; } = Name is null ? null : System.Text.Encoding.UTF8.GetBytes(Name);
+    }
 
     /// <summary>Newtonsoft.Json's field and array index filters: a missing member or element selects nothing.</summary>
     private static JToken? Follow(JToken? token, Step[] steps)
@@ -67,7 +71,7 @@ internal abstract partial class CompiledJsonPath
         found = token;
         foreach (var step in steps)
         {
-            if (step.Name is not null ? found.ValueKind != JsonValueKind.Object || !found.TryGetProperty(step.Name, out found)
+            if (step.Name is not null ? found.ValueKind != JsonValueKind.Object || !found.TryGetProperty(step.Utf8Name, out found)
                 : found.ValueKind != JsonValueKind.Array || step.Index >= found.GetArrayLength())
             {
                 return false;

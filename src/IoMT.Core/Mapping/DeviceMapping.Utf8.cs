@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Telemetry;
@@ -45,7 +46,8 @@ public sealed partial class DeviceMapping
     /// <summary>The contract v1 body of the message mapped on its UTF-8 bytes, or null when the document model must map it.</summary>
     internal byte[]? MapUtf8(ReceivedMessage message, IngestionOptions options, string messageId)
     {
-        if (_utf8Templates is null || options.MaxJsonDepth < 2 || MightMatchEnvelope(message))
+        if (_utf8Templates is null || options.MaxJsonDepth < 2 || MightMatchEnvelope(message)
+            || (message.AuthenticatedDeviceId is { } authenticated && string.IsNullOrWhiteSpace(authenticated)))
         {
             return null;
         }
@@ -77,6 +79,11 @@ public sealed partial class DeviceMapping
         {
             return null;
         }
+        finally
+        {
+            // The matches point into the document, which is gone.
+            _threadMatches?.Clear();
+        }
     }
 
     /// <summary>Whether a scan may select an object of the envelope: one of its properties has the name of a scanned member.</summary>
@@ -102,8 +109,9 @@ public sealed partial class DeviceMapping
     /// </summary>
     private static bool TryReading(Utf8Template template, JsonElement match, ref string? deviceId, List<Utf8Member> members)
     {
-        if (!template.DeviceId.TrySelect(match, out var device) || TextOf(device) is not { } matchDevice
-            || (deviceId is not null && !string.Equals(matchDevice, deviceId, StringComparison.Ordinal)))
+        // Once the device is known, each match must name it: compared on the bytes, no text of its own.
+        if (!template.DeviceId.TrySelect(match, out var device)
+            || (deviceId is not null ? device.ValueKind != JsonValueKind.String || !device.ValueEquals(deviceId) : TextOf(device) is null))
         {
             return false;
         }
@@ -158,7 +166,7 @@ public sealed partial class DeviceMapping
         AddDefault(members, start, "unit", target.Unit);
         AddDefault(members, start, "method", target.Kind == ReadingKind.Glucose ? target.Method : null);
         members.Add(new Utf8Member("at", at));
-        deviceId ??= matchDevice;
+        deviceId ??= TextOf(device);
         return true;
     }
 
@@ -179,8 +187,7 @@ public sealed partial class DeviceMapping
         }
 
         // Newtonsoft.Json reads a number with a fraction or an exponent as a double, any other as a whole number.
-        var raw = found.GetRawText();
-        if (raw.AsSpan().IndexOfAny('.', 'e', 'E') >= 0)
+        if (JsonMarshal.GetRawUtf8Value(found).IndexOfAny(".eE"u8) >= 0)
         {
             return found.TryGetDouble(out var number) && double.IsFinite(number) ? new Utf8Member(member, null, number) : null;
         }

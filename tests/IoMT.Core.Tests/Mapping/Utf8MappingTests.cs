@@ -41,6 +41,7 @@ public sealed class Utf8MappingTests
         { $$"""{"id":"d1","t":"  ","hr":70}""", false },
         { $$"""{"id":"d1","t":1795249800,"hr":70}""", false },
         { $$"""{"id":"d2","t":"{{Time}}","hr":70}""", false },
+        { $$"""{"id":" ","t":"{{Time}}","hr":70}""", false },
         { $$"""{"id":42,"t":"{{Time}}","hr":70}""", false },
         { $$"""{"id":"d1","t":"{{Time}}","hr":70,"hr":71}""", false },
         { $$"""/* c */ {"id":"d1","t":"{{Time}}","hr":70}""", false },
@@ -60,14 +61,14 @@ public sealed class Utf8MappingTests
     [MemberData(nameof(Messages))]
     public void Map_AgreesWithTheDocumentModel(string body, bool onUtf8WhenAuthenticated)
     {
-        foreach (var device in new[] { "d1", null })
+        foreach (var device in new[] { "d1", null, " " })
         {
             var message = new ReceivedMessage(Encoding.UTF8.GetBytes(body), device, ReceivedAt, "0:1");
 
             var expected = HeartRate.MapOnDocumentModel(message, new IngestionOptions());
             var mapped = HeartRate.Map(message, new IngestionOptions());
 
-            if (device is not null)
+            if (device is "d1")
             {
                 Assert.Equal(onUtf8WhenAuthenticated, HeartRate.MapUtf8(message, new IngestionOptions(), expected.MessageId) is not null);
             }

@@ -9,7 +9,9 @@ namespace IoMT.Core.Alerts;
 /// The <c>device-silent</c> technical alert, as a pure check run every minute or so: an enabled device bound to a
 /// patient, with a reporting interval, that has not been heard for <see cref="MissedReports"/> intervals (since its
 /// last message, or since it was bound if it never sent) raises an alert; one episode per silence, whose id is fixed
-/// by when the silence began, so repeated checks raise it once. The device being heard again ends it.
+/// by when the silence began, so repeated checks raise it once. The device being heard again ends it, and so does its
+/// retirement (disabled, deleted or unbound from the patient, as a simulation's devices are when it stops): a device
+/// out of service pages nobody.
 /// </summary>
 public static class DeviceSilence
 {
@@ -22,7 +24,8 @@ public static class DeviceSilence
 
     /// <summary>
     /// The alert events the devices call for at <paramref name="now"/>, given the silence alerts still open: a raise for a
-    /// silent device without one, a clear for each open one whose device has been heard since it was raised.
+    /// silent device without one, a clear for each open one whose device has been heard since it was raised or is no
+    /// longer watched for that patient (pass the devices of open silence alerts whatever their status).
     /// </summary>
     public static IReadOnlyList<WorkflowEvent> Check(IEnumerable<DeviceRecord> devices, IEnumerable<AlertView> open, DateTimeOffset now)
     {
@@ -33,11 +36,19 @@ public static class DeviceSilence
         foreach (var device in devices)
         {
             var rule = RuleId(device.Id);
-            foreach (var alert in openByRule[rule].Where(a => device.LastSeenAt > a.RaisedAt))
+            foreach (var alert in openByRule[rule])
             {
                 var dedup = AlertIds.DedupKey(alert.PatientId, rule);
-                events.Add(new AlertCleared(alert.AlertId, dedup, alert.PatientId, rule, device.LastSeenAt!.Value, null, null, "",
-                    $"device:{device.Id}:seen:{device.LastSeenAt.Value.UtcTicks.ToString(CultureInfo.InvariantCulture)}"));
+                if (device.LastSeenAt > alert.RaisedAt)
+                {
+                    events.Add(new AlertCleared(alert.AlertId, dedup, alert.PatientId, rule, device.LastSeenAt!.Value, null, null, "",
+                        $"device:{device.Id}:seen:{device.LastSeenAt.Value.UtcTicks.ToString(CultureInfo.InvariantCulture)}"));
+                }
+                else if (!IsWatched(device) || device.CurrentPatientId != alert.PatientId)
+                {
+                    events.Add(new AlertCleared(alert.AlertId, dedup, alert.PatientId, rule, now, null, null, "",
+                        $"device:{device.Id}:retired:{device.Version.ToString(CultureInfo.InvariantCulture)}", ClearReason.DeviceRetired));
+                }
             }
 
             if (SilentSince(device, now) is { } since && !openByRule[rule].Any(a => a.PatientId == device.CurrentPatientId))
@@ -58,15 +69,20 @@ public static class DeviceSilence
     public static DateTimeOffset? SilentSince(DeviceRecord device, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (device is not { ReportingInterval: { } interval, Status: DeviceStatus.Enabled, IsDeleted: false } || device.Bindings.LastOrDefault(b => b.To is null) is not { } binding)
+        if (!IsWatched(device) || device.Bindings.LastOrDefault(b => b.To is null) is not { } binding)
         {
             return null;
         }
+
+        var interval = device.ReportingInterval!.Value;
 
         var heard = device.LastSeenAt is { } seen && seen > binding.From ? seen : binding.From;
         var since = heard + (interval * MissedReports);
         return now >= since ? since : null;
     }
+
+    /// <summary>In service and reporting at an interval: its silence is watched while it is bound to a patient.</summary>
+    private static bool IsWatched(DeviceRecord device) => device is { ReportingInterval: not null, Status: DeviceStatus.Enabled, IsDeleted: false };
 
     /// <summary>Whole minutes from two minutes on (or when exact), seconds below.</summary>
     private static string Describe(TimeSpan span) => span >= TimeSpan.FromMinutes(2) || (span.TotalMinutes >= 1 && span.Seconds == 0)
@@ -95,6 +111,14 @@ public sealed class DeviceSilenceWatch(IDeviceRegistry registry, IAlertWorkflows
             filter = filter with { ContinuationToken = page.ContinuationToken };
         }
         while (filter.ContinuationToken is not null);
+
+        // Devices retired while silent: their open alerts end.
+        var retired = open.Where(a => a.RuleId.StartsWith(DeviceSilence.RulePrefix, StringComparison.Ordinal))
+            .Select(a => a.RuleId[DeviceSilence.RulePrefix.Length..]).Except(watched.Select(d => d.Id), StringComparer.Ordinal).ToList();
+        if (retired.Count > 0)
+        {
+            watched.AddRange(await registry.FindManyAsync(retired, cancellationToken).ConfigureAwait(false));
+        }
 
         var events = DeviceSilence.Check(watched, open, time.GetUtcNow());
         foreach (var record in events.Select(Record))

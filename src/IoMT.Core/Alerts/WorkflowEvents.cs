@@ -69,6 +69,9 @@ public enum ClearReason
 
     /// <summary>The rule was disabled or removed from the patient's policy while the episode was open.</summary>
     RuleDisabled,
+
+    /// <summary>The silent device was disabled, deleted or unbound from the patient: nobody is to be paged for it.</summary>
+    DeviceRetired,
 }
 
 /// <summary>An open alert episode ended: its condition cleared, or its rule left the patient's policy.</summary>

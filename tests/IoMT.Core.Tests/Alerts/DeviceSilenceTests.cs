@@ -61,5 +61,20 @@ public class DeviceSilenceTests
             [Monitor(silent, patientId: null), Monitor(silent) with { ReportingInterval = null }, Monitor(silent) with { Status = DeviceStatus.Disabled }], [], T0));
     }
 
+    [Fact]
+    public void Check_SilentDeviceRetired_OpenAlertEnds_NothingRaisedAgain()
+    {
+        var silent = Monitor(T0.AddMinutes(-10));
+        var open = View(Assert.IsType<AlertRaised>(Assert.Single(DeviceSilence.Check([silent], [], T0))));
+        var unbound = silent with { Bindings = [silent.Bindings[^1] with { To = T0 }] };
+
+        foreach (var retired in new[] { silent with { Status = DeviceStatus.Disabled }, silent with { DeletedAt = T0 }, unbound })
+        {
+            var cleared = Assert.IsType<AlertCleared>(Assert.Single(DeviceSilence.Check([retired], [open], T0.AddMinutes(1))));
+            Assert.Equal((open.AlertId, T0.AddMinutes(1), ClearReason.DeviceRetired), (cleared.AlertId, cleared.At, cleared.Reason));
+            Assert.Empty(DeviceSilence.Check([retired], [], T0.AddMinutes(2)));
+        }
+    }
+
     private static AlertView View(AlertRaised raised) => AlertView.From(new EscalationState { Alert = raised, Policy = DefaultEscalationPolicies.Technical });
 }

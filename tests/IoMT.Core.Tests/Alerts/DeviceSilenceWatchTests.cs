@@ -33,6 +33,25 @@ public class DeviceSilenceWatchTests
         Assert.Equal(raised, TimelineJson.Deserialize<AlertRaised>(timeline.All.First().Data));
     }
 
+    [Fact]
+    public async Task Check_SilentDeviceDisabled_ItsOpenAlertEnds()
+    {
+        var registry = new InMemoryDeviceRegistry();
+        var monitor = WorkflowFixtures.WatchedMonitor(T0.AddDays(-1), TimeSpan.FromMinutes(1));
+        await registry.CreateAsync([monitor], "admin");
+        var alerts = new OpenAlerts();
+        var clock = new ManualClock(T0);
+        var watch = new DeviceSilenceWatch(registry, alerts, new InMemoryTimelineStore(), clock);
+        var raised = Assert.IsType<AlertRaised>(Assert.Single(await watch.CheckAsync()));
+        alerts.Open.Add(AlertView.From(new EscalationState { Alert = raised, Policy = DefaultEscalationPolicies.Technical }));
+
+        Assert.True(await registry.UpdateAsync(monitor with { Status = IoMT.Core.Devices.DeviceStatus.Disabled, Version = monitor.Version + 1 }, new(T0, "admin", "disabled")));
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        var cleared = Assert.IsType<AlertCleared>(Assert.Single(await watch.CheckAsync()));
+        Assert.Equal((raised.AlertId, ClearReason.DeviceRetired), (cleared.AlertId, cleared.Reason));
+    }
+
     private sealed class OpenAlerts : IAlertWorkflows
     {
         public List<AlertView> Open { get; } = [];

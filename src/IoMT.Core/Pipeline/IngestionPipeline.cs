@@ -24,7 +24,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(context);
-        var result = new IngestionResult();
+        var result = new IngestionResult(batch.Count);
         var buffers = new Buffers();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -108,7 +108,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
 
         Monitor(buffers.Entries, message.ReceivedAt, context, result);
         var status = rejected is null ? MessageStatus.Accepted : accepted > 0 ? MessageStatus.Partial : MessageStatus.Rejected;
-        result.Add(new MessageOutcome(batchIndex, status, messageId, deviceId, accepted, rejected is null ? [] : rejected));
+        result.Add(new MessageOutcome(batchIndex, status, messageId, deviceId, accepted, (IReadOnlyList<RejectedReading>?)rejected ?? []));
     }
 
     /// <summary>

@@ -28,12 +28,23 @@ public sealed record MessageOutcome(int BatchIndex, MessageStatus Status, string
 /// <summary>Everything a batch produced, for the host to write (idempotently, by the entries' deterministic ids).</summary>
 public sealed class IngestionResult
 {
-    private readonly List<MessageOutcome> _outcomes = [];
+    private readonly List<MessageOutcome> _outcomes;
     private readonly List<ReadingEntry> _readings = [];
     private readonly List<News2Entry> _scores = [];
     private readonly List<QuarantineRecord> _quarantine = [];
     private readonly List<WorkflowEvent> _events = [];
     private readonly HashSet<string> _touchedPatients = new(StringComparer.Ordinal);
+
+    public IngestionResult()
+        : this(0)
+    {
+    }
+
+    /// <summary>A result for a batch of <paramref name="messages"/> messages: one outcome each.</summary>
+    internal IngestionResult(int messages)
+    {
+        _outcomes = new List<MessageOutcome>(messages);
+    }
 
     public IReadOnlyList<MessageOutcome> Outcomes => _outcomes;
 

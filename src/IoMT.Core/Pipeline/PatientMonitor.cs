@@ -170,30 +170,31 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
     {
         var at = entry.At;
         var window = options.News2Window;
-
-        // A sample counts when it was measured at or before this instant and within the window (never a later one).
-        bool Fresh(DateTimeOffset measured) => measured <= at && at - measured <= window;
-        double? Value(VitalSample? sample) => sample is { } s && Fresh(s.At) ? s.Value : null;
-
         var input = new News2Input(
-            Value(state.RespiratoryRate),
-            Value(state.Spo2),
+            Value(state.RespiratoryRate, at, window),
+            Value(state.Spo2, at, window),
             profile.Spo2Scale,
-            state.OnOxygen is { } oxygen && Fresh(oxygen.At) ? oxygen.Value : profile.OnSupplementalOxygen,
-            Value(state.Systolic),
-            Value(state.Pulse),
-            state.Consciousness is { } level && Fresh(level.At) ? level.Code : profile.AssumedConsciousness,
-            Value(state.Temperature));
+            state.OnOxygen is { } oxygen && IsFresh(oxygen.At, at, window) ? oxygen.Value : profile.OnSupplementalOxygen,
+            Value(state.Systolic, at, window),
+            Value(state.Pulse, at, window),
+            state.Consciousness is { } level && IsFresh(level.At, at, window) ? level.Code : profile.AssumedConsciousness,
+            Value(state.Temperature, at, window));
         var score = News2.Score(input);
         if (state.LastNews2 != score)
         {
             state.LastNews2 = score;
-            result.Add(new News2Entry(state.PatientId, at, score, Sources(Fresh)));
+            result.Add(new News2Entry(state.PatientId, at, score, Sources(at, window)));
         }
 
         // Always evaluated, changed or not: the rules may not have seen this score (it came from an old upload).
         Evaluate(Signal.News2Total, score.Total, entry, alerting, mayClear: score.Complete);
     }
+
+    /// <summary>A sample counts when it was measured at or before the scored instant and within the window (never a later one).</summary>
+    private static bool IsFresh(DateTimeOffset measured, DateTimeOffset at, TimeSpan window) => measured <= at && at - measured <= window;
+
+    private static double? Value(VitalSample? sample, DateTimeOffset at, TimeSpan window) =>
+        sample is { } s && IsFresh(s.At, at, window) ? s.Value : null;
 
     /// <summary>
     /// Runs the COPD zone rules on the lower of FEV1 and peak flow measured at this instant, each as a percentage of the
@@ -229,26 +230,39 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
         }
     }
 
-    /// <summary>The readings a score at this instant used: each parameter's newest sample, when <paramref name="fresh"/>.</summary>
-    private List<News2Source> Sources(Func<DateTimeOffset, bool> fresh)
+    /// <summary>The readings a score at <paramref name="at"/> used: each parameter's newest sample, when it is fresh.</summary>
+    private News2Source[] Sources(DateTimeOffset at, TimeSpan window)
     {
-        var sources = new List<News2Source>();
-        void Add(string parameter, DateTimeOffset? at, string? readingId)
+        Span<(string Parameter, DateTimeOffset? At, string? ReadingId)> samples =
+        [
+            (News2Source.RespiratoryRate, state.RespiratoryRate?.At, state.RespiratoryRate?.ReadingId),
+            (News2Source.Spo2, state.Spo2?.At, state.Spo2?.ReadingId),
+            (News2Source.AirOrOxygen, state.OnOxygen?.At, state.OnOxygen?.ReadingId),
+            (News2Source.Systolic, state.Systolic?.At, state.Systolic?.ReadingId),
+            (News2Source.Pulse, state.Pulse?.At, state.Pulse?.ReadingId),
+            (News2Source.Consciousness, state.Consciousness?.At, state.Consciousness?.ReadingId),
+            (News2Source.Temperature, state.Temperature?.At, state.Temperature?.ReadingId),
+        ];
+        var count = 0;
+        foreach (var sample in samples)
         {
-            if (at is { } measured && readingId is not null && fresh(measured))
+            count += Uses(sample, at, window) ? 1 : 0;
+        }
+
+        var sources = new News2Source[count];
+        count = 0;
+        foreach (var sample in samples)
+        {
+            if (Uses(sample, at, window))
             {
-                sources.Add(new News2Source(parameter, readingId, measured));
+                sources[count++] = new News2Source(sample.Parameter, sample.ReadingId!, sample.At!.Value);
             }
         }
 
-        Add(News2Source.RespiratoryRate, state.RespiratoryRate?.At, state.RespiratoryRate?.ReadingId);
-        Add(News2Source.Spo2, state.Spo2?.At, state.Spo2?.ReadingId);
-        Add(News2Source.AirOrOxygen, state.OnOxygen?.At, state.OnOxygen?.ReadingId);
-        Add(News2Source.Systolic, state.Systolic?.At, state.Systolic?.ReadingId);
-        Add(News2Source.Pulse, state.Pulse?.At, state.Pulse?.ReadingId);
-        Add(News2Source.Consciousness, state.Consciousness?.At, state.Consciousness?.ReadingId);
-        Add(News2Source.Temperature, state.Temperature?.At, state.Temperature?.ReadingId);
         return sources;
+
+        static bool Uses((string, DateTimeOffset? At, string? ReadingId) sample, DateTimeOffset at, TimeSpan window) =>
+            sample.At is { } measured && sample.ReadingId is not null && IsFresh(measured, at, window);
     }
 
     /// <summary>

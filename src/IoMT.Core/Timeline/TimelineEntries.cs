@@ -22,8 +22,11 @@ public sealed class ReadingEntry(string patientId, MessageSource source, int ind
     /// <summary>CGM trend at this reading, when it is a CGM glucose with enough history.</summary>
     public GlucoseTrend? Trend { get; internal set; }
 
-    /// <summary>Deterministic: the same device, message and index always give the same id, so a repeat changes nothing.</summary>
-    public string Id => DeterministicId.Create("rd_", DeviceId, MessageId, Index);
+    /// <summary>
+    /// Deterministic: the same device, message and index always give the same id, so a repeat changes nothing. Computed
+    /// once, when first asked (patient state, alerts and the timeline record share it).
+    /// </summary>
+    public string Id => field ??= DeterministicId.Create("rd_", DeviceId, MessageId, Index);
 
     public string DeviceId => Source.DeviceId;
 

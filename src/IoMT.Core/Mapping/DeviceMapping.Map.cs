@@ -329,11 +329,11 @@ public sealed partial class DeviceMapping
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
         writer.WriteStartObject();
-        writer.WriteString("schema", TelemetryParser.SchemaId);
-        writer.WriteString("messageId", messageId);
-        writer.WriteString("deviceId", deviceId);
-        writer.WriteString("sentAt", receivedAt);
-        writer.WriteStartArray("readings");
+        writer.WriteString(Contract.Schema, Contract.SchemaId);
+        writer.WriteString(Contract.MessageId, messageId);
+        writer.WriteString(Contract.DeviceId, deviceId);
+        writer.WriteString(Contract.SentAt, receivedAt);
+        writer.WriteStartArray(Contract.Readings);
         return writer;
     }
 
@@ -377,6 +377,17 @@ public sealed partial class DeviceMapping
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _threadBuffer;
+
+    /// <summary>The contract's member names and schema, encoded once.</summary>
+    private static class Contract
+    {
+        public static readonly JsonEncodedText Schema = JsonEncodedText.Encode("schema");
+        public static readonly JsonEncodedText SchemaId = JsonEncodedText.Encode(TelemetryParser.SchemaId);
+        public static readonly JsonEncodedText MessageId = JsonEncodedText.Encode("messageId");
+        public static readonly JsonEncodedText DeviceId = JsonEncodedText.Encode("deviceId");
+        public static readonly JsonEncodedText SentAt = JsonEncodedText.Encode("sentAt");
+        public static readonly JsonEncodedText Readings = JsonEncodedText.Encode("readings");
+    }
 
     [ThreadStatic]
     private static Utf8JsonWriter? _threadWriter;

@@ -17,6 +17,13 @@ namespace IoMT.Core.Mapping;
 /// </summary>
 public sealed partial class DeviceMapping
 {
+    private const int MaxMembersCompared = 32;
+
+    private static readonly JsonEncodedText KindName = JsonEncodedText.Encode("kind");
+    private static readonly JsonEncodedText UnitName = JsonEncodedText.Encode("unit");
+    private static readonly JsonEncodedText MethodName = JsonEncodedText.Encode("method");
+    private static readonly JsonEncodedText AtName = JsonEncodedText.Encode("at");
+
     private static readonly string[] SystemPropertyNames = ["iothub-enqueuedtime", "iothub-connection-device-id", "message-id"];
 
     /// <summary>The templates in their UTF-8 form; null when one of them needs the document model.</summary>
@@ -55,7 +62,12 @@ public sealed partial class DeviceMapping
         try
         {
             // One level shallower than Newtonsoft.Json's limit, so a message it would refuse is never mapped here.
-            using var document = JsonDocument.Parse(message.Body, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth - 1, AllowDuplicateProperties = false });
+            using var document = JsonDocument.Parse(message.Body, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth - 1 });
+            if (!HasDistinctPlainNames(document.RootElement))
+            {
+                return null;
+            }
+
             var members = _threadMembers ??= [];
             members.Clear();
             var deviceId = message.AuthenticatedDeviceId;
@@ -84,6 +96,52 @@ public sealed partial class DeviceMapping
             // The matches point into the document, which is gone.
             _threadMatches?.Clear();
         }
+    }
+
+    /// <summary>
+    /// Whether no object names a member twice, which Newtonsoft.Json refuses (checked here: cheaper than by the parser).
+    /// Escaped names and objects of many members are left to the document model.
+    /// </summary>
+    private static bool HasDistinctPlainNames(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                if (!HasDistinctPlainNames(item))
+                {
+                    return false;
+                }
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Object)
+        {
+            var count = 0;
+            foreach (var property in element.EnumerateObject())
+            {
+                var name = JsonMarshal.GetRawUtf8PropertyName(property);
+                if (++count > MaxMembersCompared || name.Contains((byte)'\\') || !HasDistinctPlainNames(property.Value))
+                {
+                    return false;
+                }
+
+                var before = count - 1;
+                foreach (var earlier in element.EnumerateObject())
+                {
+                    if (before-- == 0)
+                    {
+                        break;
+                    }
+
+                    if (earlier.NameEquals(name))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether a scan may select an object of the envelope: one of its properties has the name of a scanned member.</summary>
@@ -140,7 +198,7 @@ public sealed partial class DeviceMapping
 
         var target = template.Template.Target;
         var start = members.Count;
-        members.Add(new Utf8Member(Utf8Member.ReadingStart, ReadingKinds.ContractName(target.Kind)));
+        members.Add(new Utf8Member(KindName, ReadingKinds.ContractName(target.Kind), StartsReading: true));
         for (var i = 0; i < template.Values.Length; i++)
         {
             var value = template.Template.Values[i];
@@ -155,7 +213,7 @@ public sealed partial class DeviceMapping
                 continue;
             }
 
-            if (Scalar(value.Member, found, template.Numeric[i]) is not { } member)
+            if (Scalar(template.Names[i], found, template.Numeric[i]) is not { } member)
             {
                 return false;
             }
@@ -163,21 +221,21 @@ public sealed partial class DeviceMapping
             members.Add(member);
         }
 
-        AddDefault(members, start, "unit", target.Unit);
-        AddDefault(members, start, "method", target.Kind == ReadingKind.Glucose ? target.Method : null);
-        members.Add(new Utf8Member("at", at));
+        AddDefault(members, start, UnitName, target.Unit);
+        AddDefault(members, start, MethodName, target.Kind == ReadingKind.Glucose ? target.Method : null);
+        members.Add(new Utf8Member(AtName, at));
         deviceId ??= TextOf(device);
         return true;
     }
 
     /// <summary>A value as the document model writes it: text, a whole number, or another number (text that is a number, for numeric members).</summary>
-    private static Utf8Member? Scalar(string member, JsonElement found, bool numeric)
+    private static Utf8Member? Scalar(JsonEncodedText member, JsonElement found, bool numeric)
     {
         if (found.ValueKind == JsonValueKind.String)
         {
             var text = found.GetString()!;
             return numeric && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && double.IsFinite(parsed)
-                ? new Utf8Member(member, null, parsed)
+                ? new Utf8Member(member, null, Number: parsed)
                 : new Utf8Member(member, text);
         }
 
@@ -189,7 +247,7 @@ public sealed partial class DeviceMapping
         // Newtonsoft.Json reads a number with a fraction or an exponent as a double, any other as a whole number.
         if (JsonMarshal.GetRawUtf8Value(found).IndexOfAny(".eE"u8) >= 0)
         {
-            return found.TryGetDouble(out var number) && double.IsFinite(number) ? new Utf8Member(member, null, number) : null;
+            return found.TryGetDouble(out var number) && double.IsFinite(number) ? new Utf8Member(member, null, Number: number) : null;
         }
 
         return found.TryGetInt64(out var whole) ? new Utf8Member(member, null, Whole: whole) : null;
@@ -199,7 +257,7 @@ public sealed partial class DeviceMapping
     private static string? TextOf(JsonElement element) =>
         element.ValueKind == JsonValueKind.String && element.GetString() is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
 
-    private static void AddDefault(List<Utf8Member> members, int start, string member, string? value)
+    private static void AddDefault(List<Utf8Member> members, int start, JsonEncodedText member, string? value)
     {
         if (value is null)
         {
@@ -208,7 +266,7 @@ public sealed partial class DeviceMapping
 
         for (var i = start + 1; i < members.Count; i++)
         {
-            if (members[i].Name == member)
+            if (members[i].Name.Equals(member))
             {
                 return;
             }
@@ -223,7 +281,7 @@ public sealed partial class DeviceMapping
         for (var i = 0; i < members.Count; i++)
         {
             var member = members[i];
-            if (member.Name == Utf8Member.ReadingStart)
+            if (member.StartsReading)
             {
                 if (i > 0)
                 {
@@ -231,7 +289,7 @@ public sealed partial class DeviceMapping
                 }
 
                 writer.WriteStartObject();
-                writer.WriteString("kind", member.Text);
+                writer.WriteString(KindName, member.Text);
                 continue;
             }
 
@@ -265,11 +323,12 @@ public sealed partial class DeviceMapping
 
     /// <summary>A template with its expressions in their compiled form, and which of its values are numeric members.</summary>
     private sealed record Utf8Template(
-        ContentTemplate Template, ObjectScan TypeMatch, MemberPath DeviceId, MemberPath[] Timestamps, MemberPath[] Values, bool[] Numeric);
-
-    /// <summary>A member of a mapped reading (text, a whole number or a number), or the start of the next reading with its kind.</summary>
-    private readonly record struct Utf8Member(string Name, string? Text, double Number = 0, long? Whole = null)
+        ContentTemplate Template, ObjectScan TypeMatch, MemberPath DeviceId, MemberPath[] Timestamps, MemberPath[] Values, bool[] Numeric)
     {
-        public const string ReadingStart = "";
+        /// <summary>The reading members the values fill, encoded once.</summary>
+        public JsonEncodedText[] Names { get; } = [.. Template.Values.Select(v => JsonEncodedText.Encode(v.Member))];
     }
+
+    /// <summary>A member of a mapped reading (text, a whole number or a number); the kind starts the next reading.</summary>
+    private readonly record struct Utf8Member(JsonEncodedText Name, string? Text, double Number = 0, long? Whole = null, bool StartsReading = false);
 }

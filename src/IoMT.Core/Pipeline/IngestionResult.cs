@@ -28,8 +28,10 @@ public sealed record MessageOutcome(int BatchIndex, MessageStatus Status, string
 /// <summary>Everything a batch produced, for the host to write (idempotently, by the entries' deterministic ids).</summary>
 public sealed class IngestionResult
 {
+    private const int TypicalReadingsPerMessage = 3;
+
     private readonly List<MessageOutcome> _outcomes;
-    private readonly List<ReadingEntry> _readings = [];
+    private readonly List<ReadingEntry> _readings;
     private readonly List<News2Entry> _scores = [];
     private readonly List<QuarantineRecord> _quarantine = [];
     private readonly List<WorkflowEvent> _events = [];
@@ -40,10 +42,14 @@ public sealed class IngestionResult
     {
     }
 
-    /// <summary>A result for a batch of <paramref name="messages"/> messages: one outcome each.</summary>
+    /// <summary>
+    /// A result for a batch of <paramref name="messages"/> messages: one outcome each, and room for a typical message's
+    /// readings each, so that the list of readings seldom grows (each growth copies it).
+    /// </summary>
     internal IngestionResult(int messages)
     {
         _outcomes = new List<MessageOutcome>(messages);
+        _readings = new List<ReadingEntry>(messages * TypicalReadingsPerMessage);
     }
 
     public IReadOnlyList<MessageOutcome> Outcomes => _outcomes;

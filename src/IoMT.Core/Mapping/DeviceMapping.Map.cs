@@ -378,6 +378,9 @@ public sealed partial class DeviceMapping
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _threadBuffer;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
+
     /// <summary>The contract's member names and schema, encoded once.</summary>
     private static class Contract
     {
@@ -388,9 +391,6 @@ public sealed partial class DeviceMapping
         public static readonly JsonEncodedText SentAt = JsonEncodedText.Encode("sentAt");
         public static readonly JsonEncodedText Readings = JsonEncodedText.Encode("readings");
     }
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? _threadWriter;
 
     /// <summary>Newtonsoft.Json's reader borrows its character buffers from the shared pool instead of allocating them.</summary>
     private sealed class SharedChars : Newtonsoft.Json.IArrayPool<char>

@@ -33,16 +33,15 @@ public sealed partial class DeviceMapping
         for (var i = 0; i < templates.Count; i++)
         {
             var template = templates[i];
+            var times = template.Timestamps.Select(Compiled).OfType<MemberPath>().ToArray();
+            var values = template.Values.Select(v => Compiled(v.Expression)).OfType<MemberPath>().ToArray();
             if (template.WrapsMatch || Compiled(template.TypeMatch) is not ObjectScan { MightSelectEnvelope: false } scan
-                || Compiled(template.DeviceId) is not MemberPath deviceId
-                || template.Timestamps.Select(Compiled).ToList() is not { } times || !times.All(t => t is MemberPath)
-                || template.Values.Select(v => Compiled(v.Expression)).ToList() is not { } values || !values.All(v => v is MemberPath))
+                || Compiled(template.DeviceId) is not MemberPath deviceId || times.Length < template.Timestamps.Count || values.Length < template.Values.Count)
             {
                 return null;
             }
 
-            compiled[i] = new Utf8Template(template, scan, deviceId, [.. times.Cast<MemberPath>()], [.. values.Cast<MemberPath>()],
-                [.. template.Values.Select(v => Numeric(v.Member, template.Target))]);
+            compiled[i] = new Utf8Template(template, scan, deviceId, times, values, [.. template.Values.Select(v => Numeric(v.Member, template.Target))]);
         }
 
         return compiled;

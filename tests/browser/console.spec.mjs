@@ -5,6 +5,7 @@
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { audit } from "./audit.mjs";
 
 const { IOMT_URL: url, NURSE_TOKEN: nurse, OTHER_TOKEN: other, PHYSICIAN_TOKEN: physician, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
 mkdirSync(shots, { recursive: true });
@@ -26,8 +27,11 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 const errors = [];
 page.on("pageerror", (error) => errors.push(error.message));
 try {
+  let signedInOnce = false;
   const signIn = async (token) => {
     await page.goto(url);
+    if (!signedInOnce) await audit(page, "0-sign-in", shots, check);
+    signedInOnce = true;
     await page.getByLabel("API token").fill(token);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Alerts" }).waitFor();
@@ -38,7 +42,15 @@ try {
   const desaturation = page.locator("#alerts tbody tr", { hasText: "SpO2 low" }).filter({ hasText: "sim-patient-002" });
   await desaturation.first().waitFor({ timeout: 120_000 });
   check(await page.getByRole("status").textContent() === "live", "the inbox follows the live feed");
-  await page.screenshot({ path: join(shots, "1-inbox.png"), fullPage: true });
+  check((await page.locator("#who-name").textContent()) === "nurse · team sim-ward", `the header names the user once, with role and team (${await page.locator("#who-name").textContent()})`);
+  const rows = await page.locator("#alerts tbody tr").evaluateAll((trs) => trs.map((tr) => ({
+    value: tr.querySelector(".value")?.textContent ?? "", patient: tr.cells[2]?.textContent ?? "", text: tr.textContent })));
+  const bare = rows.filter((r) => !/\d/.test(r.value) || !r.patient.trim());
+  check(rows.length > 0 && bare.length === 0, `every inbox row shows a value and a patient (${rows.length} rows${bare.length ? `; not: ${bare.map((r) => r.text).join(" | ")}` : ""})`);
+  const spo2Row = await desaturation.first().textContent();
+  check(/Bram Simulated/.test(spo2Row) && /ward Simulation · room 1 · bed B/.test(spo2Row) && /\d+ %, limit \d+/.test(spo2Row),
+    `the desaturation's row names the patient, the bed, the value with its unit and the limit (${spo2Row})`);
+  await audit(page, "1-inbox", shots, check);
   const alertId = await desaturation.first().getAttribute("data-alert-id");
   check(alertId?.startsWith("sim-patient-002:spo2-low:"), `the desaturation is in the inbox (${alertId})`);
 
@@ -48,7 +60,7 @@ try {
   await page.getByRole("heading", { name: "SpO2 low" }).waitFor();
   await page.getByRole("button", { name: "Acknowledge" }).click();
   await page.locator("#facts dd", { hasText: "acknowledged" }).first().waitFor();
-  await page.screenshot({ path: join(shots, "2-acknowledged.png"), fullPage: true });
+  await audit(page, "2-acknowledged", shots, check);
   const { body: detail } = await api(`alerts/${encodeURIComponent(alertId)}`, nurse);
   const acknowledgedAt = Date.parse(detail.alert.acknowledgedAt);
   check(detail.alert.status === "acknowledged" && detail.alert.acknowledgedBy === "nurse", "the API says the nurse acknowledged it");
@@ -73,15 +85,33 @@ try {
   check(/limits 88$/.test(spo2) && !/: 0 readings/.test(spo2), `the SpO2 chart has readings and the patient's own limit (${spo2})`);
   const pulse = await page.getByRole("img", { name: /Heart rate/ }).getAttribute("aria-label");
   check(/limits 40, 131$/.test(pulse), `the other charts keep the default limits (${pulse})`);
-  check(await page.locator(".chart .marker").count() > 0, "alert markers are drawn on the charts");
+  check(await page.locator("#charts .chart", { hasText: "SpO2" }).locator(".episode").count() > 0, "the SpO2 chart marks its alert episodes");
+  check(await page.locator("#charts .chart", { hasText: "No readings in this range" }).locator(".episode").count() === 0, "a chart without readings marks none");
+  const axes = await page.locator("#charts svg").evaluateAll((svgs) => svgs.map((svg) => [svg.getAttribute("aria-label"), svg.querySelectorAll(".tick").length, svg.querySelectorAll(".time").length]));
+  check(axes.every(([, ticks, times]) => ticks >= 2 && times >= 2), `every chart has y-axis and time labels (${axes.map(([l, t, x]) => `${l.split(":")[0]} ${t}/${x}`).join(", ")})`);
+  const times = await page.locator("#charts .time").allTextContents();
+  check(times.every((t) => /^\d\d:\d\d$/.test(t)), `times are 24-hour (${times.slice(0, 3).join(", ")})`);
+  check(/^Latest \d+/.test(await page.locator("#charts .chart", { hasText: "SpO2" }).locator(".current").textContent()), "the SpO2 chart shows the current value");
+  check((await page.locator("#charts .chart", { hasText: "Blood pressure" }).locator(".legend").textContent()) === "systolicdiastolic", "blood pressure has a legend");
   check(await page.locator("#devices td", { hasText: "sim-patient-002-monitor" }).count() === 1, "the patient's monitor is listed");
-  await page.screenshot({ path: join(shots, "3-patient.png"), fullPage: true });
+  await audit(page, "3-patient", shots, check);
+  // The test host simulates no ECG patch: its timeline gets an ECG patch's AF reading (as the host records one).
+  await page.route("**/api/patients/sim-patient-002/timeline?*", async (route) => {
+    const response = await route.fetch();
+    const entries = await response.json();
+    const at = new Date().toISOString();
+    entries.push({ id: "ecg", at, type: "reading", code: "ecgRhythm", value: null, value2: null, deviceId: "sim-patient-002-ecg",
+      data: { reading: { $type: "coded", kind: "ecgRhythm", at, code: "afib" }, deviceId: "sim-patient-002-ecg" } });
+    await route.fulfill({ response, json: entries });
+  });
+  await page.selectOption("#range", "6");
+  await page.locator("#patient-rhythm", { hasText: /^ECG rhythm AF \(atrial fibrillation\) at \d\d:\d\d$/ }).waitFor();
+  check(true, `the patient's page shows the ECG rhythm (${await page.locator("#patient-rhythm").textContent()})`);
+  await page.unroute("**/api/patients/sim-patient-002/timeline?*");
+  await page.getByRole("link", { name: "Patients" }).click();
+  await listed.waitFor();
+  await audit(page, "4-patients", shots, check);
   await page.getByRole("link", { name: "Alerts" }).click();
-
-  // 4. Phone width.
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: join(shots, "4-phone.png"), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 800 });
 
   // 5. A nurse of another care team sees neither the alert nor the patient.
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -92,7 +122,7 @@ try {
   await page.getByRole("link", { name: "Patients" }).click();
   await page.getByRole("heading", { name: "Patients" }).waitFor();
   check(await page.getByRole("link", { name: "sim-patient-002" }).count() === 0, "nor in the patient list");
-  await page.screenshot({ path: join(shots, "5-other-ward.png"), fullPage: true });
+  await audit(page, "5-other-ward", shots, check);
   check((await api(`alerts/${encodeURIComponent(alertId)}`, other)).status === 404, "the API answers 404 to that nurse");
   check((await api("patients/sim-patient-002", other)).status === 404, "and does not show the patient");
   check((await api("patients", other)).body.length === 0, "nor list it");

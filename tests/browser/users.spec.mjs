@@ -5,6 +5,7 @@
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { audit } from "./audit.mjs";
 
 const { IOMT_URL: url, ADMIN_TOKEN: admin, NURSE_TOKEN: nurse, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
 mkdirSync(shots, { recursive: true });
@@ -41,7 +42,7 @@ try {
   const row = page.locator("#user-list tbody tr", { hasText: "nurse-42" });
   await row.waitFor();
   check((await row.textContent()).includes("ward-42"), "the new user is listed with their care team");
-  await page.screenshot({ path: join(shots, "users-1-list.png"), fullPage: true });
+  await audit(page, "users-1-list", shots, check);
 
   // 2. A token for the nurse: its secret is shown once and signs the nurse in.
   await page.getByRole("link", { name: "nurse-42" }).click();
@@ -66,12 +67,27 @@ try {
   const history = await page.locator("#user-history li").allTextContents();
   check(["user.disabled", "token.revoked", "token.issued", "user.saved"].every((action, i) => history[i]?.includes(`${action} admin`)),
     `the history lists every change by the admin (${history.length} entries)`);
-  await page.screenshot({ path: join(shots, "users-3-history.png"), fullPage: true });
+  await audit(page, "users-3-history", shots, check);
 
-  // 4. A nurse has no Users page, and the API refuses them.
+  // 4. The Devices page: every device with its patient; the admin disables one (the API says so) and enables it again.
+  await page.getByRole("link", { name: "Devices" }).click();
+  const monitor = page.locator("#device-list tbody tr", { hasText: "sim-patient-002-monitor" });
+  await monitor.waitFor();
+  check((await monitor.textContent()).includes("sim-patient-002"), "the devices page lists the monitor with its patient");
+  await page.getByRole("button", { name: "Disable sim-patient-002-monitor" }).click();
+  await page.getByRole("button", { name: "Enable sim-patient-002-monitor" }).waitFor();
+  const device = async () => (await (await fetch(new URL("api/devices/sim-patient-002-monitor", url), { headers: { Authorization: `Bearer ${admin}` } })).json()).status;
+  check(await device() === "disabled", "disabling it from the page disables the device");
+  await audit(page, "devices", shots, check);
+  await page.getByRole("button", { name: "Enable sim-patient-002-monitor" }).click();
+  await page.getByRole("button", { name: "Disable sim-patient-002-monitor" }).waitFor();
+  check(await device() === "enabled", "and enabling it enables it again");
+
+  // 5. A nurse has no Users page, and the API refuses them.
   await page.getByRole("button", { name: "Sign out" }).click();
   await signIn(nurse);
   check(await page.getByRole("link", { name: "Users" }).isHidden(), "a nurse has no Users link");
+  check(await page.getByRole("link", { name: "Devices" }).isHidden(), "nor a Devices link");
   await page.goto(`${url}#/users`);
   await page.locator("#users-error", { hasText: "Only admins" }).waitFor();
   check(true, "and the page says only admins manage users");

@@ -1,10 +1,12 @@
 // The care console: the alert inbox with live updates, one alert's history and actions, the patients and their vitals.
 // Signed in with an API token (the local host), or by App Service Authentication's session (Azure: Entra ID).
 // Plain modules, no build step and nothing fetched from elsewhere: the host serves these files as they are.
+import { chart, clock, fitWindow, fixed } from "./charts.js";
+import { showDevices } from "./devices.js";
 import { showUser, showUsers, wireUsers } from "./users.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { token: sessionStorage.getItem("iomt.token"), me: null, alerts: [], selected: null, live: null };
+const state = { token: sessionStorage.getItem("iomt.token"), me: null, alerts: [], selected: null, live: null, patients: null, settings: new Map() };
 
 async function api(path, options = {}) {
   const response = await fetch(`/api/${path}`, {
@@ -23,7 +25,7 @@ const text = (tag, value, className) => {
   if (className) element.className = className;
   return element;
 };
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : "—");
+const when = (iso) => (iso ? new Date(iso).toLocaleString([], { dateStyle: "short", timeStyle: "short", hourCycle: "h23" }) : "—");
 const ago = (iso) => {
   const minutes = Math.round((Date.now() - new Date(iso)) / 60000);
   return minutes < 1 ? "just now" : minutes < 60 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
@@ -34,13 +36,17 @@ async function signIn(token) {
   state.token = token;
   state.me = await api("me");
   if (token) sessionStorage.setItem("iomt.token", token);
-  $("who-name").textContent = `${state.me.id} · ${state.me.roles.join(", ")}${state.me.careTeams.length ? ` · ${state.me.careTeams.join(", ")}` : ""}`;
+  // The user once, then their roles (those that are not just their name again) and care teams.
+  const roles = state.me.roles.filter((r) => r !== state.me.id);
+  const teams = state.me.careTeams.length ? `team ${state.me.careTeams.join(", ")}` : "";
+  $("who-name").replaceChildren(text("strong", state.me.id), ...[roles.join(", "), teams].filter(Boolean).map((t) => ` · ${t}`));
   $("who").hidden = $("nav").hidden = false;
   $("sign-in").hidden = true;
   const clinical = state.me.roles.some((r) => ["care-coordinator", "nurse", "physician"].includes(r));
   $("actions").hidden = $("note-form").hidden = !clinical;
   // Users are managed here on the local host only (in Azure, in Entra ID: the route does not exist there).
   $("nav-users").hidden = !(state.me.roles.includes("admin") && (await api("users").then(() => true, () => false)));
+  $("nav-devices").hidden = !state.me.roles.includes("admin");
   await refresh();
   listen();
   await route();
@@ -55,10 +61,10 @@ function signOut(message) {
     return;
   }
   state.live?.abort();
-  Object.assign(state, { token: null, me: null, alerts: [], selected: null, live: null });
+  Object.assign(state, { token: null, me: null, alerts: [], selected: null, live: null, patients: null, settings: new Map() });
   sessionStorage.removeItem("iomt.token");
   $("who").hidden = $("nav").hidden = true;
-  ["workspace", "patients", "patient", "users", "user"].forEach((id) => ($(id).hidden = true));
+  ["workspace", "patients", "patient", "users", "user", "devices-page"].forEach((id) => ($(id).hidden = true));
   $("sign-in").hidden = false;
   $("entra-sign-in").hidden = !platformSignIn;
   $("sign-in-form").hidden = platformSignIn;
@@ -68,21 +74,56 @@ function signOut(message) {
   if (location.hash) history.replaceState(null, "", location.pathname);
 }
 
+// The patients the reader may see, by id (name and location where the reader is shown them); read again when an alert
+// names one not yet known. Readers who see no patients (device makers) get none.
+async function patientsById(ids) {
+  if (!state.patients || ids.some((id) => !state.patients.has(id))) {
+    state.patients = await api("patients").then((list) => new Map(list.map((p) => [p.id, p])), () => new Map());
+  }
+  return state.patients;
+}
+
+// A patient's rules as they apply to them (their settings' effectiveRules), read once per sign-in; null when not readable.
+function rulesOf(patientId) {
+  if (!state.settings.has(patientId)) {
+    state.settings.set(patientId, api(`patients/${encodeURIComponent(patientId)}/settings`).then((s) => s.effectiveRules, () => null));
+  }
+  return state.settings.get(patientId);
+}
+
+// "121 /min, limit 131": the value that raised the alert and the limit of the patient's rule that it crossed.
+async function valueAndLimit(alert) {
+  if (alert.value == null) return "—";
+  const rule = (await rulesOf(alert.patientId))?.find((r) => r.id === alert.ruleId);
+  return `${fixed(alert.value, Number.isInteger(alert.value) ? 0 : 1)} ${alert.unit}${rule?.raiseAt != null ? `, limit ${rule.raiseAt}` : ""}`.trim();
+}
+
+const who = (targets) => targets?.map((t) => t.replace(/^[a-z]+:/, "")).join(", ") || "—";
+
 async function refresh() {
-  state.alerts = await api(`alerts?status=${$("status").value}&limit=200`);
-  const rows = state.alerts.map((alert) => {
+  const alerts = await api(`alerts?status=${$("status").value}&limit=200`);
+  const [patients, values] = await Promise.all([patientsById([...new Set(alerts.map((a) => a.patientId))]), Promise.all(alerts.map(valueAndLimit))]);
+  state.alerts = alerts;
+  const rows = alerts.map((alert, i) => {
     const row = document.createElement("tr");
     row.tabIndex = 0;
     row.dataset.alertId = alert.alertId;
     row.setAttribute("aria-selected", String(alert.alertId === state.selected));
     const priority = document.createElement("td");
     priority.append(text("span", alert.priority, `badge ${alert.priority}`));
+    const title = text("td", alert.title, "alert-title");
+    title.append(text("span", values[i], "value"));
+    const p = patients.get(alert.patientId);
+    const patient = document.createElement("td");
+    patient.append(text("span", p?.displayName ?? alert.patientId, "nowrap"), text("span", place(p?.location), "sub-line"));
+    if (p?.displayName) patient.append(text("span", alert.patientId, "patient-id"));
+    const status = text("td", alert.status, "status");
+    if (alert.acknowledgedBy) status.append(text("span", `by ${alert.acknowledgedBy}`, "sub-line"));
     const raised = document.createElement("td");
     raised.append(text("time", ago(alert.raisedAt)));
     raised.firstChild.dateTime = alert.raisedAt;
-    const title = text("td", alert.title);
-    title.append(text("span", alert.patientId, "sub"));
-    row.append(priority, title, text("td", alert.patientId), text("td", alert.status, "status"), raised);
+    raised.firstChild.title = when(alert.raisedAt);
+    row.append(priority, title, patient, status, text("td", who(alert.notified)), raised);
     const open = () => (location.hash = `#/alerts/${encodeURIComponent(alert.alertId)}`);
     row.addEventListener("click", open);
     row.addEventListener("keydown", (e) => (e.key === "Enter" || e.key === " ") && (e.preventDefault(), open()));
@@ -92,20 +133,23 @@ async function refresh() {
   $("inbox-empty").hidden = rows.length > 0;
 }
 
-// Routes: #/alerts (default) and #/alerts/{id}; #/patients and #/patients/{id}; #/users and #/users/{id} (admins).
+// Routes: #/alerts (default) and #/alerts/{id}; #/patients and #/patients/{id}; #/users and #/users/{id}, #/devices (admins).
 async function route() {
   const patient = location.hash.match(/^#\/patients(?:\/(.+))?$/);
   const user = location.hash.match(/^#\/users(?:\/(.+))?$/);
-  $("workspace").hidden = !!(patient || user);
+  const devices = location.hash === "#/devices";
+  $("workspace").hidden = !!(patient || user || devices);
+  $("devices-page").hidden = !devices;
   $("patients").hidden = !patient || !!patient[1];
   $("patient").hidden = !patient?.[1];
   $("users").hidden = !user || !!user[1];
   $("user").hidden = !user?.[1];
   $("new-token").hidden = true;
-  for (const [id, current] of [["nav-alerts", !patient && !user], ["nav-patients", !!patient], ["nav-users", !!user]]) {
+  for (const [id, current] of [["nav-alerts", !patient && !user && !devices], ["nav-patients", !!patient], ["nav-users", !!user], ["nav-devices", devices]]) {
     if (current) $(id).setAttribute("aria-current", "page"); else $(id).removeAttribute("aria-current");
   }
-  if (patient || user) state.selected = null;
+  if (patient || user || devices) state.selected = null;
+  if (devices) return showDevices(api).catch((error) => ($("devices-error").textContent = error.message));
   if (patient) return patient[1] ? showPatient(decodeURIComponent(patient[1])) : showPatients();
   if (user) {
     return (user[1] ? showUser(api, decodeURIComponent(user[1])) : showUsers(api))
@@ -138,8 +182,8 @@ async function showDetail() {
   $("detail").hidden = false;
   $("detail-title").textContent = a.title;
   const facts = [
-    ["Patient", a.patientId], ["Status", a.status], ["Priority", a.priority],
-    ["Value", a.value == null ? "—" : `${a.value} ${a.unit}`], ["Onset", when(a.onsetAt)], ["Raised", when(a.raisedAt)],
+    ["Patient", [state.patients?.get(a.patientId)?.displayName, place(state.patients?.get(a.patientId)?.location), a.patientId].filter(Boolean).join(" · ")],
+    ["Status", a.status], ["Priority", a.priority], ["Value", await valueAndLimit(a)], ["Notified", who(a.notified)], ["Onset", when(a.onsetAt)], ["Raised", when(a.raisedAt)],
     ["Policy", `${a.policyId} v${a.policyVersion}: level ${a.level}, pass ${a.pass}${a.exhausted ? " (exhausted)" : ""}`],
     ["Next step", when(a.nextStepAt)], ["Acknowledged", a.acknowledgedBy ? `${a.acknowledgedBy}, ${when(a.acknowledgedAt)}` : "—"],
     ["Resolved", a.resolvedBy ? `${a.resolvedBy}, ${when(a.resolvedAt)}` : "—"],
@@ -212,7 +256,6 @@ function poll(controller) {
   }, 15000);
 }
 
-const fixed = (value, digits = 0) => (value == null ? "—" : Number(value).toFixed(digits));
 const band = (score) => (score == null ? "" : score >= 7 ? "high" : score >= 5 ? "medium" : "low");
 const link = (href, label) => Object.assign(document.createElement("a"), { href, textContent: label });
 
@@ -249,22 +292,25 @@ async function showPatients() {
 
 // The vital-sign charts draw the raise limits of the patient's own rules (their settings' effectiveRules on the
 // signals charted), or the default limits (docs/alerts.md) when the settings cannot be read.
+const low = (value) => ({ value, label: "", direction: "low" });
+const high = (value) => ({ value, label: "", direction: "high" });
 const CHARTS = [
-  { code: "heartRate", title: "Heart rate (/min)", signals: ["heartRate"], limits: [40, 131] },
-  { code: "spo2", title: "SpO2 (%)", signals: ["spo2"], limits: [90] },
-  { code: "bloodPressure", title: "Blood pressure (mm Hg)", signals: ["systolic", "diastolic"], limits: [90, 220], second: true },
-  { code: "bodyTemperature", title: "Temperature (°C)", signals: ["bodyTemperature"], limits: [35, 39.1] },
-  { code: "glucose", title: "Glucose (mg/dL)", signals: ["glucose"], limits: [54, 70, 250] },
+  { code: "heartRate", title: "Heart rate (/min)", signals: ["heartRate"], limits: [low(40), high(131)] },
+  { code: "spo2", title: "SpO2 (%)", signals: ["spo2"], limits: [low(90)] },
+  { code: "bloodPressure", title: "Blood pressure (mm Hg)", signals: ["systolic", "diastolic"], limits: [low(90), high(220)], second: ["systolic", "diastolic"] },
+  { code: "bodyTemperature", title: "Temperature (°C)", signals: ["bodyTemperature"], limits: [low(35), high(39.1)] },
+  { code: "glucose", title: "Glucose (mg/dL)", signals: ["glucose"], limits: [low(54), low(70), high(250)] },
 ];
 
 const ruleLimits = (settings, signals) =>
-  [...new Set((settings?.effectiveRules ?? []).filter((r) => r.enabled && r.raiseAt != null && signals.includes(r.signal)).map((r) => r.raiseAt))].sort((a, b) => a - b);
+  [...new Map((settings?.effectiveRules ?? []).filter((r) => r.enabled && r.raiseAt != null && signals.includes(r.signal))
+    .map((r) => [r.raiseAt, { value: r.raiseAt, label: "", direction: r.direction }])).values()].sort((a, b) => a.value - b.value);
 
 // Home programs, charted when the range has readings: spirometry against the COPD zones (the copd-zone rules' % of
 // the personal best), weight against the dry weight.
 function homeCharts(settings) {
   const baselines = settings?.baselines ?? {};
-  const zones = ruleLimits(settings, ["percentOfPersonalBest"]);
+  const zones = ruleLimits(settings, ["percentOfPersonalBest"]).map((l) => l.value);
   const spirometry = (code, title, best, unit, digits) => ({
     code, title, digits,
     limits: best ? zones.map((percent) => ({ value: Number(((best * percent) / 100).toFixed(digits)), label: `${percent} %` })) : [],
@@ -279,44 +325,20 @@ function homeCharts(settings) {
   ];
 }
 
-// limits: numbers, or { value, label } drawn as "value (label)".
-function chart({ title, limits: given, second, latest, digits = 1 }, points, markers, from, to) {
-  const limits = given.map((l) => (typeof l === "number" ? { value: l, label: "" } : l));
-  const limitText = (l) => `${l.value}${l.label ? ` (${l.label})` : ""}`;
-  const ns = "http://www.w3.org/2000/svg";
-  const [w, h, left, top, bottom] = [600, 170, 40, 8, 20];
-  const values = [...points.flatMap((p) => (second ? [p.value, p.value2] : [p.value])), ...limits.map((l) => l.value)].filter((v) => v != null);
-  const [min, max] = values.length ? [Math.min(...values), Math.max(...values)] : [0, 1];
-  const pad = (max - min || 1) * 0.1;
-  const x = (t) => left + ((t - from) / (to - from)) * (w - left - 4);
-  const y = (v) => top + (1 - (v - (min - pad)) / (max - min + 2 * pad)) * (h - top - bottom);
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
-  svg.setAttribute("role", "img");
-  const last = points.at(-1);
-  const latestText = last ? `, latest ${latest ? latest(last.value) : fixed(last.value, digits)}` : "";
-  svg.setAttribute("aria-label", `${title}: ${points.length} readings${latestText}; limits ${limits.map(limitText).join(", ") || "none"}`);
-  const add = (tag, attrs, content) => {
-    const e = document.createElementNS(ns, tag);
-    Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
-    if (content) e.textContent = content;
-    svg.append(e);
-  };
-  limits.forEach((l) => {
-    add("line", { class: "limit", x1: left, x2: w, y1: y(l.value), y2: y(l.value) });
-    // A labelled limit's text sits above its line, which it is too wide to sit beside.
-    add("text", { class: "axis", x: 2, y: y(l.value) + (l.label ? -3 : 4) }, limitText(l));
-  });
-  markers.forEach((m) => add("line", { class: "marker", x1: x(m.at), x2: x(m.at), y1: top, y2: h - bottom }));
-  const line = (key, cls) => add("polyline", { class: cls, points: points.filter((p) => p[key] != null).map((p) => `${x(p.at).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" ") });
-  line("value", "line");
-  if (second) line("value2", "line second");
-  add("text", { class: "axis", x: left, y: h - 4 }, new Date(from).toLocaleTimeString());
-  add("text", { class: "axis", x: w - 70, y: h - 4 }, new Date(to).toLocaleTimeString());
-  const figure = document.createElement("figure");
-  figure.className = "card chart";
-  figure.append(text("h3", title), ...(latest && last ? [text("p", `Latest ${latest(last.value)}`, "hint")] : []), svg);
-  return figure;
+// ECG rhythms as clinicians name them (telemetry contract codes).
+const RHYTHMS = { sinus: "sinus", sinusBradycardia: "sinus bradycardia", sinusTachycardia: "sinus tachycardia", afib: "AF (atrial fibrillation)",
+  aflutter: "atrial flutter", svt: "SVT", vt: "VT", vf: "VF", asystole: "asystole", paced: "paced", unclassified: "unclassified" };
+
+// Alert episodes from the timeline: raised to cleared (or still open), on the signal of their rule.
+function alertEpisodes(timeline, settings, now) {
+  const signalOf = new Map((settings?.effectiveRules ?? []).map((r) => [r.id, r.signal]));
+  const cleared = new Map(timeline.filter((e) => e.type === "alertCleared").map((e) => [e.data?.alertId, Date.parse(e.at)]));
+  return timeline.filter((e) => e.type === "alertRaised").map((e) => ({
+    signal: signalOf.get(e.code) ?? e.code.split("-")[0],
+    from: Date.parse(e.data?.episodeStart ?? e.at),
+    to: cleared.get(e.data?.alertId) ?? now,
+    title: `${e.data?.title ?? e.code}${e.value != null ? `: ${e.value}` : ""}`,
+  }));
 }
 
 async function showPatient(id) {
@@ -331,18 +353,23 @@ async function showPatient(id) {
     api(`devices?patient=${encodeURIComponent(id)}`),
   ]).catch((error) => {
     $("patient-title").textContent = `Patient not available: ${error.message}`;
-    $("charts").replaceChildren();
+    ["charts", "patient-id", "patient-news2", "patient-rhythm", "adherence", "devices", "quarantine"].forEach((part) => $(part).replaceChildren());
     throw error;
   });
   $("patient-title").textContent = [patient.displayName ?? patient.id, place(patient.location), patient.careTeams.join(", ")].filter(Boolean).join(" · ");
   $("patient-id").textContent = patient.displayName ? patient.id : "";
   const news2 = timeline.filter((e) => e.type === "news2").at(-1);
   $("patient-news2").replaceChildren(...(news2 ? [text("span", `NEWS2 ${fixed(news2.value)}`, `badge ${band(news2.value)}`)] : []));
-  const markers = timeline.filter((e) => e.type === "alertRaised").map((e) => ({ at: Date.parse(e.at) }));
   const readings = (code) => timeline.filter((e) => e.type === "reading" && e.code === code).map((e) => ({ at: Date.parse(e.at), value: e.value, value2: e.value2 }));
   const vitals = CHARTS.map((c) => ({ ...c, limits: settings ? ruleLimits(settings, c.signals) : c.limits }));
   const home = homeCharts(settings).filter((c) => readings(c.code).length > 0);
-  $("charts").replaceChildren(...[...vitals, ...home].map((c) => chart(c, readings(c.code), markers, from.getTime(), to.getTime())));
+  const charted = [...vitals, ...home];
+  const [start, end] = fitWindow(charted.flatMap((c) => readings(c.code).map((r) => r.at)), from.getTime(), to.getTime());
+  const episodes = alertEpisodes(timeline, settings, to.getTime());
+  $("charts").replaceChildren(...charted.map((c) =>
+    chart(c, readings(c.code), episodes.filter((e) => (c.signals ?? [c.code]).includes(e.signal)), start, end)));
+  const rhythm = timeline.filter((e) => e.type === "reading" && e.code === "ecgRhythm").at(-1);
+  $("patient-rhythm").textContent = rhythm ? `ECG rhythm ${RHYTHMS[rhythm.data?.reading?.code] ?? rhythm.data?.reading?.code ?? "unknown"} at ${clock(Date.parse(rhythm.at))}` : "";
 
   $("adherence").replaceChildren(...(adherence.medications.length ? adherence.medications.flatMap((m) => {
     const pdc = m.pdc ? ` — PDC ${m.pdc.scheduledDays ? Math.round((100 * m.pdc.coveredDays) / m.pdc.scheduledDays) : 0} % (${m.pdc.coveredDays}/${m.pdc.scheduledDays} days)` : "";
@@ -372,8 +399,11 @@ async function showPatient(id) {
     quarantined.map((q) => [when(q.at), q.deviceId ?? "—", `${q.code}: ${q.data.error?.message ?? ""}`]))] : [text("p", "None in this range.", "hint")]));
 }
 
+// A table in a box of its own that scrolls sideways when the table is wider than the screen (the page never does).
 function table(headers, rows) {
+  const box = Object.assign(document.createElement("div"), { className: "scroll", tabIndex: 0 });
   const element = document.createElement("table");
+  box.append(element);
   const head = element.createTHead().insertRow();
   headers.forEach((h) => head.append(Object.assign(document.createElement("th"), { scope: "col", textContent: h })));
   const body = element.createTBody();
@@ -381,7 +411,7 @@ function table(headers, rows) {
     const row = body.insertRow();
     r.forEach((c) => row.append(text("td", c)));
   });
-  return element;
+  return box;
 }
 
 $("range").addEventListener("change", () => route());

@@ -58,4 +58,15 @@ public class EscalationClockTests
 
         Assert.Equal((T0, T0), (view.RaisedAt, view.OnsetAt));
     }
+
+    [Fact]
+    public void View_NamesWhoWasNotifiedSoFar()
+    {
+        var started = Start();
+        var second = FireTimer(started.State);
+
+        Assert.Equal(started.State.Notified.Select(t => t.ToString()), AlertView.From(started.State).Notified);
+        Assert.NotEmpty(AlertView.From(started.State).Notified);
+        Assert.True(AlertView.From(second.State).Notified.Count > AlertView.From(started.State).Notified.Count);
+    }
 }

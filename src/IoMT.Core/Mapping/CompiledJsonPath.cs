@@ -86,10 +86,10 @@ internal abstract partial class CompiledJsonPath
         return true;
     }
 
-    [GeneratedRegex($@"^\$(?<steps>(?:\.{Name}|\[[0-9]{{1,9}}\])+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex($@"^\$(?<steps>(?:\.{Name}|\[[0-9]{{1,9}}\])+)\z", RegexOptions.CultureInvariant)]
     private static partial Regex MemberPathShape();
 
-    [GeneratedRegex($@"^\$\.\.\[\?\(\s*@\.?(?<path>{Name}(?:\.{Name})*)(?:\s*&&\s*@\.?(?<path>{Name}(?:\.{Name})*))*\s*\)\]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex($@"^\$\.\.\[\?\( *@\.?(?<path>{Name}(?:\.{Name})*)(?: *&& *@\.?(?<path>{Name}(?:\.{Name})*))* *\)\]\z", RegexOptions.CultureInvariant)]
     private static partial Regex ScanShape();
 
     [GeneratedRegex($@"\.?(?<name>{Name})|\[(?<index>[0-9]+)\]", RegexOptions.CultureInvariant)]

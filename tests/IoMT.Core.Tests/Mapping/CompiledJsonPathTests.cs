@@ -20,7 +20,7 @@ public sealed class CompiledJsonPathTests
     public static readonly TheoryData<string> NotCompiled =
     [
         "$.readings[*].hr", "$..hr", "$['hr']", "$.readings[-1]", "$..[?(@hr > 70)]", "$..[?(@hr || @spo2)]", "$.ünï", "$.hr ", "$",
-        "$.a[0:1]", "$..[?(@.hr)].t", "hr",
+        "$.a[0:1]", "$..[?(@.hr)].t", "hr", "$.hr\n",
     ];
 
     private static readonly string[] Messages =
@@ -41,6 +41,9 @@ public sealed class CompiledJsonPathTests
 
     [Theory]
     [MemberData(nameof(NotCompiled))]
+    [InlineData("$..[?(@hr\t&& @t)]")]
+    [InlineData("$..[?(\u00A0@hr)]")]
+    [InlineData("$..[?(@hr)]\n")]
     public void OtherShapes_AreLeftToNewtonsoft(string path) => Assert.Null(CompiledJsonPath.TryCompile(path));
 
     [Theory]

@@ -14,7 +14,7 @@ public static class DeterministicId
 {
     private const int HexDigits = 32;
 
-    // One hash object per thread: a one-shot hash sets up the algorithm on every call, about a third of its cost.
+    // One hash object per thread: a one-shot hash sets up the algorithm on every call, about a quarter of its cost.
     [ThreadStatic]
     private static IncrementalHash? _sha256;
 

@@ -9,7 +9,9 @@ namespace IoMT.Cli;
 /// <c>iomt simulate --gateway URL --patients N --scenario NAME[,NAME] [--rate msgs/s] [--duration D]</c>: virtual
 /// patients and their devices sending through the IoT Hub HTTPS device protocol, to the local gateway or an IoT Hub.
 /// Devices are provisioned through the management API (an admin's token; <c>--dps</c> registers them through DPS), or
-/// taken from a credentials file that <c>iomt devices export</c> wrote.
+/// taken from a credentials file that <c>iomt devices export</c> wrote. Its patients and devices are its own
+/// (<c>--prefix</c>, never the host's built-in simulation's); it refuses to drive devices another simulation is
+/// driving, and retires the devices it provisioned when it stops.
 /// </summary>
 internal static class SimulateCommand
 {
@@ -35,10 +37,15 @@ internal static class SimulateCommand
             Description = $"API token of a physician of {SimulationOptions.CareTeam}, who sets the home patients' clinical settings. Default: the local host's {SimulationProvisioner.Physician}, given a day's token through the users API.",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the physiology.", DefaultValueFactory = _ => 1 };
+        var prefix = new Option<string>("--prefix")
+        {
+            Description = $"Prefix of the patients' and devices' ids ({{prefix}}-patient-001); the local host's own simulation uses '{SimulationOptions.BuiltInPrefix}'.",
+            DefaultValueFactory = _ => SimulationOptions.CliPrefix,
+        };
         var acceptedLog = new Option<FileInfo>("--accepted-log") { Description = "Write a CSV line (deviceId,messageId,readings) for each message the gateway acknowledged." };
         var command = new Command("simulate", "Simulate patients and their devices.")
         {
-            gateway, patients, scenario, rate, duration, api, token, physicianToken, credentials, dps, dpsEndpoint, cycle, seed, acceptedLog,
+            gateway, patients, scenario, rate, duration, api, token, physicianToken, credentials, dps, dpsEndpoint, cycle, seed, prefix, acceptedLog,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -51,7 +58,14 @@ internal static class SimulateCommand
                 return CliApp.UsageError;
             }
 
-            var plan = SimulationPlan.Create(new SimulationOptions(parseResult.GetValue(patients), names, parseResult.GetValue(cycle), parseResult.GetValue(seed)));
+            if (!SimulationOptions.IsValidPrefix(parseResult.GetValue(prefix)))
+            {
+                await environment.Error.WriteLineAsync("--prefix must be 1–24 letters, digits and inner hyphens.").ConfigureAwait(false);
+                return CliApp.UsageError;
+            }
+
+            var plan = SimulationPlan.Create(new SimulationOptions(
+                parseResult.GetValue(patients), names, parseResult.GetValue(cycle), parseResult.GetValue(seed), parseResult.GetValue(prefix)!));
             if (ApiOptions.Address(parseResult, gateway, environment) is not { } gatewayUri)
             {
                 return CliApp.UsageError;
@@ -61,6 +75,7 @@ internal static class SimulateCommand
             var deviceClient = new IoTHubDeviceClient(http, Slash(gatewayUri), environment.Clock);
 
             IReadOnlyList<(SimulatedDevice, DeviceConnection)>? devices;
+            Uri? provisionedAt = null;
             if (parseResult.GetValue(credentials) is { } file)
             {
                 devices = await ReadCredentialsAsync(file, plan, deviceClient.HostName, environment).ConfigureAwait(false);
@@ -76,9 +91,19 @@ internal static class SimulateCommand
                 var dpsClient = parseResult.GetValue(dps) ? new DpsDeviceClient(http, Slash(parseResult.GetValue(dpsEndpoint) ?? gatewayUri), environment.Clock) : null;
                 var status = await ApiOptions.WithClientAsync(parseResult, api, token, environment, async client =>
                 {
+                    var provisioner = new SimulationProvisioner(client, parseResult.GetValue(physicianToken), environment.Clock);
                     try
                     {
-                        devices = await new SimulationProvisioner(client, parseResult.GetValue(physicianToken), environment.Clock).ProvisionAsync(plan, deviceClient.HostName, dpsClient, cancellationToken).ConfigureAwait(false);
+                        if (await provisioner.FindActiveAsync(plan, cancellationToken).ConfigureAwait(false) is [var busy, ..] active)
+                        {
+                            await environment.Error.WriteLineAsync(
+                                $"{active.Count} of this simulation's devices are sending already (e.g. {busy}): another simulation drives them. Choose another --prefix.")
+                                .ConfigureAwait(false);
+                            return CliApp.UsageError;
+                        }
+
+                        devices = await provisioner.ProvisionAsync(plan, deviceClient.HostName, dpsClient, cancellationToken).ConfigureAwait(false);
+                        provisionedAt = provisionApi;
                         return 0;
                     }
                     catch (InvalidOperationException e)
@@ -115,9 +140,27 @@ internal static class SimulateCommand
                     }
                 }).ConfigureAwait(false);
             await environment.Output.WriteLineAsync($"Done: {stats}").ConfigureAwait(false);
-            return stats.Failed == 0 ? 0 : 1;
+            var retired = provisionedAt is null || await ApiOptions.WithClientAsync(parseResult, api, token, environment,
+                client => RetireAsync(new SimulationProvisioner(client), plan, environment), provisionedAt).ConfigureAwait(false) == 0;
+            return retired && stats.Failed == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>Unbinds the devices this run provisioned (whether it ran its course or was stopped), so none of them pages anyone.</summary>
+    private static async Task<int> RetireAsync(SimulationProvisioner provisioner, SimulationPlan plan, CliEnvironment environment)
+    {
+        try
+        {
+            await provisioner.RetireAsync(plan, CancellationToken.None).ConfigureAwait(false);
+            await environment.Output.WriteLineAsync($"Retired its {plan.Devices.Count} devices: unbound from their patients, they page nobody.").ConfigureAwait(false);
+            return 0;
+        }
+        catch (InvalidOperationException e)
+        {
+            await environment.Error.WriteLineAsync($"Retiring the devices failed ({e.Message}): unbind them with `iomt devices unbind`.").ConfigureAwait(false);
+            return 1;
+        }
     }
 
     /// <summary><c>90s</c>, <c>10m</c>, <c>2h</c> or <c>hh:mm:ss</c>.</summary>

@@ -69,6 +69,8 @@ public static partial class LocalHostExtensions
         services.AddCaregiverFollowUps();
         services.AddHostedService<WorkflowRunner>();
         services.AddSingleton<DeviceSilenceWatch>();
+        // Registered first, so leftover simulated devices are retired before the first silence check.
+        services.AddHostedService<SimulationRetirement>();
         services.AddHostedService<DeviceWatchService>();
         services.AddOptions<EnrichmentOptions>().Bind(builder.Configuration.GetSection(EnrichmentOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EnrichmentOptions>>().Value);

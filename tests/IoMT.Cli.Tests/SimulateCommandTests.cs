@@ -18,12 +18,12 @@ public sealed class SimulateCommandTests : IDisposable
         var (exitCode, output, error) = await _cli.RunAsync(_cli.Admin, dps ? [.. args, "--dps"] : args);
 
         Assert.True(exitCode == 0, output + error);
-        Assert.Contains("sim-patient-002: hypoglycemia (monitor, cgm)", output, StringComparison.Ordinal);
+        Assert.Contains("cli-sim-patient-002: hypoglycemia (monitor, cgm)", output, StringComparison.Ordinal);
         Assert.Matches(@"Done: (\d+) sent, \1 accepted, 0 failed \(204: \1\)", output);
         var timeline = _cli.Host.Services.GetRequiredService<ITimelineStore>();
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var page = await timeline.QueryAsync(new TimelineQuery("sim-patient-002", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, [TimelineEntryType.Reading]));
+            var page = await timeline.QueryAsync(new TimelineQuery("cli-sim-patient-002", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, [TimelineEntryType.Reading]));
             if (page.Items.Any(r => r.Code == "glucose"))
             {
                 return;
@@ -32,13 +32,13 @@ public sealed class SimulateCommandTests : IDisposable
             await Task.Delay(50);
         }
 
-        Assert.Fail("No glucose reading reached sim-patient-002's timeline.");
+        Assert.Fail("No glucose reading reached cli-sim-patient-002's timeline.");
     }
 
     [Fact]
     public async Task Simulate_HomePrograms_ProfilesAndTheirPhysiciansSettingsThroughTheApi()
     {
-        string[] args = ["simulate", "--gateway", "http://localhost/", "--patients", "2", "--scenario", "copd-exacerbation,heart-failure-weight-gain", "--duration", "2s"];
+        string[] args = ["simulate", "--gateway", "http://localhost/", "--patients", "2", "--scenario", "copd-exacerbation,heart-failure-weight-gain", "--duration", "2s", "--prefix", "sim"];
 
         var first = await _cli.RunAsync(_cli.Admin, args);
         var again = await _cli.RunAsync(_cli.Admin, args);
@@ -73,6 +73,48 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_AgainstAHostSimulatingItsWard_ItsOwnPatientsAndDevices_RetiredWhenItStops()
+    {
+        await BuiltInMonitorSendingAsync();
+
+        var (exitCode, output, error) = await _cli.RunAsync(_cli.Admin, "simulate", "--gateway", "http://localhost/", "--patients", "1", "--scenario", "device-silent", "--duration", "2s");
+
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("cli-sim-patient-001: device-silent (monitor)", output, StringComparison.Ordinal);
+        Assert.Contains("Retired its 1 devices", output, StringComparison.Ordinal);
+        var retired = await GetAsync("api/devices/cli-sim-patient-001-monitor");
+        Assert.Equal(("enabled", null), ((string?)retired["status"], (string?)retired["patientId"]));
+        Assert.NotNull(retired["bindings"]![0]!["to"]);
+        var builtIn = await GetAsync("api/devices/sim-patient-001-monitor");
+        Assert.Equal(("enabled", "sim-patient-001"), ((string?)builtIn["status"], (string?)builtIn["patientId"]));
+    }
+
+    [Fact]
+    public async Task Simulate_DevicesAnotherSimulationDrives_RefusedBeforeAnyWrite()
+    {
+        await BuiltInMonitorSendingAsync();
+
+        var (exitCode, output, error) = await _cli.RunAsync(_cli.Admin, "simulate", "--gateway", "http://localhost/", "--patients", "1", "--scenario", "normal", "--duration", "2s", "--prefix", "sim");
+
+        Assert.Equal(CliApp.UsageError, exitCode);
+        Assert.Contains("1 of this simulation's devices are sending already (e.g. sim-patient-001-monitor)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Simulating", output, StringComparison.Ordinal);
+        Assert.Null(await _cli.Host.Services.GetRequiredService<IoMT.Core.Patients.IPatientDirectory>().FindAsync("sim-patient-001"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-sim")]
+    [InlineData("ward 7")]
+    public async Task Simulate_BadPrefix_UsageError(string prefix)
+    {
+        var (exitCode, _, error) = await _cli.RunAsync(_cli.Admin, "simulate", "--prefix", prefix);
+
+        Assert.Equal(CliApp.UsageError, exitCode);
+        Assert.Contains("--prefix must be", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Simulate_UnknownScenario_UsageError()
     {
         var (exitCode, _, error) = await _cli.RunAsync(_cli.Admin, "simulate", "--scenario", "zombie");
@@ -82,6 +124,16 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     public void Dispose() => _cli.Dispose();
+
+    /// <summary>The host's own simulation's monitor, bound to its patient and heard just now.</summary>
+    private async Task BuiltInMonitorSendingAsync()
+    {
+        var registry = _cli.Host.Services.GetRequiredService<IoMT.Core.Devices.IDeviceRegistry>();
+        var monitor = IoMT.Testing.WorkflowFixtures.WatchedMonitor(DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromSeconds(5), "sim-patient-001", "sim-patient-001-monitor")
+            with { Manufacturer = SimulatedDevice.Manufacturer };
+        await registry.CreateAsync([monitor], "admin");
+        await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { [monitor.Id] = DateTimeOffset.UtcNow });
+    }
 
     private async Task<System.Text.Json.Nodes.JsonNode> GetAsync(string path)
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using IoMT.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IoMT.Local.Tests;
 
@@ -86,6 +87,54 @@ public sealed class SimulationHostTests
             Assert.Equal("nurse", (await directory.FindCallerAsync(Token(renewed, "nurse"), now.AddDays(100)))?.Id);
             Assert.Equal("physician", (await directory.FindCallerAsync(Token(renewed, "physician"), now.AddDays(100)))?.Id);
             Assert.Single(await directory.ListTokensAsync("physician"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_WithoutSimulation_SimulatedDevicesLeftSendingPageNobody_ARealDeviceStillDoes()
+    {
+        var t0 = new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
+        var data = Directory.CreateTempSubdirectory("iomt-restart-").FullName;
+        try
+        {
+            // What a host killed during its simulation leaves: simulated devices enabled, bound, last heard before the kill.
+            using (var left = new SqliteDeviceRegistry(Path.Combine(data, "devices.db")))
+            {
+                var simulated = IoMT.Testing.WorkflowFixtures.WatchedMonitor(t0.AddHours(-1), TimeSpan.FromSeconds(5), "sim-patient-001", "sim-patient-001-monitor")
+                    with { Manufacturer = IoMT.Client.Simulation.SimulatedDevice.Manufacturer };
+                var real = IoMT.Testing.WorkflowFixtures.WatchedMonitor(t0.AddHours(-1), TimeSpan.FromSeconds(5), "patient-7", "bedside-7");
+                await left.CreateAsync([simulated, real], "admin");
+                await left.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { [simulated.Id] = t0, [real.Id] = t0 });
+                using var patients = new SqliteDirectory(Path.Combine(data, "directory.db"));
+                await patients.SaveAsync(new IoMT.Core.Patients.PatientRecord("sim-patient-001", ["sim-ward"]));
+                await patients.SaveAsync(new IoMT.Core.Patients.PatientRecord("patient-7", ["ward-7"]));
+            }
+
+            var clock = new IoMT.Testing.ManualClock(t0.AddMinutes(10));
+            using var host = new LocalHostFactory
+            {
+                ReuseDataDirectory = data,
+                ReplaceServices = s => s.AddSingleton<TimeProvider>(clock),
+            };
+            var services = host.Services;
+
+            await services.GetRequiredService<IoMT.Core.Alerts.DeviceSilenceWatch>().CheckAsync();
+
+            var timeline = services.GetRequiredService<IoMT.Core.Timeline.ITimelineStore>();
+            async Task<IEnumerable<string?>> SilenceAlerts(string patientId) =>
+                (await timeline.QueryAsync(new IoMT.Core.Timeline.TimelineQuery(patientId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue,
+                    [IoMT.Core.Timeline.TimelineEntryType.AlertRaised]))).Items.Select(r => r.Code);
+            Assert.Empty(await SilenceAlerts("sim-patient-001"));
+            Assert.Equal(["device-silent.bedside-7"], await SilenceAlerts("patient-7"));
+            var registry = services.GetRequiredService<IoMT.Core.Devices.IDeviceRegistry>();
+            Assert.Null((await registry.FindAsync("sim-patient-001-monitor"))!.CurrentPatientId);
+            Assert.Equal(("simulation", "unbound"), ((await registry.HistoryAsync("sim-patient-001-monitor"))[^1] is var last ? (last.Actor, last.Action) : default));
+            Assert.Equal("patient-7", (await registry.FindAsync("bedside-7"))!.CurrentPatientId);
         }
         finally
         {

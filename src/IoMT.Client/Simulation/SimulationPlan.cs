@@ -4,10 +4,23 @@ using IoMT.Core.Validation;
 
 namespace IoMT.Client.Simulation;
 
-/// <summary>What to simulate: how many patients, which scenarios (assigned in turn), the cycle and the seed.</summary>
-public sealed record SimulationOptions(int Patients, IReadOnlyList<string> Scenarios, TimeSpan Cycle, int Seed = 1)
+/// <summary>
+/// What to simulate: how many patients, which scenarios (assigned in turn), the cycle, the seed, and the prefix of its
+/// patients' and devices' ids (<c>{prefix}-patient-001</c>), which keeps simulations of one host apart.
+/// </summary>
+public sealed record SimulationOptions(int Patients, IReadOnlyList<string> Scenarios, TimeSpan Cycle, int Seed = 1, string Prefix = SimulationOptions.BuiltInPrefix)
 {
     public const string CareTeam = "sim-ward";
+
+    /// <summary>The local host's own simulation: <c>sim-patient-001…</c>.</summary>
+    public const string BuiltInPrefix = "sim";
+
+    /// <summary>What <c>iomt simulate</c> uses unless told: never the host's own patients.</summary>
+    public const string CliPrefix = "cli-sim";
+
+    /// <summary>Letters, digits and inner hyphens, short enough for the ids built on it.</summary>
+    public static bool IsValidPrefix(string? prefix) =>
+        prefix is { Length: > 0 and <= 24 } && prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && prefix[0] != '-' && prefix[^1] != '-';
 }
 
 /// <summary>The virtual patients and their devices, named so that a plan made again finds the same devices.</summary>
@@ -21,7 +34,8 @@ public sealed record SimulationPlan(IReadOnlyList<VirtualPatient> Patients, IRea
         for (var i = 0; i < options.Patients; i++)
         {
             var scenario = options.Scenarios[i % options.Scenarios.Count];
-            var patient = new VirtualPatient(PatientId(i), scenario, options.Seed + i, options.Cycle) { Profile = SimulatedProfiles.For(i, PatientId(i), scenario) };
+            var id = PatientId(i, options.Prefix);
+            var patient = new VirtualPatient(id, scenario, options.Seed + i, options.Cycle) { Profile = SimulatedProfiles.For(i, id, scenario) };
             patients.Add(patient);
             foreach (var role in Roles(scenario))
             {
@@ -32,7 +46,8 @@ public sealed record SimulationPlan(IReadOnlyList<VirtualPatient> Patients, IRea
         return new SimulationPlan(patients, devices);
     }
 
-    public static string PatientId(int index) => string.Create(CultureInfo.InvariantCulture, $"sim-patient-{index + 1:D3}");
+    public static string PatientId(int index, string prefix = SimulationOptions.BuiltInPrefix) =>
+        string.Create(CultureInfo.InvariantCulture, $"{prefix}-patient-{index + 1:D3}");
 
     public static string DeviceId(string patientId, DeviceRole role) => $"{patientId}-{role.ToString().ToLowerInvariant()}";
 

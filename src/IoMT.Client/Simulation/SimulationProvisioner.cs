@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Validation;
 
@@ -54,6 +55,51 @@ public sealed class SimulationProvisioner(ManagementClient api, string? physicia
 
         await SetClinicalSettingsAsync(plan, cancellationToken).ConfigureAwait(false);
         return [.. plan.Devices.Select(d => (d, new DeviceConnection(d.DeviceId, hostName, keys[d.DeviceId])))];
+    }
+
+    /// <summary>
+    /// The plan's devices that are sending already (enabled, bound and heard within <see cref="DeviceSilence.MissedReports"/>
+    /// reporting intervals, or a minute), by id: another simulation drives them, and a second one must not.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindActiveAsync(SimulationPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var ids = plan.Devices.Select(d => d.DeviceId).ToHashSet(StringComparer.Ordinal);
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var active = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var query = $"api/devices?manufacturer={Uri.EscapeDataString(SimulatedDevice.Manufacturer)}&status=enabled&pageSize={DeviceFilter.MaxPageSize}"
+                + (continuation is null ? "" : $"&continuationToken={Uri.EscapeDataString(continuation)}");
+            var page = Require(await api.GetAsync(query, cancellationToken).ConfigureAwait(false));
+            active.AddRange(page["items"]!.AsArray().OfType<JsonObject>()
+                .Where(d => ids.Contains((string)d["id"]!) && d["patientId"] is not null && (DateTimeOffset?)d["lastSeenAt"] is { } seen
+                    && now - seen < TimeSpan.FromSeconds(DeviceSilence.MissedReports * ((int?)d["reportingIntervalSeconds"] ?? 30)))
+                .Select(d => (string)d["id"]!));
+            continuation = (string?)page["continuationToken"];
+        }
+        while (continuation is not null);
+
+        return active;
+    }
+
+    /// <summary>
+    /// Takes the plan's devices off their patients when the simulation stops (unbound now, as a nurse removes a monitor):
+    /// none is watched for silence any more, an open silence alert of theirs ends, and nobody is paged for them. What they
+    /// measured while bound stays their patients'; provisioning binds them again.
+    /// </summary>
+    public async Task RetireAsync(SimulationPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        foreach (var device in plan.Devices)
+        {
+            var unbound = await api.PostAsync($"api/devices/{Uri.EscapeDataString(device.DeviceId)}/unbind", null, cancellationToken).ConfigureAwait(false);
+            if (unbound.Code != "binding.conflict")
+            {
+                Require(unbound);
+            }
+        }
     }
 
     /// <summary>Binds the device to its patient: from now, or a scale from <see cref="ScaleInUseFor"/> ago unless it is bound already.</summary>

@@ -5,13 +5,16 @@ using IoMT.Core.Devices;
 namespace IoMT.Local;
 
 /// <summary>
-/// Before the host watches any device, takes the devices a simulation left on their patients off them (unbound now),
-/// whether that simulation stopped with the host or the host was killed: a simulated device that is not sending pages
-/// nobody. The built-in simulation, when it runs, binds its own again as it provisions them; a real device is never
+/// Before the host watches any device, takes its own simulation's devices (<c>sim-patient-…</c>) off their patients
+/// (unbound now), whether that simulation stopped with the host or the host was killed: a simulated device that is not
+/// sending pages nobody. The built-in simulation, when it runs, binds them again as it provisions them. Devices of an
+/// <c>iomt simulate</c> run are that run's to retire (it may outlive a restart of the host); a real device is never
 /// touched, and its silence is watched as always.
 /// </summary>
 internal sealed partial class SimulationRetirement(IDeviceRegistry registry, DeviceService devices, ILogger<SimulationRetirement> logger) : IHostedService
 {
+    private static readonly string BuiltInDevices = SimulationOptions.BuiltInPrefix + "-patient-";
+
     private static readonly Caller Simulation = new("simulation", new HashSet<Role> { Role.Admin }, new HashSet<string>());
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -21,7 +24,7 @@ internal sealed partial class SimulationRetirement(IDeviceRegistry registry, Dev
         do
         {
             var page = await registry.ListAsync(filter, cancellationToken).ConfigureAwait(false);
-            retired.AddRange(page.Items.Where(d => d.CurrentPatientId is not null).Select(d => d.Id));
+            retired.AddRange(page.Items.Where(d => d.CurrentPatientId is not null && d.Id.StartsWith(BuiltInDevices, StringComparison.Ordinal)).Select(d => d.Id));
             filter = filter with { ContinuationToken = page.ContinuationToken };
         }
         while (filter.ContinuationToken is not null);
@@ -44,7 +47,7 @@ internal sealed partial class SimulationRetirement(IDeviceRegistry registry, Dev
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Retired {Devices} simulated devices an earlier simulation left on their patients")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Retired {Devices} devices the host's own simulation left on their patients")]
         public static partial void Retired(ILogger logger, int devices);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated device {DeviceId} stays bound: {Problem}")]

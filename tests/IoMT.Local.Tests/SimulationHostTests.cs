@@ -96,7 +96,7 @@ public sealed class SimulationHostTests
     }
 
     [Fact]
-    public async Task Restart_WithoutSimulation_SimulatedDevicesLeftSendingPageNobody_ARealDeviceStillDoes()
+    public async Task Restart_WithoutSimulation_ItsSimulatedDevicesLeftBoundPageNobody_ARealDeviceStillDoes()
     {
         var t0 = new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero);
         var data = Directory.CreateTempSubdirectory("iomt-restart-").FullName;
@@ -108,7 +108,8 @@ public sealed class SimulationHostTests
                 var simulated = IoMT.Testing.WorkflowFixtures.WatchedMonitor(t0.AddHours(-1), TimeSpan.FromSeconds(5), "sim-patient-001", "sim-patient-001-monitor")
                     with { Manufacturer = IoMT.Client.Simulation.SimulatedDevice.Manufacturer };
                 var real = IoMT.Testing.WorkflowFixtures.WatchedMonitor(t0.AddHours(-1), TimeSpan.FromSeconds(5), "patient-7", "bedside-7");
-                await left.CreateAsync([simulated, real], "admin");
+                var otherRun = simulated with { Id = "cli-sim-patient-001-monitor", Bindings = [new("cli-sim-patient-001-monitor", "patient-7", t0.AddHours(-1), null)] };
+                await left.CreateAsync([simulated, real, otherRun], "admin");
                 await left.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { [simulated.Id] = t0, [real.Id] = t0 });
                 using var patients = new SqliteDirectory(Path.Combine(data, "directory.db"));
                 await patients.SaveAsync(new IoMT.Core.Patients.PatientRecord("sim-patient-001", ["sim-ward"]));
@@ -130,11 +131,12 @@ public sealed class SimulationHostTests
                 (await timeline.QueryAsync(new IoMT.Core.Timeline.TimelineQuery(patientId, DateTimeOffset.MinValue, DateTimeOffset.MaxValue,
                     [IoMT.Core.Timeline.TimelineEntryType.AlertRaised]))).Items.Select(r => r.Code);
             Assert.Empty(await SilenceAlerts("sim-patient-001"));
-            Assert.Equal(["device-silent.bedside-7"], await SilenceAlerts("patient-7"));
+            Assert.Contains("device-silent.bedside-7", await SilenceAlerts("patient-7"));
             var registry = services.GetRequiredService<IoMT.Core.Devices.IDeviceRegistry>();
             Assert.Null((await registry.FindAsync("sim-patient-001-monitor"))!.CurrentPatientId);
             Assert.Equal(("simulation", "unbound"), ((await registry.HistoryAsync("sim-patient-001-monitor"))[^1] is var last ? (last.Actor, last.Action) : default));
             Assert.Equal("patient-7", (await registry.FindAsync("bedside-7"))!.CurrentPatientId);
+            Assert.Equal("patient-7", (await registry.FindAsync("cli-sim-patient-001-monitor"))!.CurrentPatientId); // an iomt simulate run's own
         }
         finally
         {

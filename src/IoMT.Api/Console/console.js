@@ -83,7 +83,7 @@ async function patientsById(ids) {
   return state.patients;
 }
 
-// A patient's rules as they apply to them (their settings' effectiveRules), read once per sign-in; null when not readable.
+// A patient's rules as they apply to them (their settings' effectiveRules), read once per inbox refresh; null when not readable.
 function rulesOf(patientId) {
   if (!state.settings.has(patientId)) {
     state.settings.set(patientId, api(`patients/${encodeURIComponent(patientId)}/settings`).then((s) => s.effectiveRules, () => null));
@@ -95,13 +95,15 @@ function rulesOf(patientId) {
 async function valueAndLimit(alert) {
   if (alert.value == null) return "—";
   const rule = (await rulesOf(alert.patientId))?.find((r) => r.id === alert.ruleId);
-  return `${fixed(alert.value, Number.isInteger(alert.value) ? 0 : 1)} ${alert.unit}${rule?.raiseAt != null ? `, limit ${rule.raiseAt}` : ""}`.trim();
+  const value = [fixed(alert.value, Number.isInteger(alert.value) ? 0 : 1), alert.unit].filter(Boolean).join(" ");
+  return `${value}${rule?.raiseAt != null ? `, limit ${rule.raiseAt}` : ""}`;
 }
 
 const who = (targets) => targets?.map((t) => t.replace(/^[a-z]+:/, "")).join(", ") || "—";
 
 async function refresh() {
   const alerts = await api(`alerts?status=${$("status").value}&limit=200`);
+  state.settings = new Map();
   const [patients, values] = await Promise.all([patientsById([...new Set(alerts.map((a) => a.patientId))]), Promise.all(alerts.map(valueAndLimit))]);
   state.alerts = alerts;
   const rows = alerts.map((alert, i) => {

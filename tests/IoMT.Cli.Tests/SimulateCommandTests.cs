@@ -129,8 +129,8 @@ public sealed class SimulateCommandTests : IDisposable
     private async Task BuiltInMonitorSendingAsync()
     {
         var registry = _cli.Host.Services.GetRequiredService<IoMT.Core.Devices.IDeviceRegistry>();
-        var monitor = IoMT.Testing.WorkflowFixtures.WatchedMonitor(DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromSeconds(5), "sim-patient-001", "sim-patient-001-monitor")
-            with { Manufacturer = SimulatedDevice.Manufacturer };
+        var fixture = IoMT.Testing.WorkflowFixtures.WatchedMonitor(DateTimeOffset.UtcNow.AddMinutes(-5), TimeSpan.FromSeconds(5), "sim-patient-001", "sim-patient-001-monitor");
+        var monitor = fixture with { Manufacturer = SimulatedDevice.Manufacturer };
         await registry.CreateAsync([monitor], "admin");
         await registry.MarkSeenAsync(new Dictionary<string, DateTimeOffset> { [monitor.Id] = DateTimeOffset.UtcNow });
     }

@@ -105,8 +105,8 @@ public sealed class SimulationHostTests
             // What a host killed during its simulation leaves: simulated devices enabled, bound, last heard before the kill.
             using (var left = new SqliteDeviceRegistry(Path.Combine(data, "devices.db")))
             {
-                var simulated = IoMT.Testing.WorkflowFixtures.WatchedMonitor(t0.AddHours(-1), TimeSpan.FromSeconds(5), "sim-patient-001", "sim-patient-001-monitor")
-                    with { Manufacturer = IoMT.Client.Simulation.SimulatedDevice.Manufacturer };
+                var fixture = IoMT.Testing.WorkflowFixtures.WatchedMonitor(t0.AddHours(-1), TimeSpan.FromSeconds(5), "sim-patient-001", "sim-patient-001-monitor");
+                var simulated = fixture with { Manufacturer = IoMT.Client.Simulation.SimulatedDevice.Manufacturer };
                 var real = IoMT.Testing.WorkflowFixtures.WatchedMonitor(t0.AddHours(-1), TimeSpan.FromSeconds(5), "patient-7", "bedside-7");
                 var otherRun = simulated with { Id = "cli-sim-patient-001-monitor", Bindings = [new("cli-sim-patient-001-monitor", "patient-7", t0.AddHours(-1), null)] };
                 await left.CreateAsync([simulated, real, otherRun], "admin");

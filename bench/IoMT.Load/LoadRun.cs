@@ -202,7 +202,8 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
     {
         using var http = new HttpClient { BaseAddress = host, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var plan = SimulationPlan.Create(new SimulationOptions(settings.Devices, [Scenarios.Normal], TimeSpan.FromMinutes(2), settings.Seed));
+        // Its own prefix: the host retires its built-in simulation's devices (sim-…) at each start, and a load run outlives restarts.
+        var plan = SimulationPlan.Create(new SimulationOptions(settings.Devices, [Scenarios.Normal], TimeSpan.FromMinutes(2), settings.Seed, Prefix: "load"));
         return await new SimulationProvisioner(new ManagementClient(http)).ProvisionAsync(plan, host.Authority, null, cancellationToken);
     }
 }

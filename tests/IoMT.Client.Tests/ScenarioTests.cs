@@ -4,9 +4,9 @@ using IoMT.Core.Alerts;
 using IoMT.Core.Devices;
 using IoMT.Core.Patients;
 using IoMT.Core.Pipeline;
-using IoMT.Testing;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;
+using IoMT.Testing;
 
 namespace IoMT.Client.Tests;
 

@@ -93,7 +93,7 @@ function rulesOf(patientId) {
 
 // "121 /min, limit 131": the value that raised the alert and the limit of the patient's rule that it crossed.
 async function valueAndLimit(alert) {
-  if (alert.value == null) return "—";
+  if (alert.value == null) return alert.code ?? "—";
   const rule = (await rulesOf(alert.patientId))?.find((r) => r.id === alert.ruleId);
   const value = [fixed(alert.value, Number.isInteger(alert.value) ? 0 : 1), alert.unit].filter(Boolean).join(" ");
   return `${value}${rule?.raiseAt != null ? `, limit ${rule.raiseAt}` : ""}`;

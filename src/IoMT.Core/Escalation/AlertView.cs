@@ -5,7 +5,8 @@ namespace IoMT.Core.Escalation;
 /// <summary>
 /// An alert as the inbox shows it: what was raised, where its escalation stands, who acted on it. <see cref="RaisedAt"/>
 /// is when the product raised it (its own clock; escalation counts from it), <see cref="OnsetAt"/> when the episode
-/// began by the readings' times (the device's clock); <see cref="Notified"/> the targets notified so far (e.g. <c>role:nurse</c>).
+/// began by the readings' times (the device's clock); <see cref="Notified"/> the targets notified so far (e.g. <c>role:nurse</c>);
+/// <see cref="Code"/> the coded value that raised a code rule (e.g. the ECG rhythm <c>AF</c>), where <see cref="Value"/> is null.
 /// </summary>
 public sealed record AlertView(
     string AlertId,
@@ -32,7 +33,8 @@ public sealed record AlertView(
     DateTimeOffset? ResolvedAt,
     DateTimeOffset? SnoozedUntil,
     DateTimeOffset OnsetAt,
-    IReadOnlyList<string> Notified)
+    IReadOnlyList<string> Notified,
+    string? Code = null)
 {
     public static AlertView From(EscalationState state)
     {
@@ -41,7 +43,7 @@ public sealed record AlertView(
         return new AlertView(alert.AlertId, alert.PatientId, alert.RuleId, alert.Title, alert.Priority, alert.Category, alert.Direction, state.Status,
             alert.EscalationStart, alert.Value, alert.Unit, state.Policy.Id, state.Policy.Version, state.Level + 1, state.Pass + 1, state.Exhausted,
             state.ConditionCleared, state.Timer?.Due, state.AcknowledgedBy, state.AcknowledgedAt, state.ResolvedBy, state.ResolvedAt,
-            state.SnoozedUntil, alert.EpisodeStart, [.. state.Notified.Select(target => target.ToString())]);
+            state.SnoozedUntil, alert.EpisodeStart, [.. state.Notified.Select(target => target.ToString())], alert.Code);
     }
 }
 

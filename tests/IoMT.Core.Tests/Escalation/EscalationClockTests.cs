@@ -69,4 +69,13 @@ public class EscalationClockTests
         Assert.NotEmpty(AlertView.From(started.State).Notified);
         Assert.True(AlertView.From(second.State).Notified.Count > AlertView.From(started.State).Notified.Count);
     }
+
+    [Fact]
+    public void View_CodedAlert_CarriesTheCodeThatRaisedIt()
+    {
+        var alert = Alert() with { Value = null, Code = "AF", Unit = "" };
+
+        Assert.Equal("AF", AlertView.From(Start(alert: alert).State).Code);
+        Assert.Null(AlertView.From(Start().State).Code);
+    }
 }

@@ -40,10 +40,10 @@ public static class TelemetryCorpus
         return messages;
     }
 
-    /// <summary>Every device registered and bound to its own patient.</summary>
-    public static InMemoryIngestionContext Context()
+    /// <summary>Every device registered and bound to its own patient; sized for <paramref name="messages"/> messages.</summary>
+    public static InMemoryIngestionContext Context(int messages = 0)
     {
-        var context = new InMemoryIngestionContext();
+        var context = new InMemoryIngestionContext(messages);
         for (var device = 0; device < DeviceCount; device++)
         {
             context.AddDevice(DeviceId(device)).AddBinding(new DeviceBinding(DeviceId(device), $"patient-{device:D5}", Start.AddDays(-30), null));

@@ -100,7 +100,7 @@ public sealed class BatchIngestion(
         IReadOnlyList<ReceivedMessage> batch, IReadOnlyList<DeviceRecord> registered, HashSet<string> patientIds,
         CancellationToken cancellationToken)
     {
-        var context = new InMemoryIngestionContext();
+        var context = new InMemoryIngestionContext(batch.Count);
         foreach (var device in registered)
         {
             context.AddDevice(device.Id, device.Status);

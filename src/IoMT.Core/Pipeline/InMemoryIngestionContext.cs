@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using IoMT.Core.Devices;
 using IoMT.Core.Mapping;
@@ -15,7 +16,10 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     private readonly Dictionary<string, DeviceEntry> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PatientProfile> _profiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PatientState> _states = new(StringComparer.Ordinal);
-    private readonly List<(string, string, string)> _newlySeen = [];
+
+    // Message ids by device, and those seen for the first time, in tables sized once for the messages the context will see.
+    private readonly Dictionary<SeenKey, string> _seen;
+    private readonly List<(string, string, string)> _newlySeen;
 
     // The pipeline asks several questions about one device, and about one patient, in a row: answer them from one lookup.
     private DeviceEntry? _last;
@@ -23,18 +27,31 @@ public sealed class InMemoryIngestionContext : IIngestionContext
 
     /// <summary>A context with a device registry and bindings (both may start empty).</summary>
     public InMemoryIngestionContext()
-        : this(checksDevices: true, resolvesPatients: true)
+        : this(messages: 0)
     {
     }
 
-    private InMemoryIngestionContext(bool checksDevices, bool resolvesPatients)
+    /// <summary>
+    /// A context with a device registry and bindings, for about <paramref name="messages"/> messages: those whose ids it
+    /// loads with <see cref="AddSeen"/> and those it checks (a host knows both: its batch). Its message-id tables are
+    /// sized for them once instead of growing by copies; more still fit.
+    /// </summary>
+    public InMemoryIngestionContext(int messages)
+        : this(checksDevices: true, resolvesPatients: true, messages)
     {
+    }
+
+    private InMemoryIngestionContext(bool checksDevices, bool resolvesPatients, int messages)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(messages);
         _checksDevices = checksDevices;
         _resolvesPatients = resolvesPatients;
+        _seen = new Dictionary<SeenKey, string>(messages);
+        _newlySeen = new List<(string, string, string)>(messages);
     }
 
     /// <summary>Validation only: no device checks, no patients, only duplicate detection.</summary>
-    public static InMemoryIngestionContext ValidationOnly() => new(checksDevices: false, resolvesPatients: false);
+    public static InMemoryIngestionContext ValidationOnly() => new(checksDevices: false, resolvesPatients: false, messages: 0);
 
     public bool ChecksDevices => _checksDevices;
 
@@ -68,7 +85,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     /// <summary>Remembers that a device sent <paramref name="messageId"/> at <paramref name="sourcePosition"/> (loaded from a host's store).</summary>
     public InMemoryIngestionContext AddSeen(string deviceId, string messageId, string sourcePosition)
     {
-        Device(deviceId).Seen[messageId] = sourcePosition;
+        _seen[new SeenKey(Device(deviceId), messageId)] = sourcePosition;
         return this;
     }
 
@@ -122,7 +139,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
 
     public bool IsDuplicate(string deviceId, string messageId, string sourcePosition)
     {
-        ref var firstPosition = ref CollectionsMarshal.GetValueRefOrAddDefault(Device(deviceId).Seen, messageId, out var seenBefore);
+        ref var firstPosition = ref CollectionsMarshal.GetValueRefOrAddDefault(_seen, new SeenKey(Device(deviceId), messageId), out var seenBefore);
         if (seenBefore)
         {
             return !string.Equals(firstPosition, sourcePosition, StringComparison.Ordinal);
@@ -174,7 +191,18 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         public List<DeviceBinding> Bindings { get; } = [];
 
         public DeviceMapping? Mapping { get; set; }
+    }
 
-        public Dictionary<string, string> Seen { get; } = new(StringComparer.Ordinal);
+    /// <summary>A device's message id: the device by reference (one entry per device id), the id by value.</summary>
+    private readonly struct SeenKey(DeviceEntry device, string messageId) : IEquatable<SeenKey>
+    {
+        private readonly DeviceEntry _device = device;
+        private readonly string _messageId = messageId;
+
+        public bool Equals(SeenKey other) => ReferenceEquals(_device, other._device) && string.Equals(_messageId, other._messageId, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => obj is SeenKey other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_device), StringComparer.Ordinal.GetHashCode(_messageId));
     }
 }

@@ -22,8 +22,8 @@ public enum MessageStatus
 /// <summary>A rejection: <see cref="Index"/> is the reading's position, or −1 when the whole message was rejected.</summary>
 public readonly record struct RejectedReading(int Index, ValidationError Error);
 
-/// <summary>What happened to one message of the batch.</summary>
-public sealed record MessageOutcome(int BatchIndex, MessageStatus Status, string? MessageId, string? DeviceId, int Accepted, IReadOnlyList<RejectedReading> Rejected);
+/// <summary>What happened to one message of the batch (a value: a batch has one per message).</summary>
+public readonly record struct MessageOutcome(int BatchIndex, MessageStatus Status, string? MessageId, string? DeviceId, int Accepted, IReadOnlyList<RejectedReading> Rejected);
 
 /// <summary>Everything a batch produced, for the host to write (idempotently, by the entries' deterministic ids).</summary>
 public sealed class IngestionResult

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace IoMT.Core.Timeline;
@@ -13,10 +12,6 @@ namespace IoMT.Core.Timeline;
 public static class DeterministicId
 {
     private const int HexDigits = 32;
-
-    // One hash object per thread: a one-shot hash sets up the algorithm on every call, about a quarter of its cost.
-    [ThreadStatic]
-    private static IncrementalHash? _sha256;
 
     /// <summary>The id of two texts and a number (written in invariant digits, as the text part would be).</summary>
     public static string Create(string prefix, string part1, string part2, long part3)
@@ -60,10 +55,8 @@ public static class DeterministicId
     /// <summary>The prefix and the first half of the SHA-256 in lower-case hex, built as one string.</summary>
     private static string Hash(string prefix, ReadOnlySpan<byte> data)
     {
-        var sha256 = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha256.AppendData(data);
-        Span<byte> hash = stackalloc byte[32];
-        sha256.GetHashAndReset(hash);
+        Span<byte> hash = stackalloc byte[Sha256.HashBytes];
+        Sha256.Hash(data, hash);
         if (prefix.Length > 64)
         {
             return string.Concat(prefix, Convert.ToHexStringLower(hash[..(HexDigits / 2)]));

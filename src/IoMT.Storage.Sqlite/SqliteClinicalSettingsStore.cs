@@ -42,9 +42,10 @@ public sealed class SqliteClinicalSettingsStore : IClinicalSettingsStore, IDispo
     {
         ArgumentNullException.ThrowIfNull(patientIds);
         using var connection = _database.OpenConnection();
-        // One parameter whatever the number of patients: their ids as a JSON array.
+        // One parameter whatever the number of patients: their ids as a JSON array, each looked up by its key (an IN
+        // over a subquery would build a temporary table on every call, and this runs for every batch).
         using var command = Command(connection, null,
-            "SELECT patient_id, settings FROM clinical_settings WHERE patient_id IN (SELECT value FROM json_each($ids))",
+            "SELECT s.patient_id, s.settings FROM json_each($ids) AS j CROSS JOIN clinical_settings AS s ON s.patient_id = j.value",
             ("$ids", JsonSerializer.Serialize(patientIds.Distinct(StringComparer.Ordinal).ToList())));
         using var reader = command.ExecuteReader();
         var found = new Dictionary<string, ClinicalSettings>(StringComparer.Ordinal);

@@ -26,6 +26,9 @@ public enum SqliteDurability
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
+    private const int WriterCacheKiB = 65536;
+    private const int ReaderCacheKiB = 2048;
+
     private readonly string _connectionString;
     private readonly string _writerConnectionString;
     private readonly string _synchronous;
@@ -80,7 +83,7 @@ public sealed class SqliteDatabase : IDisposable
         // Settings stay with the pooled SQLite connection: set them once per physical connection, not per open.
         if (_configured.TryAdd(connection.Handle!, _synchronous))
         {
-            Configure(connection);
+            Configure(connection, ReaderCacheKiB);
         }
 
         return connection;
@@ -270,7 +273,7 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             connection.Open();
-            Configure(connection);
+            Configure(connection, WriterCacheKiB);
             return connection;
         }
         catch
@@ -280,13 +283,15 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    private void Configure(SqliteConnection connection)
+    private void Configure(SqliteConnection connection, int cacheKiB)
     {
-        // A 64 MiB page cache, reads through mmap (up to 2 GiB, SQLite's limit) and a 64 MiB WAL between checkpoints
-        // (a 256 MiB limit if they run in the background): appending to a timeline of a million entries nearly doubled
-        // (docs/performance.md), because the pages batches insert into stay cached and pages written by several
-        // commits are checkpointed once; past the mapped size, appends slowed down (the five-minute soak).
-        Execute(connection, null, $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 2147418112; PRAGMA wal_autocheckpoint = {_walPages};");
+        // The writer keeps a 64 MiB page cache: appending to a timeline of a million entries nearly doubled
+        // (docs/performance.md), because the pages batches insert into stay cached and pages written by several commits
+        // are checkpointed once. A reader drops its whole cache whenever it begins after another connection's commit,
+        // which on a busy file is every time, and walks a table sized to the most pages it ever held when it does: readers
+        // keep 2 MiB. Reads go through mmap (up to 2 GiB, SQLite's limit; past the mapped size, appends slowed down in
+        // the five-minute soak); 64 MiB of WAL between checkpoints (a 256 MiB limit if they run in the background).
+        Execute(connection, null, $"PRAGMA synchronous = {_synchronous}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -{cacheKiB}; PRAGMA mmap_size = 2147418112; PRAGMA wal_autocheckpoint = {_walPages};");
     }
 
     /// <summary>Copies what it can of the WAL into the file without waiting; returns the WAL's size in pages.</summary>

@@ -301,9 +301,10 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
             {
                 var stored = await _database.WriteAsync((connection, transaction) =>
                 {
+                    // The sequence number is the row id SQLite just assigned: RETURNING would build and drop a temporary
+                    // table for every message (about a tenth of the host's CPU at 3,000 messages a second).
                     using var insert = Command(connection, transaction, """
                         INSERT INTO messages (partition, device_id, message_id, received_at, body, properties) VALUES ($partition, $device, $message, $at, $body, $props)
-                        RETURNING seq
                         """);
                     var stored = new LoggedMessage[group.Count][];
                     for (var p = 0; p < group.Count; p++)
@@ -319,7 +320,8 @@ public sealed class SqliteIngestionLog : IIngestionStateStore, IDisposable
                             insert.Parameters["$at"].Value = e.ReceivedAt.UtcTicks;
                             insert.Parameters["$body"].Value = e.Message.Body;
                             insert.Parameters["$props"].Value = (object?)e.PropertiesJson ?? DBNull.Value;
-                            stored[p][i] = new LoggedMessage((long)insert.ExecuteScalar()!, e.Partition, e.DeviceId, e.Message.Properties.MessageId, e.ReceivedAt, e.Message.Body)
+                            insert.ExecuteNonQuery();
+                            stored[p][i] = new LoggedMessage(SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle), e.Partition, e.DeviceId, e.Message.Properties.MessageId, e.ReceivedAt, e.Message.Body)
                             {
                                 Properties = e.PropertiesJson is null ? DeviceMessageProperties.None : e.Message.Properties with { MessageId = null },
                             };

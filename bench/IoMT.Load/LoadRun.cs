@@ -30,7 +30,7 @@ public sealed record LoadResult(
     double AcceptedPerSecond, double ReadingsPerSecond, double CommittedPerSecond,
     LatencySummary SendToAccepted, LatencySummary SendToCommitted, long NotCommitted, double DrainSeconds,
     int AlertsSent, LatencySummary ReadingToNotification, int AlertsNotNotified,
-    double HostCpuCores, double DriverCpuCores, IReadOnlyList<LatencySummary> SendToCommittedEach10s,
+    double HostCpuCores, double DriverCpuCores, double HostCpuMicrosecondsPerMessage, IReadOnlyList<LatencySummary> SendToCommittedEach10s,
     string Transport, ConnectReport? Connect);
 
 /// <summary>
@@ -166,6 +166,7 @@ public sealed class LoadRun(Uri host, string dataDirectory, LoadSettings setting
             AlertsNotNotified: alerts.Values.Count(due => due >= measuredFrom),
             HostCpuCores: Math.Round((hostCpuEnd - hostCpu).TotalSeconds / window, 2),
             DriverCpuCores: Math.Round((driverCpuEnd - driverCpu).TotalSeconds / window, 2),
+            HostCpuMicrosecondsPerMessage: accepted.Count == 0 ? 0 : Math.Round((hostCpuEnd - hostCpu).TotalMicroseconds / accepted.Count, 1),
             SendToCommittedEach10s: [.. accepted.Where(i => _committed[i] != 0)
                 .GroupBy(i => (int)(Clock.Milliseconds(measuredFrom, _due[i]) / 10_000))
                 .OrderBy(g => g.Key)

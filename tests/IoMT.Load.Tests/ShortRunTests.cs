@@ -26,6 +26,10 @@ public sealed class ShortRunTests : IDisposable
         Assert.Equal(result.AlertsSent, result.ReadingToNotification.Count);
         Assert.Equal(0, result.AlertsNotNotified);
         Assert.True(result.SendToAccepted.P50 <= result.SendToCommitted.P50);
+
+        // The host's CPU per message is its CPU over the window shared among the messages accepted in it.
+        Assert.True(result.HostCpuMicrosecondsPerMessage > 0);
+        Assert.InRange(result.HostCpuMicrosecondsPerMessage * result.AcceptedPerSecond / 1e6, result.HostCpuCores - 0.006, result.HostCpuCores + 0.006);
         Assert.Equal("https", result.Transport);
         Assert.Null(result.Connect);
     }

@@ -193,7 +193,7 @@ public sealed class IngestionPipeline(IngestionOptions options, EnrichmentOption
                 due = new InstantDue(patient.Value.State, patient.Value.Profile, entry, alerting, receivedAt, work | (due?.Work ?? InstantWork.None));
             }
 
-            result.Add(entry);
+            result.Add(entry, patient.Value.State);
         }
 
         if (due is { } last)

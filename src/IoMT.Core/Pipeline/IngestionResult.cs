@@ -30,12 +30,15 @@ public sealed class IngestionResult
 {
     private const int TypicalReadingsPerMessage = 3;
 
+    private static long _lastBatch;
+
     private readonly List<MessageOutcome> _outcomes;
     private readonly List<ReadingEntry> _readings;
     private readonly List<News2Entry> _scores = [];
     private readonly List<QuarantineRecord> _quarantine = [];
     private readonly List<WorkflowEvent> _events = [];
-    private readonly HashSet<string> _touchedPatients = new(StringComparer.Ordinal);
+    private readonly List<string> _touchedPatients = [];
+    private readonly long _batch = Interlocked.Increment(ref _lastBatch);
 
     public IngestionResult()
         : this(0)
@@ -67,12 +70,16 @@ public sealed class IngestionResult
 
     internal void Add(MessageOutcome outcome) => _outcomes.Add(outcome);
 
-    internal void Add(ReadingEntry entry)
+    /// <summary>Adds a reading of the patient whose <paramref name="state"/> it changed.</summary>
+    internal void Add(ReadingEntry entry, PatientState state)
     {
         _readings.Add(entry);
-        if (_readings.Count == 1 || !ReferenceEquals(_readings[^2].PatientId, entry.PatientId))
+
+        // Each patient once: the state remembers the last batch that touched it, so no set of patient ids is hashed.
+        if (state.TouchedInBatch != _batch)
         {
-            _touchedPatients.Add(entry.PatientId);
+            state.TouchedInBatch = _batch;
+            _touchedPatients.Add(state.PatientId);
         }
     }
 

@@ -29,6 +29,9 @@ public sealed class PatientState(string patientId)
 
     public string PatientId { get; } = patientId;
 
+    /// <summary>The last batch (<see cref="IngestionResult"/>) that changed this state.</summary>
+    internal long TouchedInBatch { get; set; }
+
     public VitalSample? RespiratoryRate { get; set; }
 
     public VitalSample? Spo2 { get; set; }

@@ -7,4 +7,10 @@ if (args is ["timeline-load"])
     return;
 }
 
+if (args is ["ingestion-cpu", .. var rest])
+{
+    IngestionCpu.Run(rest is [var rounds] ? int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture) : 9);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -46,11 +46,13 @@ public static class TelemetryCorpus
         var context = new InMemoryIngestionContext(messages);
         for (var device = 0; device < DeviceCount; device++)
         {
-            context.AddDevice(DeviceId(device)).AddBinding(new DeviceBinding(DeviceId(device), $"patient-{device:D5}", Start.AddDays(-30), null));
+            context.AddDevice(DeviceId(device)).AddBinding(new DeviceBinding(DeviceId(device), PatientId(device), Start.AddDays(-30), null));
         }
 
         return context;
     }
+
+    public static string PatientId(int device) => $"patient-{device:D5}";
 
     public static string DeviceId(int device) => $"acme-{Models[device % 4].ToLowerInvariant()}-sn{device:D8}";
 

@@ -26,10 +26,52 @@ public static class ApiJson
         }
     }
 
-    /// <summary>System.Text.Json's path (<c>$.kinds[1]</c>, <c>$[12].id</c>) as a JSON pointer (<c>/kinds/1</c>, <c>/12/id</c>).</summary>
-    public static string Pointer(string? path) =>
-        string.IsNullOrEmpty(path) || path == "$"
-            ? ""
-            : path.TrimStart('$').Replace("['", "/", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal)
-                .Replace('[', '/').Replace("]", "", StringComparison.Ordinal).Replace('.', '/');
+    /// <summary>
+    /// System.Text.Json's path (<c>$.kinds[1]</c>, <c>$[12].id</c>, <c>$.limits['a.b']</c>) as a JSON pointer (<c>/kinds/1</c>,
+    /// <c>/12/id</c>, <c>/limits/a.b</c>), each name escaped as RFC 6901 says (<c>~</c> as <c>~0</c>, <c>/</c> as <c>~1</c>).
+    /// </summary>
+    public static string Pointer(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return "";
+        }
+
+        var pointer = new System.Text.StringBuilder();
+        var i = path.StartsWith('$') ? 1 : 0;
+        while (i < path.Length)
+        {
+            string segment;
+            if (path[i] == '.')
+            {
+                var end = path.IndexOfAny(['.', '['], i + 1);
+                end = end < 0 ? path.Length : end;
+                segment = path[(i + 1)..end];
+                i = end;
+            }
+            else if (path.AsSpan(i).StartsWith("['"))
+            {
+                // A name with characters a dotted path cannot hold, quoted; a quote inside it may be escaped.
+                var end = path.IndexOf("']", i + 2, StringComparison.Ordinal);
+                end = end < 0 ? path.Length : end;
+                segment = path[(i + 2)..end].Replace("\\'", "'", StringComparison.Ordinal);
+                i = Math.Min(end + 2, path.Length);
+            }
+            else if (path[i] == '[')
+            {
+                var end = path.IndexOf(']', i + 1);
+                end = end < 0 ? path.Length : end;
+                segment = path[(i + 1)..end];
+                i = Math.Min(end + 1, path.Length);
+            }
+            else
+            {
+                break;
+            }
+
+            pointer.Append('/').Append(segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+        }
+
+        return pointer.ToString();
+    }
 }

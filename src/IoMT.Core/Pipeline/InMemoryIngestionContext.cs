@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using IoMT.Core.Devices;
 using IoMT.Core.Mapping;
@@ -17,8 +16,8 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     private readonly Dictionary<string, PatientProfile> _profiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PatientState> _states = new(StringComparer.Ordinal);
 
-    // Message ids by device, and those seen for the first time, in tables sized once for the messages the context will see.
-    private readonly Dictionary<SeenKey, string> _seen;
+    // Message ids seen for the first time, and (per device) all of them, sized for the messages the context will see.
+    private readonly int _messages;
     private readonly List<(string, string, string)> _newlySeen;
 
     // The pipeline asks several questions about one device, and about one patient, in a row: answer them from one lookup.
@@ -34,7 +33,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     /// <summary>
     /// A context with a device registry and bindings, for about <paramref name="messages"/> messages: those whose ids it
     /// loads with <see cref="AddSeen"/> and those it checks (a host knows both: its batch). Its message-id tables are
-    /// sized for them once instead of growing by copies; more still fit.
+    /// sized for them once instead of growing by copies (each device's for an even share); more still fit.
     /// </summary>
     public InMemoryIngestionContext(int messages)
         : this(checksDevices: true, resolvesPatients: true, messages)
@@ -46,7 +45,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         ArgumentOutOfRangeException.ThrowIfNegative(messages);
         _checksDevices = checksDevices;
         _resolvesPatients = resolvesPatients;
-        _seen = new Dictionary<SeenKey, string>(messages);
+        _messages = messages;
         _newlySeen = new List<(string, string, string)>(messages);
     }
 
@@ -85,7 +84,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
     /// <summary>Remembers that a device sent <paramref name="messageId"/> at <paramref name="sourcePosition"/> (loaded from a host's store).</summary>
     public InMemoryIngestionContext AddSeen(string deviceId, string messageId, string sourcePosition)
     {
-        _seen[new SeenKey(Device(deviceId), messageId)] = sourcePosition;
+        Seen(deviceId)[messageId] = sourcePosition;
         return this;
     }
 
@@ -139,7 +138,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
 
     public bool IsDuplicate(string deviceId, string messageId, string sourcePosition)
     {
-        ref var firstPosition = ref CollectionsMarshal.GetValueRefOrAddDefault(_seen, new SeenKey(Device(deviceId), messageId), out var seenBefore);
+        ref var firstPosition = ref CollectionsMarshal.GetValueRefOrAddDefault(Seen(deviceId), messageId, out var seenBefore);
         if (seenBefore)
         {
             return !string.Equals(firstPosition, sourcePosition, StringComparison.Ordinal);
@@ -172,6 +171,16 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         return _last = device;
     }
 
+    /// <summary>
+    /// The device's message ids, in a table made on first use for an even share of the messages among the devices known
+    /// by then (a host adds its batch's devices first), so that it seldom grows by copies.
+    /// </summary>
+    private Dictionary<string, string> Seen(string deviceId)
+    {
+        var device = Device(deviceId);
+        return device.Seen ??= new Dictionary<string, string>(_messages / _devices.Count, StringComparer.Ordinal);
+    }
+
     private void RequireRegistry()
     {
         if (!_checksDevices)
@@ -191,18 +200,7 @@ public sealed class InMemoryIngestionContext : IIngestionContext
         public List<DeviceBinding> Bindings { get; } = [];
 
         public DeviceMapping? Mapping { get; set; }
-    }
 
-    /// <summary>A device's message id: the device by reference (one entry per device id), the id by value.</summary>
-    private readonly struct SeenKey(DeviceEntry device, string messageId) : IEquatable<SeenKey>
-    {
-        private readonly DeviceEntry _device = device;
-        private readonly string _messageId = messageId;
-
-        public bool Equals(SeenKey other) => ReferenceEquals(_device, other._device) && string.Equals(_messageId, other._messageId, StringComparison.Ordinal);
-
-        public override bool Equals(object? obj) => obj is SeenKey other && Equals(other);
-
-        public override int GetHashCode() => HashCode.Combine(RuntimeHelpers.GetHashCode(_device), StringComparer.Ordinal.GetHashCode(_messageId));
+        public Dictionary<string, string>? Seen { get; set; }
     }
 }

@@ -40,7 +40,7 @@ public sealed class ReadingKindInfo
         Code = code;
         CanonicalUnit = canonicalUnit;
         Range = range;
-        Units = units;
+        AcceptedUnits = units;
     }
 
     public ReadingKind Kind { get; }
@@ -59,7 +59,10 @@ public sealed class ReadingKindInfo
     public PlausibleRange? Range { get; }
 
     /// <summary>Units a device may send; empty when the kind carries no unit.</summary>
-    public IReadOnlyList<AcceptedUnit> Units { get; }
+    public IReadOnlyList<AcceptedUnit> Units => AcceptedUnits;
+
+    /// <summary><see cref="Units"/> as the array it is, for the validator's per-reading loop (no interface calls).</summary>
+    internal AcceptedUnit[] AcceptedUnits { get; }
 }
 
 /// <summary>

@@ -310,12 +310,11 @@ internal static class ReadingValidator
                 return false;
             }
 
-            // Indexing, not foreach: an interface enumerator would allocate for every reading.
-            for (var i = 0; i < info.Units.Count; i++)
+            foreach (var accepted in info.AcceptedUnits)
             {
-                if (field.Text.Matches(Body, info.Units[i].Utf8))
+                if (field.Text.Matches(Body, accepted.Utf8))
                 {
-                    unit = info.Units[i];
+                    unit = accepted;
                     error = null;
                     return true;
                 }

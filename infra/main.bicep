@@ -180,7 +180,7 @@ module communication 'app/communication.bicep' = if (enableCommunicationServices
     name: '${abbrs.communicationServices}${resourceToken}'
     emailServiceName: '${abbrs.communicationEmailServices}${resourceToken}'
     dataLocation: communicationDataLocation
-    keyVaultName: keyVault.outputs.name
+    appPrincipalId: identities.outputs.appPrincipalId
   }
 }
 

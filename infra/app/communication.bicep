@@ -1,5 +1,5 @@
 // Optional Azure Communication Services for the e-mail and SMS channels, with an Azure-managed e-mail domain. The
-// channels sign requests with the resource's access key, which goes straight into Key Vault (never an output).
+// channels sign in with the app's managed identity; the resource's access keys are turned off.
 @description('Required. Tags of every resource.')
 param tags object
 
@@ -12,8 +12,11 @@ param emailServiceName string
 @description('Required. Where Communication Services keeps its data at rest.')
 param dataLocation string
 
-@description('Required. Key Vault that receives the access key as secret acs-access-key.')
-param keyVaultName string
+@description('Required. Principal id of the app\'s managed identity, which sends e-mail and SMS.')
+param appPrincipalId string
+
+// Communication and Email Service Owner: the built-in role that lets an Entra identity send e-mail and SMS.
+var senderRoleId = '09976791-48a7-449e-bb21-39d1a415f350'
 
 resource emailService 'Microsoft.Communication/emailServices@2026-03-18' = {
   name: emailServiceName
@@ -37,17 +40,18 @@ resource communication 'Microsoft.Communication/communicationServices@2026-03-18
   properties: {
     dataLocation: dataLocation
     linkedDomains: [emailDomain.id]
+    disableLocalAuth: true
   }
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
-  name: keyVaultName
-}
-
-resource accessKey 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = {
-  parent: vault
-  name: 'acs-access-key'
-  properties: { value: communication.listKeys().primaryKey }
+resource appSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: communication
+  name: guid(communication.id, appPrincipalId, senderRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', senderRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
 }
 
 output endpoint string = 'https://${communication.properties.hostName}'

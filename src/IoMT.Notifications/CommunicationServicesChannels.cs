@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Core;
 using IoMT.Core.Notifications;
 using Microsoft.Extensions.Options;
 
@@ -9,12 +10,17 @@ namespace IoMT.Notifications;
 
 /// <summary>
 /// E-mail (<c>email</c>) and SMS (<c>sms</c>) through the Azure Communication Services REST API, each request signed
-/// with the resource's access key (<see cref="CommunicationServicesSigner"/>). Recipients are looked up in the
+/// with the resource's access key when one is configured (<see cref="CommunicationServicesSigner"/>), otherwise sent with
+/// a token of the app's own Entra identity (in Azure, its managed identity). Recipients are looked up in the
 /// channel's contacts; a notification for nobody with an address fails at once (a configuration error, not retried).
 /// Redeliveries carry the same operation or repeatability id, derived from the notification's key.
 /// </summary>
-internal sealed class CommunicationServicesChannel(HttpClient http, IOptionsMonitor<NotificationOptions> options, TimeProvider time) : INotificationChannel
+internal sealed class CommunicationServicesChannel(
+    HttpClient http, IOptionsMonitor<NotificationOptions> options, TimeProvider time, TokenCredential? identity = null) : INotificationChannel
 {
+    /// <summary>Communication Services' Entra scope (the double slash is the service's own).</summary>
+    public static readonly TokenRequestContext Scope = new(["https://communication.azure.com//.default"]);
+
     public const string EmailApi = "/emails:send?api-version=2023-03-31";
     public const string SmsApi = "/sms?api-version=2021-03-07";
 
@@ -39,24 +45,35 @@ internal sealed class CommunicationServicesChannel(HttpClient http, IOptionsMoni
     }
 
     /// <summary>Sends <paramref name="notification"/> by <c>email</c> or <c>sms</c> (<paramref name="channel"/>, configured) to <paramref name="addresses"/>.</summary>
-    public Task SendToAsync(string channel, Notification notification, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    public async Task SendToAsync(string channel, Notification notification, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var isEmail = channel == "email";
         var acs = (isEmail ? settings.Email : settings.Sms)!;
+        var token = string.IsNullOrEmpty(acs.AccessKey)
+            ? (await (identity ?? throw new PermanentDeliveryException(
+                $"Notifications:{(isEmail ? "Email" : "Sms")} has no AccessKey, and this host has no Entra identity to sign in with.")).GetTokenAsync(Scope, cancellationToken).ConfigureAwait(false)).Token
+            : null;
         var text = JsonDelivery.Link(notification, settings.ConsoleUrl) is { } link ? $"{notification.Text}\n{link}" : notification.Text;
         var url = new Uri(acs.Endpoint.TrimEnd('/') + (isEmail ? EmailApi : SmsApi));
         var body = isEmail ? Email(notification, acs.Sender, addresses, text) : Sms(notification, acs.Sender, addresses, text);
         var now = time.GetUtcNow();
-        return JsonDelivery.PostAsync(http, url, body, (request, bytes) =>
+        await JsonDelivery.PostAsync(http, url, body, (request, bytes) =>
         {
             if (isEmail)
             {
                 request.Headers.Add("Operation-Id", RepeatabilityId(notification.Key, "email").ToString());
             }
 
-            CommunicationServicesSigner.Sign(request, bytes, acs.AccessKey, now);
-        }, cancellationToken);
+            if (token is null)
+            {
+                CommunicationServicesSigner.Sign(request, bytes, acs.AccessKey, now);
+            }
+            else
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     internal static JsonObject Email(Notification notification, string sender, IReadOnlyList<string> addresses, string text) => new()

@@ -90,7 +90,8 @@ public sealed class NotificationOptions : IValidatableObject
                 yield return $"{SectionName}:{section}:Endpoint must be an absolute https URL.";
             }
 
-            if (!IsBase64(acs.AccessKey))
+            // Without a key, the host signs in with its own Entra identity (its managed identity in Azure).
+            if (!string.IsNullOrEmpty(acs.AccessKey) && !IsBase64(acs.AccessKey))
             {
                 yield return $"{SectionName}:{section}:AccessKey must be the resource's base64 access key.";
             }
@@ -127,7 +128,10 @@ public sealed class PagerDutyOptions
     public string Url { get; set; } = "https://events.pagerduty.com/v2/enqueue";
 }
 
-/// <summary>An Azure Communication Services resource: its endpoint, access key, sender, and who each recipient is.</summary>
+/// <summary>
+/// An Azure Communication Services resource: its endpoint, its access key (none: the host's Entra identity signs in),
+/// sender, and who each recipient is.
+/// </summary>
 public sealed class CommunicationServicesOptions
 {
     public string Endpoint { get; set; } = "";

@@ -343,6 +343,7 @@ public partial class IdentityAndAccessTests(CompiledInfrastructure infrastructur
             ("Microsoft.Storage/storageAccounts", "properties.allowSharedKeyAccess", false),
             ("Microsoft.Storage/storageAccounts", "properties.defaultToOAuthAuthentication", true),
             ("Microsoft.KeyVault/vaults", "properties.enableRbacAuthorization", true),
+            ("Microsoft.Communication/communicationServices", "properties.disableLocalAuth", true),
         };
 
         // Act
@@ -357,28 +358,34 @@ public partial class IdentityAndAccessTests(CompiledInfrastructure infrastructur
         Assert.Empty(wrong);
         Assert.Equal(2, publishing.Count);
         Assert.All(publishing, p => Assert.Equal(false, (bool?)p.At("properties.allow")));
-        // The e-mail and SMS channels sign requests with the Communication Services access key (IoMT.Notifications), so
-        // that resource keeps local authentication; the key goes only into Key Vault.
-        Assert.NotEqual(true, (bool?)deployment.Single("Microsoft.Communication/communicationServices").At("properties.disableLocalAuth"));
     }
 
     [BicepFact]
-    public void NoTemplate_ReadsKeysOrConnectionStrings_ExceptTheCommunicationKeyIntoKeyVault()
+    public void NoTemplate_ReadsKeysOrConnectionStrings()
     {
         // Arrange
         var deployment = infrastructure.Deploy(communicationServices: true, privateNetworking: true);
 
         // Act
-        var readers = deployment.Resources.Where(r => KeyRead().IsMatch(r.Body.ToJsonString())).ToList();
-        var outputs = deployment.Outputs.ToJsonString();
+        var readers = deployment.Resources.Where(r => KeyRead().IsMatch(r.Body.ToJsonString())).Select(r => r.Id).ToList();
 
         // Assert
-        var reader = Assert.Single(readers);
-        Assert.Equal("Microsoft.KeyVault/vaults/secrets", reader.Type);
-        Assert.EndsWith("/acs-access-key", reader.Name, StringComparison.Ordinal);
+        Assert.Empty(readers);
+        Assert.DoesNotMatch(KeyRead(), deployment.Outputs.ToJsonString());
+    }
+
+    [BicepFact]
+    public void CommunicationServices_KeysOff_TheAppSendsWithItsIdentity()
+    {
+        // Arrange
+        var deployment = infrastructure.Deploy(communicationServices: true, privateNetworking: true);
+
+        // Act
         var communication = deployment.Single("Microsoft.Communication/communicationServices");
-        Assert.Equal(ArmValue.Unknown($"listKeys({communication.Id}).primaryKey"), reader.StringAt("properties.value"));
-        Assert.DoesNotMatch(KeyRead(), outputs);
+
+        // Assert
+        Assert.Equal(true, (bool?)communication.At("properties.disableLocalAuth"));
+        AssertGranted(deployment, AppPrincipal(deployment), communication.Id, Role.CommunicationAndEmailServiceOwner);
     }
 
     private static ArmResource AppIdentity(ArmDeployment deployment)
@@ -440,6 +447,8 @@ public static class Role
     public const string IotHubDataContributor = "4fc6c259-987e-4a07-842e-c321cc9d413f";
     public const string IotHubTwinContributor = "494bdba2-168f-4f31-a0a1-191d2f7c028c";
     public const string DpsDataContributor = "dfce44e4-17b7-4bd1-a6d1-04996ec95633";
+    /// <summary>Lets an Entra identity send e-mail and SMS through Communication Services.</summary>
+    public const string CommunicationAndEmailServiceOwner = "09976791-48a7-449e-bb21-39d1a415f350";
     /// <summary>Cosmos DB Built-in Data Contributor: a Cosmos DB SQL role definition, not an Azure RBAC role.</summary>
     public const string CosmosDataContributor = "00000000-0000-0000-0000-000000000002";
 
@@ -448,5 +457,6 @@ public static class Role
         StorageBlobDataOwner, StorageBlobDataContributor, StorageQueueDataContributor, StorageTableDataContributor,
         EventHubsDataReceiver, EventHubsDataSender, EventHubsDataOwner, KeyVaultSecretsUser, KeyVaultSecretsOfficer,
         MonitoringMetricsPublisher, IotHubRegistryContributor, IotHubDataContributor, IotHubTwinContributor, DpsDataContributor,
+        CommunicationAndEmailServiceOwner,
     ];
 }

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using IoMT.Core.Alerts;
 using IoMT.Core.Notifications;
 using IoMT.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace IoMT.Notifications.Tests;
@@ -86,6 +88,96 @@ public sealed class ChannelTests
         Assert.StartsWith("HMAC-SHA256 ", Header(handler.Requests[0].Request, "Authorization"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Email_WithoutAccessKey_SignsInWithTheAppsEntraIdentity_ForCommunicationServices()
+    {
+        var handler = new StubHandler(HttpStatusCode.Accepted);
+        var options = Options(o => o.Email = new CommunicationServicesOptions
+        {
+            Endpoint = "https://contoso.communication.azure.com",
+            Sender = "DoNotReply@contoso.azurecomm.net",
+            Contacts = [new ContactOptions { Recipient = "role:nurse", Addresses = ["nurse@example.org"] }],
+        });
+        var identity = new IssuedTokens("entra-token");
+        var channel = new CommunicationServicesChannel(new HttpClient(handler), options, new ManualClock(Now), identity);
+
+        await channel.SendAsync("email", Sample(), CancellationToken.None);
+
+        var request = handler.Requests.Single().Request;
+        Assert.Equal("Bearer entra-token", Header(request, "Authorization"));
+        Assert.Null(Header(request, "x-ms-content-sha256"));
+        Assert.Equal(["https://communication.azure.com//.default"], identity.Scopes);
+    }
+
+    [Fact]
+    public async Task Email_NeitherAccessKeyNorIdentity_IsPermanent_AndSendsNothing()
+    {
+        var handler = new StubHandler(HttpStatusCode.Accepted);
+        var options = Options(o => o.Email = new CommunicationServicesOptions
+        {
+            Endpoint = "https://contoso.communication.azure.com",
+            Sender = "DoNotReply@contoso.azurecomm.net",
+            Contacts = [new ContactOptions { Recipient = "role:nurse", Addresses = ["nurse@example.org"] }],
+        });
+        var channel = new CommunicationServicesChannel(new HttpClient(handler), options, new ManualClock(Now));
+
+        var refused = await Assert.ThrowsAsync<PermanentDeliveryException>(() => channel.SendAsync("email", Sample(), CancellationToken.None));
+
+        Assert.Contains("AccessKey", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Email_ComposedLikeTheHosts_UsesTheRegisteredIdentity_OrRefusesWithoutOne(bool hostHasIdentity)
+    {
+        var handler = new StubHandler(HttpStatusCode.Accepted);
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Notifications:Email:Endpoint"] = "https://contoso.communication.azure.com",
+                ["Notifications:Email:Sender"] = "DoNotReply@contoso.azurecomm.net",
+                ["Notifications:Email:Contacts:0:Recipient"] = "role:nurse",
+                ["Notifications:Email:Contacts:0:Addresses:0"] = "nurse@example.org",
+            }).Build());
+        services.AddSingleton<TimeProvider>(new ManualClock(Now));
+        services.AddIoMTNotifications();
+        services.AddHttpClient<CommunicationServicesChannel>().ConfigurePrimaryHttpMessageHandler(() => handler);
+        if (hostHasIdentity)
+        {
+            // As the Functions host registers its DefaultAzureCredential.
+            services.AddSingleton<Azure.Core.TokenCredential>(new IssuedTokens("entra-token"));
+        }
+
+        using var provider = services.BuildServiceProvider();
+        var channel = provider.GetServices<INotificationChannel>().OfType<CommunicationServicesChannel>().Single();
+        var send = channel.SendAsync("email", Sample(), CancellationToken.None);
+
+        if (hostHasIdentity)
+        {
+            await send;
+            Assert.Equal("Bearer entra-token", Header(handler.Requests.Single().Request, "Authorization"));
+        }
+        else
+        {
+            await Assert.ThrowsAsync<PermanentDeliveryException>(() => send);
+            Assert.Empty(handler.Requests);
+        }
+    }
+
+    [Fact]
+    public void Options_CommunicationServicesWithoutAccessKey_AreValid_TheAppsIdentitySignsIn()
+    {
+        var options = new NotificationOptions
+        {
+            Sms = new CommunicationServicesOptions { Endpoint = "https://x.communication.azure.com", Sender = "+15550100" },
+        };
+
+        Assert.Empty(options.Errors());
+    }
+
     [Theory]
     [InlineData(NotificationKind.AlertTriggered, "trigger")]
     [InlineData(NotificationKind.AlertAcknowledged, "acknowledge")]
@@ -134,6 +226,21 @@ public sealed class ChannelTests
         var options = new NotificationOptions { RetryDelay = TimeSpan.Zero };
         configure(options);
         return new Fixed(options);
+    }
+
+    /// <summary>Stands in for the app's managed identity (Entra ID cannot be reached here): a token, and the scopes asked for.</summary>
+    private sealed class IssuedTokens(string token) : Azure.Core.TokenCredential
+    {
+        public List<string> Scopes { get; } = [];
+
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            Scopes.AddRange(requestContext.Scopes);
+            return new Azure.Core.AccessToken(token, Now.AddHours(1));
+        }
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 
     private static string? Header(HttpRequestMessage request, string name) =>

@@ -92,12 +92,7 @@ public sealed class ChannelTests
     public async Task Email_WithoutAccessKey_SignsInWithTheAppsEntraIdentity_ForCommunicationServices()
     {
         var handler = new StubHandler(HttpStatusCode.Accepted);
-        var options = Options(o => o.Email = new CommunicationServicesOptions
-        {
-            Endpoint = "https://contoso.communication.azure.com",
-            Sender = "DoNotReply@contoso.azurecomm.net",
-            Contacts = [new ContactOptions { Recipient = "role:nurse", Addresses = ["nurse@example.org"] }],
-        });
+        var options = Options(o => o.Email = KeylessEmail());
         var identity = new IssuedTokens("entra-token");
         var channel = new CommunicationServicesChannel(new HttpClient(handler), options, new ManualClock(Now), identity);
 
@@ -113,12 +108,7 @@ public sealed class ChannelTests
     public async Task Email_NeitherAccessKeyNorIdentity_IsPermanent_AndSendsNothing()
     {
         var handler = new StubHandler(HttpStatusCode.Accepted);
-        var options = Options(o => o.Email = new CommunicationServicesOptions
-        {
-            Endpoint = "https://contoso.communication.azure.com",
-            Sender = "DoNotReply@contoso.azurecomm.net",
-            Contacts = [new ContactOptions { Recipient = "role:nurse", Addresses = ["nurse@example.org"] }],
-        });
+        var options = Options(o => o.Email = KeylessEmail());
         var channel = new CommunicationServicesChannel(new HttpClient(handler), options, new ManualClock(Now));
 
         var refused = await Assert.ThrowsAsync<PermanentDeliveryException>(() => channel.SendAsync("email", Sample(), CancellationToken.None));
@@ -227,6 +217,14 @@ public sealed class ChannelTests
         configure(options);
         return new Fixed(options);
     }
+
+    /// <summary>E-mail through a Communication Services resource without an access key.</summary>
+    private static CommunicationServicesOptions KeylessEmail() => new()
+    {
+        Endpoint = "https://contoso.communication.azure.com",
+        Sender = "DoNotReply@contoso.azurecomm.net",
+        Contacts = [new ContactOptions { Recipient = "role:nurse", Addresses = ["nurse@example.org"] }],
+    };
 
     /// <summary>Stands in for the app's managed identity (Entra ID cannot be reached here): a token, and the scopes asked for.</summary>
     private sealed class IssuedTokens(string token) : Azure.Core.TokenCredential

@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using IoMT.Core.Pipeline;
 using IoMT.Core.Telemetry;
+using IoMT.Core.Timeline;
 using IoMT.Core.Validation;
 using Newtonsoft.Json.Linq;
 
@@ -23,6 +23,7 @@ public sealed record MappedMessage(byte[]? Body, string MessageId, IReadOnlyList
 public sealed partial class DeviceMapping
 {
     private const string MatchedToken = "matchedToken";
+    private const string DigestPrefix = "sha256:";
 
     /// <summary>
     /// The id of a mapped message: the transport's message id when the device set one, else a digest of the body, so a
@@ -36,9 +37,13 @@ public sealed partial class DeviceMapping
             return id;
         }
 
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(message.Body.Span, digest);
-        return "sha256:" + Convert.ToHexStringLower(digest[..16]);
+        // The same SHA-256 as the reading ids: a quarter of the cost of .NET's hash objects on Linux.
+        Span<byte> digest = stackalloc byte[Sha256.HashBytes];
+        Sha256.Hash(message.Body.Span, digest);
+        Span<char> text = stackalloc char[DigestPrefix.Length + 32];
+        DigestPrefix.CopyTo(text);
+        Convert.TryToHexStringLower(digest[..16], text[DigestPrefix.Length..], out _);
+        return new string(text);
     }
 
     /// <summary>Maps <paramref name="message"/>; never throws on any body.</summary>

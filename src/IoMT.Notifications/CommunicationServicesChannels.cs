@@ -50,10 +50,7 @@ internal sealed class CommunicationServicesChannel(
         var settings = options.CurrentValue;
         var isEmail = channel == "email";
         var acs = (isEmail ? settings.Email : settings.Sms)!;
-        var token = string.IsNullOrEmpty(acs.AccessKey)
-            ? (await (identity ?? throw new PermanentDeliveryException(
-                $"Notifications:{(isEmail ? "Email" : "Sms")} has no AccessKey, and this host has no Entra identity to sign in with.")).GetTokenAsync(Scope, cancellationToken).ConfigureAwait(false)).Token
-            : null;
+        var token = string.IsNullOrEmpty(acs.AccessKey) ? await IdentityTokenAsync(isEmail ? "Email" : "Sms", cancellationToken).ConfigureAwait(false) : null;
         var text = JsonDelivery.Link(notification, settings.ConsoleUrl) is { } link ? $"{notification.Text}\n{link}" : notification.Text;
         var url = new Uri(acs.Endpoint.TrimEnd('/') + (isEmail ? EmailApi : SmsApi));
         var body = isEmail ? Email(notification, acs.Sender, addresses, text) : Sms(notification, acs.Sender, addresses, text);
@@ -75,6 +72,12 @@ internal sealed class CommunicationServicesChannel(
             }
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A token of the host's Entra identity for Communication Services; without one, the channel cannot send.</summary>
+    private async Task<string> IdentityTokenAsync(string section, CancellationToken cancellationToken) =>
+        identity is null
+            ? throw new PermanentDeliveryException($"Notifications:{section} has no AccessKey, and this host has no Entra identity to sign in with.")
+            : (await identity.GetTokenAsync(Scope, cancellationToken).ConfigureAwait(false)).Token;
 
     internal static JsonObject Email(Notification notification, string sender, IReadOnlyList<string> addresses, string text) => new()
     {

@@ -58,7 +58,7 @@ public static class FhirResources
 
     /// <summary>
     /// The patient's contacts as RelatedPersons, in the profile's order (their ids follow it): the relation as said, a
-    /// caregiver also as such, and their e-mail, SMS number and webhook.
+    /// caregiver also as such, and their e-mail, SMS number and webhook (where it goes, never its secret path or query).
     /// </summary>
     public static IEnumerable<FhirRelatedPerson> RelatedPersons(PatientRecord patient)
     {
@@ -77,7 +77,7 @@ public static class FhirResources
     private static List<FhirContactPoint>? Telecom(PatientContact contact)
     {
         var telecom = new List<FhirContactPoint>();
-        foreach (var (system, value) in new[] { ("email", contact.Email), ("sms", contact.Sms), ("url", contact.Webhook) })
+        foreach (var (system, value) in new[] { ("email", contact.Email), ("sms", contact.Sms), ("url", contact.Webhook is { } url ? ContactChannels.ShownWebhook(url) : null) })
         {
             if (value is not null)
             {

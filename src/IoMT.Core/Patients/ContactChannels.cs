@@ -23,4 +23,20 @@ public static class ContactChannels
     /// <summary>An absolute https URL without credentials in it (they would be stored and shown as plain text).</summary>
     public static bool IsWebhook(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.UserInfo.Length == 0 && uri.Host.Length > 0;
+
+    /// <summary>What a webhook is shown as: its scheme, host and port, and "…" for a path or query (where receivers put their secret).</summary>
+    public static string ShownWebhook(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return "…";
+        }
+
+        var origin = uri.GetLeftPart(UriPartial.Authority);
+        return uri.PathAndQuery is "/" && uri.Fragment.Length == 0 ? origin + "/" : origin + "/…";
+    }
+
+    /// <summary>Whether <paramref name="webhook"/> is a shown webhook (see <see cref="ShownWebhook"/>), not one to call.</summary>
+    public static bool IsShownWebhook(string webhook) => webhook.EndsWith("/…", StringComparison.Ordinal);
 }

@@ -29,6 +29,14 @@ public sealed record PatientRecord(string Id, IReadOnlyList<string> CareTeams)
 
     public override int GetHashCode() => HashCode.Combine(Id, DisplayName, BirthDate);
 
+    /// <summary>
+    /// The record as callers see it: each webhook as <see cref="ContactChannels.ShownWebhook"/> shows it, since receivers
+    /// put their secret in its path or query; the stored one is used only to send.
+    /// </summary>
+    public PatientRecord Shown() => Contacts.Any(c => c.Webhook is not null)
+        ? this with { Contacts = [.. Contacts.Select(c => c.Webhook is { } url ? c with { Webhook = ContactChannels.ShownWebhook(url) } : c)] }
+        : this;
+
     /// <summary>The id and care teams only: a record written to a log must not carry the profile.</summary>
     private bool PrintMembers(StringBuilder builder)
     {

@@ -28,17 +28,53 @@ public sealed class PatientService(IPatientDirectory patients, TimeProvider time
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime + EarliestOffset);
         var patient = PatientProfileRules.ToRecord(patientId, request, today);
-        if (patient.IsSuccess)
+        if (!patient.IsSuccess)
         {
-            await patients.SaveAsync(patient.Value!, cancellationToken).ConfigureAwait(false);
+            return patient;
         }
 
-        return patient;
+        var stored = await patients.FindAsync(patientId, cancellationToken).ConfigureAwait(false);
+        var record = KeepStoredWebhooks(patient.Value!, stored);
+        if (!record.IsSuccess)
+        {
+            return record;
+        }
+
+        await patients.SaveAsync(record.Value!, cancellationToken).ConfigureAwait(false);
+        return record.Value!.Shown();
     }
 
     public async Task<ApiResult<PatientRecord>> GetAsync(Caller caller, string patientId, CancellationToken cancellationToken = default)
     {
         var (patient, error) = await patients.FindReadableAsync(caller, patientId, cancellationToken).ConfigureAwait(false);
-        return error is null ? patient! : error;
+        return error is null ? patient!.Shown() : error;
+    }
+
+    /// <summary>
+    /// A webhook sent back as shown (a record read, edited and saved) stands for the one stored for a contact of the same
+    /// name whose webhook shows so; one that stands for no stored webhook is refused, so that it is never called.
+    /// </summary>
+    private static ApiResult<PatientRecord> KeepStoredWebhooks(PatientRecord patient, PatientRecord? stored)
+    {
+        var contacts = new List<PatientContact>(patient.Contacts.Count);
+        for (var i = 0; i < patient.Contacts.Count; i++)
+        {
+            var contact = patient.Contacts[i];
+            if (contact.Webhook is { } webhook && ContactChannels.IsShownWebhook(webhook))
+            {
+                var kept = stored?.Contacts.FirstOrDefault(c => c.Name == contact.Name && c.Webhook is { } url && ContactChannels.ShownWebhook(url) == webhook)?.Webhook;
+                if (kept is null)
+                {
+                    return ApiError.InvalidBody($"/contacts/{i}/webhook",
+                        "The webhook is shown as '…' for one already stored, and this contact has none stored like it: give the whole URL.");
+                }
+
+                contact = contact with { Webhook = kept };
+            }
+
+            contacts.Add(contact);
+        }
+
+        return patient with { Contacts = contacts };
     }
 }

@@ -49,9 +49,51 @@ public class PatientServiceTests
         Assert.Equal([new PatientIdentifier("https://hospital.example/mrn", "MRN-0012") { Type = "MR" }], read.Identifiers);
         Assert.Equal(new PatientLocation { Ward = "7", Room = "12", Bed = "B" }, read.Location);
         Assert.Equal(
-            [new PatientContact("Grace Hopper", "daughter") { Caregiver = true, Email = "grace@example.org", Sms = "+447700900123", Webhook = "https://care.example.org/hook" },
+            [new PatientContact("Grace Hopper", "daughter") { Caregiver = true, Email = "grace@example.org", Sms = "+447700900123", Webhook = "https://care.example.org/…" },
             new PatientContact("Alan Turing", "neighbour")],
             read.Contacts);
+        Assert.Equal("https://care.example.org/hook", (await _directory.FindAsync("patient-1"))!.Contacts[0].Webhook);
+    }
+
+    [Theory]
+    [InlineData("https://hooks.example.org/services/T0/B0/secret-token", "https://hooks.example.org/…")]
+    [InlineData("https://care.example.org/hook?code=secret", "https://care.example.org/…")]
+    [InlineData("https://care.example.org:8443/", "https://care.example.org:8443/")]
+    [InlineData("https://care.example.org", "https://care.example.org/")]
+    public async Task Get_Webhook_ShowsWhereItGoes_NeverItsPathOrQuery(string stored, string shown)
+    {
+        await Service.SaveAsync(Admin, "patient-1", Request($$"""{"careTeams": ["ward-7"], "contacts": [{"name": "Grace", "relation": "daughter", "webhook": "{{stored}}"}]}"""));
+
+        Assert.Equal(shown, (await Service.GetAsync(Nurse, "patient-1")).Value!.Contacts[0].Webhook);
+    }
+
+    [Fact]
+    public async Task Save_TheShownWebhookSentBack_KeepsTheStoredOne_ANewOneReplacesIt()
+    {
+        await Service.SaveAsync(Admin, "patient-1", Request(FullBody));
+        var shown = (await Service.GetAsync(Admin, "patient-1")).Value!;
+        var resent = new PatientRequest([.. shown.CareTeams]) { Contacts = [.. shown.Contacts.Select(c => new ContactRequest(c.Name, c.Relation, c.Caregiver, c.Email, c.Sms, c.Webhook))] };
+
+        var saved = await Service.SaveAsync(Admin, "patient-1", resent);
+        var kept = (await _directory.FindAsync("patient-1"))!.Contacts[0].Webhook;
+        await Service.SaveAsync(Admin, "patient-1", resent with { Contacts = [new ContactRequest("Grace Hopper", "daughter", true, Webhook: "https://new.example.org/hook")] });
+        var replaced = (await _directory.FindAsync("patient-1"))!.Contacts[0].Webhook;
+
+        Assert.Equal("https://care.example.org/…", saved.Value!.Contacts[0].Webhook);
+        Assert.Equal("https://care.example.org/hook", kept);
+        Assert.Equal("https://new.example.org/hook", replaced);
+    }
+
+    [Fact]
+    public async Task Save_AShownWebhookNoContactHas_RefusedWithItsPointer_NothingStored()
+    {
+        await Service.SaveAsync(Admin, "patient-1", Request(FullBody));
+
+        var refused = await Service.SaveAsync(Admin, "patient-1", Request(
+            """{"careTeams": ["ward-7"], "contacts": [{"name": "Alan Turing", "relation": "neighbour"}, {"name": "Alan Turing", "relation": "neighbour", "webhook": "https://care.example.org/…"}]}"""));
+
+        Assert.Equal((ApiError.BodyInvalid, "/contacts/1/webhook"), (refused.Error!.Code, refused.Error.Field));
+        Assert.Equal("Ada Lovelace", (await _directory.FindAsync("patient-1"))!.DisplayName);
     }
 
     [Fact]

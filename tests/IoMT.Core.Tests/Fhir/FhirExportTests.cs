@@ -77,7 +77,7 @@ public class FhirExportTests
         Assert.Equal("""[{"text":"daughter"},{"text":"caregiver"}]""", Text(related[0]["relationship"]));
         Assert.Equal("""[{"use":"usual","text":"Grace Hopper"}]""", Text(related[0]["name"]));
         Assert.Equal(
-            """[{"system":"email","value":"grace@example.org"},{"system":"sms","value":"\u002B447700900123"},{"system":"url","value":"https://care.example.org/hook"}]""",
+            """[{"system":"email","value":"grace@example.org"},{"system":"sms","value":"\u002B447700900123"},{"system":"url","value":"https://care.example.org/\u2026"}]""",
             Text(related[0]["telecom"]));
         Assert.Equal(("""[{"text":"neighbour"}]""", null), (Text(related[1]["relationship"]), related[1]["telecom"]));
     }

@@ -23,7 +23,6 @@ public sealed record MappedMessage(byte[]? Body, string MessageId, IReadOnlyList
 public sealed partial class DeviceMapping
 {
     private const string MatchedToken = "matchedToken";
-    private const string DigestPrefix = "sha256:";
 
     /// <summary>
     /// The id of a mapped message: the transport's message id when the device set one, else a digest of the body, so a
@@ -37,13 +36,8 @@ public sealed partial class DeviceMapping
             return id;
         }
 
-        // The same SHA-256 as the reading ids: a quarter of the cost of .NET's hash objects on Linux.
-        Span<byte> digest = stackalloc byte[Sha256.HashBytes];
-        Sha256.Hash(message.Body.Span, digest);
-        Span<char> text = stackalloc char[DigestPrefix.Length + 32];
-        DigestPrefix.CopyTo(text);
-        Convert.TryToHexStringLower(digest[..16], text[DigestPrefix.Length..], out _);
-        return new string(text);
+        // Written as the reading ids are: the prefix and half of the SHA-256, in hex.
+        return DeterministicId.Hash("sha256:", message.Body.Span);
     }
 
     /// <summary>Maps <paramref name="message"/>; never throws on any body.</summary>

@@ -52,8 +52,8 @@ public static class DeterministicId
         return offset + 4 + written;
     }
 
-    /// <summary>The prefix and the first half of the SHA-256 in lower-case hex, built as one string.</summary>
-    private static string Hash(string prefix, ReadOnlySpan<byte> data)
+    /// <summary>The prefix and the first half of the SHA-256 of <paramref name="data"/> in lower-case hex, built as one string.</summary>
+    internal static string Hash(string prefix, ReadOnlySpan<byte> data)
     {
         Span<byte> hash = stackalloc byte[Sha256.HashBytes];
         Sha256.Hash(data, hash);

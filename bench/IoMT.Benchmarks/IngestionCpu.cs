@@ -1,14 +1,16 @@
 using System.Runtime.InteropServices;
 using IoMT.Core.Alerts;
 using IoMT.Core.Pipeline;
+using IoMT.Core.Timeline;
 
 namespace IoMT.Benchmarks;
 
 /// <summary>
 /// <see cref="IngestionBenchmarks"/>' loops timed by the measuring thread's own CPU time, for a machine too busy for
 /// wall-clock times, and split into parts: the pipeline with a validation-only context (envelope, duplicate check,
-/// outcome) and with an empty rule set (everything but the rules). Prints each part's median round and its median ratio
-/// to the token walk of the same round.
+/// outcome) and with an empty rule set (everything but the rules). Also times what the timeline write adds for every
+/// accepted reading: its deterministic id (the pipeline itself computes only the ids the patient state keeps). Prints
+/// each part's median round and its median ratio to the token walk of the same round.
 /// </summary>
 public static class IngestionCpu
 {
@@ -27,7 +29,7 @@ public static class IngestionCpu
         var warmUp = TelemetryCorpus.Messages(Count, seed: 7, start: TelemetryCorpus.Start.AddHours(-3));
         var batches = TelemetryCorpus.Messages(Count).Chunk(100).ToList();
         var pipeline = new IngestionPipeline();
-        string[] parts = ["TokenWalk", "Parse", "Pipeline, validation only", "Pipeline, no rules", "Pipeline"];
+        string[] parts = ["TokenWalk", "Parse", "Pipeline, validation only", "Pipeline, no rules", "Pipeline", "Ids of all readings"];
         var times = parts.Select(_ => new List<double>()).ToArray();
         for (var round = 0; round < rounds; round++)
         {
@@ -37,7 +39,7 @@ public static class IngestionCpu
             start = ThreadCpuNanoseconds();
             benchmarks.Parse();
             times[1].Add((ThreadCpuNanoseconds() - start) / Count);
-            for (var part = 2; part < parts.Length; part++)
+            for (var part = 2; part < parts.Length - 1; part++)
             {
                 var context = part == 2 ? InMemoryIngestionContext.ValidationOnly() : TelemetryCorpus.Context(2 * Count);
                 for (var device = 0; part == 3 && device < TelemetryCorpus.DeviceCount; device++)
@@ -55,6 +57,8 @@ public static class IngestionCpu
 
                 times[part].Add((ThreadCpuNanoseconds() - start) / Count);
             }
+
+            times[^1].Add(IdsOfAllReadings(batches, pipeline));
         }
 
         for (var part = 0; part < parts.Length; part++)
@@ -62,6 +66,30 @@ public static class IngestionCpu
             var ratio = Median(times[part].Zip(times[0], (time, floor) => time / floor));
             Console.WriteLine($"{parts[part],-26} {Median(times[part]),7:N0} ns  {ratio,5:N2} ×");
         }
+    }
+
+    /// <summary>Per message: the ids of its accepted readings, as their timeline records get them (entries made untimed).</summary>
+    private static double IdsOfAllReadings(List<ReceivedMessage[]> batches, IngestionPipeline pipeline)
+    {
+        var entries = new List<ReadingEntry>(3 * Count);
+        foreach (var batch in batches)
+        {
+            foreach (var entry in pipeline.Process(batch, TelemetryCorpus.Context(batch.Length)).Readings)
+            {
+                entries.Add(new ReadingEntry(entry.PatientId, entry.Source, entry.Index, entry.Reading));
+            }
+        }
+
+        GC.Collect();
+        var length = 0;
+        var start = ThreadCpuNanoseconds();
+        foreach (var entry in entries)
+        {
+            length += entry.Id.Length;
+        }
+
+        var perMessage = (ThreadCpuNanoseconds() - start) / Count;
+        return length > 0 ? perMessage : double.NaN;
     }
 
     private static double Median(IEnumerable<double> values)

@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using IoMT.Client.Simulation;
 using IoMT.Core.Access;
+using IoMT.Core.Enrichment;
+using IoMT.Core.Patients;
+using IoMT.Core.Timeline;
 using IoMT.Storage.Sqlite;
 using IoMT.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +35,13 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
         await directory.SaveUserAsync(new LocalUser("nurse-ward-9", [Role.Nurse], ["ward-9"]));
         var other = await directory.IssueTokenAsync("nurse-ward-9", "browser test", DateTimeOffset.UtcNow);
 
+        // A patient of the ward at home whose oximeter measures SpO2 and pulse only: their NEWS2 is incomplete.
+        const string HomePatient = "home-patient-1";
+        await directory.SaveAsync(new PatientRecord(HomePatient, [SimulationOptions.CareTeam]) { DisplayName = "Hana Home", Location = new PatientLocation { Home = true } });
+        var score = News2.Score(new News2Input(null, 96, 1, null, null, 72, null, null));
+        await host.Services.GetRequiredService<ITimelineStore>().AppendAsync("browser-test",
+            [TimelineRecords.From(new News2Entry(HomePatient, DateTimeOffset.UtcNow, score, []))]);
+
         var start = new ProcessStartInfo("node", [Path.Combine(Scripts, "console.spec.mjs")])
         {
             WorkingDirectory = Scripts,
@@ -42,6 +53,7 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
                 ["NURSE_TOKEN"] = nurse,
                 ["OTHER_TOKEN"] = other,
                 ["PHYSICIAN_TOKEN"] = await host.TokenOfAsync("physician"),
+                ["HOME_PATIENT"] = HomePatient,
                 ["SCREENSHOTS"] = RepositoryPaths.Combine("TestResults", "screenshots"),
                 ["CHROMIUM"] = Chromium!,
             },

@@ -1,13 +1,14 @@
 // Drives the care console against a running local host, as a nurse of the simulated ward and as a nurse of another
 // ward. Environment: IOMT_URL, NURSE_TOKEN, OTHER_TOKEN, PHYSICIAN_TOKEN (a physician of the simulated ward),
-// SCREENSHOTS (folder), CHROMIUM (default /usr/bin/chromium).
+// HOME_PATIENT (a patient of the ward at home with an incomplete NEWS2), SCREENSHOTS (folder), CHROMIUM (default
+// /usr/bin/chromium).
 // Exits 0 when every check passes; otherwise prints what failed and exits 1.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { audit } from "./audit.mjs";
 
-const { IOMT_URL: url, NURSE_TOKEN: nurse, OTHER_TOKEN: other, PHYSICIAN_TOKEN: physician, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
+const { IOMT_URL: url, NURSE_TOKEN: nurse, OTHER_TOKEN: other, PHYSICIAN_TOKEN: physician, HOME_PATIENT: home, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
 mkdirSync(shots, { recursive: true });
 const api = async (path, token, put) => {
   const response = await fetch(new URL(`api/${path}`, url), {
@@ -77,6 +78,13 @@ try {
   await listed.waitFor();
   check(/Bram Simulated/.test(await listed.textContent()) && /ward Simulation · room 1 · bed B/.test(await listed.textContent()),
     `the patient list shows the patient's name and bed (${await listed.textContent()})`);
+  // A patient at home whose oximeter measures SpO2 and pulse only (HOME_PATIENT): their NEWS2 is incomplete, a lower bound.
+  const incomplete = (await api("patients", nurse)).body.find((p) => p.id === home);
+  check(incomplete?.news2Complete === false, `the API says the home patient's NEWS2 is incomplete (${incomplete?.news2Complete})`);
+  const homeCell = page.locator("#patient-list tr", { hasText: incomplete.id }).locator("td").nth(2);
+  await homeCell.locator(".badge").waitFor();
+  check((await homeCell.textContent()).startsWith("≥ ") && /incomplete/i.test(await homeCell.locator(".badge").getAttribute("title")),
+    `the list shows an incomplete NEWS2 as a lower bound and says why (${incomplete.id}: ${await homeCell.textContent()})`);
   await page.getByRole("link", { name: "Bram Simulated sim-patient-002" }).click();
   await page.getByRole("heading", { name: "Bram Simulated · ward Simulation · room 1 · bed B · sim-ward" }).waitFor();
   check(true, "the patient's page is titled with their name and bed");

@@ -259,6 +259,17 @@ function poll(controller) {
 }
 
 const band = (score) => (score == null ? "" : score >= 7 ? "high" : score >= 5 ? "medium" : "low");
+// A NEWS2 badge in its response band's colour (a single parameter scoring 3 is an urgent response, as 5–6 is). An
+// incomplete score, where a parameter was not measured, is only a lower bound of the true one and says so.
+// The list says "lowMedium", a timeline entry's data "LowMedium".
+const NEWS2_BANDS = { high: "high", medium: "medium", lowmedium: "medium", low: "low" };
+function news2Badge(score, { band: scoreBand, complete } = {}, label = "") {
+  const named = String(scoreBand ?? "").toLowerCase();
+  const badge = text("span", `${label}${complete === false ? "≥ " : ""}${fixed(score)}`, `badge ${NEWS2_BANDS[named] ?? band(score)}`);
+  if (complete === false) badge.title = `Incomplete NEWS2: not every parameter was measured, so the score is at least ${fixed(score)}.`;
+  if (named === "lowmedium") badge.title = `${badge.title ? `${badge.title} ` : ""}A single parameter scores 3: urgent ward-based response.`;
+  return badge;
+}
 const link = (href, label) => Object.assign(document.createElement("a"), { href, textContent: label });
 
 // Where a patient is, for people: "home", or "ward 7 · room 12 · bed B"; empty when not known (or not for this reader).
@@ -279,7 +290,7 @@ async function showPatients() {
     const name = document.createElement("td");
     name.append(patientLink(p));
     const news2 = document.createElement("td");
-    if (p.news2 != null) news2.append(text("span", fixed(p.news2), `badge ${band(p.news2)}`));
+    if (p.news2 != null) news2.append(news2Badge(p.news2, { band: p.news2Band, complete: p.news2Complete }));
     const counts = p.openAlerts;
     const open = [["high", counts.high], ["medium", counts.medium], ["low", counts.low]].filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(", ");
     const row = document.createElement("tr");
@@ -361,7 +372,7 @@ async function showPatient(id) {
   $("patient-title").textContent = [patient.displayName ?? patient.id, place(patient.location), patient.careTeams.join(", ")].filter(Boolean).join(" · ");
   $("patient-id").textContent = patient.displayName ? patient.id : "";
   const news2 = timeline.filter((e) => e.type === "news2").at(-1);
-  $("patient-news2").replaceChildren(...(news2 ? [text("span", `NEWS2 ${fixed(news2.value)}`, `badge ${band(news2.value)}`)] : []));
+  $("patient-news2").replaceChildren(...(news2 ? [news2Badge(news2.value, news2.data, "NEWS2 ")] : []));
   const readings = (code) => timeline.filter((e) => e.type === "reading" && e.code === code).map((e) => ({ at: Date.parse(e.at), value: e.value, value2: e.value2 }));
   const vitals = CHARTS.map((c) => ({ ...c, limits: settings ? ruleLimits(settings, c.signals) : c.limits }));
   const home = homeCharts(settings).filter((c) => readings(c.code).length > 0);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IoMT.Core.Access;
 using IoMT.Core.Alerts;
+using IoMT.Core.Enrichment;
 using IoMT.Core.Api;
 using IoMT.Core.Escalation;
 using IoMT.Core.Telemetry;
@@ -27,6 +28,12 @@ public sealed record PatientSummary(
     public string? DisplayName { get; init; }
 
     public PatientLocation? Location { get; init; }
+
+    /// <summary>False when the latest NEWS2 lacks a parameter (nothing measured it): its total is then only a lower bound.</summary>
+    public bool? News2Complete { get; init; }
+
+    /// <summary>The latest NEWS2's response band: a single parameter scoring 3 makes an aggregate of 0–4 <c>lowMedium</c>.</summary>
+    public News2Band? News2Band { get; init; }
 }
 
 /// <summary>One timeline entry as the API shows it; <see cref="Data"/> is the entry's own JSON (a reading, a score, an alert…).</summary>
@@ -66,6 +73,7 @@ public sealed class PatientOverviewService(IPatientDirectory patients, ITimeline
                 .ToDictionary(r => r.Code, r => new LatestVital(r.Value, r.Value2, UnitOf(r.Code), r.At), StringComparer.Ordinal);
             var scores = await timelines.LatestAsync(patient.Id, TimelineEntryType.News2, ["news2"], cancellationToken).ConfigureAwait(false);
             var news2 = scores.Count > 0 ? scores[0] : null;
+            var facts = News2Facts(news2);
             var mine = open[patient.Id].ToList();
             var week = (await adherence.GetAsync(caller, patient.Id, 7, cancellationToken).ConfigureAwait(false)).Value?.Medications ?? [];
             summaries.Add(new PatientSummary(patient.Id, patient.CareTeams, news2?.Value, news2?.At, vitals, new OpenAlertCounts(
@@ -74,10 +82,28 @@ public sealed class PatientOverviewService(IPatientDirectory patients, ITimeline
             {
                 DisplayName = patient.DisplayName,
                 Location = patient.Location,
+                News2Complete = facts.Complete,
+                News2Band = facts.Band,
             });
         }
 
         return summaries;
+    }
+
+    /// <summary>Whether a NEWS2 entry had every parameter, and its band, from its data (null where the data lacks them).</summary>
+    private static (bool? Complete, News2Band? Band) News2Facts(TimelineRecord? score)
+    {
+        if (score is null)
+        {
+            return default;
+        }
+
+        using var data = JsonDocument.Parse(score.Data);
+        var root = data.RootElement;
+        bool? complete = root.TryGetProperty("complete", out var c) && c.ValueKind is JsonValueKind.True or JsonValueKind.False ? c.GetBoolean() : null;
+        News2Band? band = root.TryGetProperty("band", out var b) && b.ValueKind == JsonValueKind.String
+            && Enum.TryParse<News2Band>(b.GetString(), ignoreCase: true, out var parsed) ? parsed : null;
+        return (complete, band);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace IoMT.Core.Timeline;
 public sealed record ReadingData(Reading Reading, string DeviceId, string MessageId, int Index, DateTimeOffset ReceivedAt, string SourcePosition, GlucoseTrend? Trend);
 
 /// <summary>
-/// JSON of timeline entry data (<see cref="TimelineRecord.Data"/>): camelCase, enums as camelCase strings, nulls
+/// JSON of timeline entry data (<see cref="TimelineRecord.Data"/>): camelCase members, enums as their names (<c>LowMedium</c>), nulls
 /// omitted. Source-generated, so it costs no reflection at run time.
 /// </summary>
 [JsonSourceGenerationOptions(

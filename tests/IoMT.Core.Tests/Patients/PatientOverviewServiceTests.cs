@@ -1,4 +1,5 @@
 using IoMT.Core.Access;
+using IoMT.Core.Enrichment;
 using IoMT.Core.Escalation;
 using IoMT.Core.Patients;
 using IoMT.Core.Timeline;
@@ -41,6 +42,27 @@ public class PatientOverviewServiceTests
         Assert.Equal(new OpenAlertCounts(1, 0, 0), summary.OpenAlerts);
         Assert.Equal(new WeeklyAdherence("metformin", 0, 3), Assert.Single(summary.Adherence));
         Assert.Equal(403, (await _service.ListAsync(new Caller("maker", new HashSet<Role> { Role.DeviceMaker }, new HashSet<string>()))).Error!.Status);
+    }
+
+    [Theory]
+    [InlineData(96.0, 72.0, false, News2Band.Low)] // a home oximeter: SpO2 and pulse only, total 0 of what was measured
+    [InlineData(91.0, 72.0, false, News2Band.LowMedium)] // SpO2 91 % scores 3 on its own: an urgent ward-based response
+    public async Task List_TheLatestNews2_SaysWhetherItIsCompleteAndItsBand(double spo2, double pulse, bool complete, News2Band band)
+    {
+        var score = News2.Score(new News2Input(null, spo2, 1, null, null, pulse, null, null));
+        await _timeline.AppendAsync("b1", [TimelineRecords.From(new News2Entry("patient-1", T0, score, []))]);
+
+        var summary = Assert.Single((await _service.ListAsync(Nurse)).Value!);
+
+        Assert.Equal((score.Total, complete, band), ((int)summary.News2!.Value, summary.News2Complete, summary.News2Band));
+    }
+
+    [Fact]
+    public async Task List_NoNews2_NoCompletenessOrBand()
+    {
+        var summary = Assert.Single((await _service.ListAsync(Nurse)).Value!);
+
+        Assert.Equal((null, null, null), (summary.News2, summary.News2Complete, summary.News2Band));
     }
 
     [Fact]

@@ -1,14 +1,18 @@
 using IoMT.Core.Access;
 using IoMT.Core.Api;
+using IoMT.Core.Timeline;
 
 namespace IoMT.Core.Patients;
 
 /// <summary>
 /// Patients in the directory: admins create them, with their care teams and profile; clinicians read their own. The
-/// profile (identity, location, contacts) reaches only callers who may read the patient; nothing of it is logged.
+/// profile (identity, location, contacts) reaches only callers who may read the patient; nothing of it is logged. Each
+/// change is audited on the patient's timeline: who, when, and which parts changed (their names, never their contents).
 /// </summary>
-public sealed class PatientService(IPatientDirectory patients, TimeProvider time)
+public sealed class PatientService(IPatientDirectory patients, ITimelineStore timelines, TimeProvider time)
 {
+    public const string AuditAction = "patient.profile";
+
     /// <summary>The earliest time zone (UTC+14) starts a day this much before UTC: a birth there today is not in the future.</summary>
     private static readonly TimeSpan EarliestOffset = TimeSpan.FromHours(14);
 
@@ -41,7 +45,34 @@ public sealed class PatientService(IPatientDirectory patients, TimeProvider time
         }
 
         await patients.SaveAsync(record.Value!, cancellationToken).ConfigureAwait(false);
+        if (Changes(stored, record.Value!) is { } changes)
+        {
+            // After the save: a crash in between loses one audit line, never a change the audit claims.
+            var audit = TimelineRecords.From(new AuditEntry(patientId, time.GetUtcNow(), caller.Id, AuditAction, changes));
+            await timelines.AppendAsync(audit.Id, [audit], cancellationToken).ConfigureAwait(false);
+        }
+
         return record.Value!.Shown();
+    }
+
+    /// <summary>"created", or the names of the parts that changed ("careTeams, contacts"); null when nothing did.</summary>
+    internal static string? Changes(PatientRecord? before, PatientRecord after)
+    {
+        if (before is null)
+        {
+            return "created";
+        }
+
+        var changed = new (string Name, bool Changed)[]
+        {
+            ("careTeams", !before.CareTeams.SequenceEqual(after.CareTeams)),
+            ("displayName", before.DisplayName != after.DisplayName),
+            ("birthDate", before.BirthDate != after.BirthDate),
+            ("identifiers", !before.Identifiers.SequenceEqual(after.Identifiers)),
+            ("location", before.Location != after.Location),
+            ("contacts", !before.Contacts.SequenceEqual(after.Contacts)),
+        }.Where(part => part.Changed).Select(part => part.Name).ToList();
+        return changed.Count > 0 ? "changed " + string.Join(", ", changed) : null;
     }
 
     public async Task<ApiResult<PatientRecord>> GetAsync(Caller caller, string patientId, CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IoMT.Core.Access;
 using IoMT.Core.Api;
 using IoMT.Core.Patients;
+using IoMT.Core.Timeline;
 using IoMT.Testing;
 
 namespace IoMT.Core.Tests.Access;
@@ -17,8 +18,9 @@ public class PatientServiceTests
     private static readonly Caller Maker = new("acme", new HashSet<Role> { Role.DeviceMaker }, new HashSet<string> { "ward-7" }, "Acme Medical");
 
     private readonly InMemoryPatientDirectory _directory = new();
+    private readonly InMemoryTimelineStore _timeline = new();
 
-    private PatientService Service => new(_directory, new ManualClock(Now));
+    private PatientService Service => new(_directory, _timeline, new ManualClock(Now));
 
     [Fact]
     public async Task Save_Admin_CareTeamsSortedWithoutRepeats_ReadableByTheirNurse()
@@ -27,6 +29,22 @@ public class PatientServiceTests
 
         Assert.Equal(["copd-clinic", "ward-7"], saved.CareTeams);
         Assert.Equal(saved, (await Service.GetAsync(Nurse, "patient-1")).Value);
+    }
+
+    [Fact]
+    public async Task Save_EachChange_AuditedOnTheTimeline_WhoAndWhichParts_NeverTheirContents()
+    {
+        await Service.SaveAsync(Admin, "patient-1", new PatientRequest(["ward-7"]));
+        await Service.SaveAsync(Admin, "patient-1", Request(FullBody));
+        await Service.SaveAsync(Admin, "patient-1", Request(FullBody));
+        await Service.SaveAsync(Nurse, "patient-1", new PatientRequest(["ward-9"]));
+
+        var audits = _timeline.All.Where(r => r.Type == TimelineEntryType.Audit).Select(r => JsonDocument.Parse(r.Data).RootElement).ToList();
+        Assert.Equal(
+            [("admin", "created"), ("admin", "changed displayName, birthDate, identifiers, location, contacts")],
+            audits.Select(a => (a.GetProperty("actor").GetString(), a.GetProperty("detail").GetString())));
+        Assert.All(audits, a => Assert.Equal(PatientService.AuditAction, a.GetProperty("action").GetString()));
+        Assert.DoesNotContain(_timeline.All, r => r.Data.Contains("Ada", StringComparison.Ordinal) || r.Data.Contains("+44", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -120,6 +120,12 @@ try {
   await listed.waitFor();
   await audit(page, "4-patients", shots, check);
   await page.getByRole("link", { name: "Alerts" }).click();
+  // The alert keeps the limit its value crossed, though the patient's own limit is 88 now.
+  check((await api(`alerts/${encodeURIComponent(alertId)}`, nurse)).body.alert.limit === 90, "the API gives the limit the alert crossed");
+  await page.goto(`${url}#/alerts/${encodeURIComponent(alertId)}`);
+  const crossed = page.locator("#facts dd", { hasText: /, limit \d+$/ }).first();
+  await crossed.waitFor();
+  check(/, limit 90$/.test(await crossed.textContent()), `the alert shows the limit it crossed, not the patient's limit now (${await crossed.textContent()})`);
 
   // 5. A nurse of another care team sees neither the alert nor the patient.
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -91,12 +91,13 @@ function rulesOf(patientId) {
   return state.settings.get(patientId);
 }
 
-// "121 /min, limit 131": the value that raised the alert and the limit of the patient's rule that it crossed.
+// "121 /min, limit 131": the value that raised the alert and the limit it crossed, as the patient's rule had it then
+// (alerts raised before the alert kept it: the rule's limit now).
 async function valueAndLimit(alert) {
   if (alert.value == null) return alert.code ?? "—";
-  const rule = (await rulesOf(alert.patientId))?.find((r) => r.id === alert.ruleId);
+  const limit = alert.limit ?? (await rulesOf(alert.patientId))?.find((r) => r.id === alert.ruleId)?.raiseAt;
   const value = [fixed(alert.value, Number.isInteger(alert.value) ? 0 : 1), alert.unit].filter(Boolean).join(" ");
-  return `${value}${rule?.raiseAt != null ? `, limit ${rule.raiseAt}` : ""}`;
+  return `${value}${limit != null ? `, limit ${limit}` : ""}`;
 }
 
 const who = (targets) => targets?.map((t) => t.replace(/^[a-z]+:/, "")).join(", ") || "—";

@@ -14,6 +14,8 @@ public abstract record WorkflowEvent(string PatientId, DateTimeOffset At)
 /// escalation instance id; <see cref="DedupKey"/> (patient + rule) groups the episodes of one rule.
 /// <c>At</c> and <c>EpisodeStart</c> are the readings' times (the device's clock: the clinical onset);
 /// <c>RaisedAt</c> is when the product raised it, on its own clock, where escalation timers count from.
+/// <c>Limit</c> is the threshold rule's raise limit as it was then (the patient's own limit may change later); null for
+/// other rules and for alerts recorded before it was kept.
 /// </summary>
 public sealed record AlertRaised(
     string AlertId,
@@ -30,7 +32,8 @@ public sealed record AlertRaised(
     string? Code,
     string Unit,
     string ReadingId,
-    DateTimeOffset? RaisedAt = null) : WorkflowEvent(PatientId, At)
+    DateTimeOffset? RaisedAt = null,
+    double? Limit = null) : WorkflowEvent(PatientId, At)
 {
     public override string EventId => AlertId + ":raised";
 
@@ -42,7 +45,8 @@ public sealed record AlertRaised(
 /// <summary>
 /// The open alert of a rule family changed grade: <see cref="RuleId"/>, <see cref="Title"/> and <see cref="Priority"/>
 /// are the grade now raised (NEWS2 urgent to emergency, or back). The alert keeps its id. <c>At</c> is the reading's
-/// time; <see cref="RegradedAt"/> when the product received it (its own clock, which escalation runs on).
+/// time; <see cref="RegradedAt"/> when the product received it (its own clock, which escalation runs on); <see cref="Limit"/>
+/// the new grade's raise limit.
 /// </summary>
 public sealed record AlertRegraded(
     string AlertId,
@@ -56,7 +60,8 @@ public sealed record AlertRegraded(
     double? Value,
     string Unit,
     string ReadingId,
-    DateTimeOffset RegradedAt) : WorkflowEvent(PatientId, At)
+    DateTimeOffset RegradedAt,
+    double? Limit = null) : WorkflowEvent(PatientId, At)
 {
     public override string EventId => $"{AlertId}:grade:{RuleId}:{At.UtcTicks}";
 }

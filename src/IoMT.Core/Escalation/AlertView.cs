@@ -6,7 +6,8 @@ namespace IoMT.Core.Escalation;
 /// An alert as the inbox shows it: what was raised, where its escalation stands, who acted on it. <see cref="RaisedAt"/>
 /// is when the product raised it (its own clock; escalation counts from it), <see cref="OnsetAt"/> when the episode
 /// began by the readings' times (the device's clock); <see cref="Notified"/> the targets notified so far (e.g. <c>role:nurse</c>);
-/// <see cref="Code"/> the coded value that raised a code rule (e.g. the ECG rhythm <c>AF</c>), where <see cref="Value"/> is null.
+/// <see cref="Code"/> the coded value that raised a code rule (e.g. the ECG rhythm <c>AF</c>), where <see cref="Value"/> is null;
+/// <see cref="Limit"/> the limit the value crossed, as the patient's rule had it then.
 /// </summary>
 public sealed record AlertView(
     string AlertId,
@@ -34,7 +35,8 @@ public sealed record AlertView(
     DateTimeOffset? SnoozedUntil,
     DateTimeOffset OnsetAt,
     IReadOnlyList<string> Notified,
-    string? Code = null)
+    string? Code = null,
+    double? Limit = null)
 {
     public static AlertView From(EscalationState state)
     {
@@ -43,7 +45,7 @@ public sealed record AlertView(
         return new AlertView(alert.AlertId, alert.PatientId, alert.RuleId, alert.Title, alert.Priority, alert.Category, alert.Direction, state.Status,
             alert.EscalationStart, alert.Value, alert.Unit, state.Policy.Id, state.Policy.Version, state.Level + 1, state.Pass + 1, state.Exhausted,
             state.ConditionCleared, state.Timer?.Due, state.AcknowledgedBy, state.AcknowledgedAt, state.ResolvedBy, state.ResolvedAt,
-            state.SnoozedUntil, alert.EpisodeStart, [.. state.Notified.Select(target => target.ToString())], alert.Code);
+            state.SnoozedUntil, alert.EpisodeStart, [.. state.Notified.Select(target => target.ToString())], alert.Code, alert.Limit);
     }
 }
 

@@ -137,7 +137,7 @@ public static class EscalationDecider
     {
         var before = step.State.Alert;
         var worse = grade.Priority > before.Priority;
-        step.State = step.State with { Alert = before with { RuleId = grade.RuleId, Title = grade.Title, Priority = grade.Priority, Value = grade.Value } };
+        step.State = step.State with { Alert = before with { RuleId = grade.RuleId, Title = grade.Title, Priority = grade.Priority, Value = grade.Value, Limit = grade.Limit } };
         step.Record(TimelineEntryType.Escalation, worse ? "priority-raised" : "priority-lowered", SystemActor, grade.At,
             $"{before.RuleId} ({before.Priority.ToString().ToLowerInvariant()}) to {grade.RuleId} ({grade.Priority.ToString().ToLowerInvariant()}), reading {grade.ReadingId}");
         if (!worse)

@@ -67,7 +67,8 @@ public sealed record ConditionCleared(DateTimeOffset At, string ReadingId) : Esc
 /// The alert's rule family moved to another grade (from ingestion's <see cref="AlertRegraded"/>). <see cref="Policy"/> is
 /// the policy the host would choose for the new priority: a worse grade moves the alert to it when it differs.
 /// </summary>
-public sealed record GradeChanged(DateTimeOffset At, string RuleId, string Title, AlertPriority Priority, double? Value, string ReadingId, EscalationPolicy Policy)
+public sealed record GradeChanged(DateTimeOffset At, string RuleId, string Title, AlertPriority Priority, double? Value, string ReadingId, EscalationPolicy Policy,
+    double? Limit = null)
     : EscalationInput(At)
 {
     /// <summary>The input for <paramref name="regraded"/>, with the policy configured for its new priority.</summary>
@@ -75,7 +76,7 @@ public sealed record GradeChanged(DateTimeOffset At, string RuleId, string Title
     {
         ArgumentNullException.ThrowIfNull(regraded);
         return new(regraded.RegradedAt, regraded.RuleId, regraded.Title, regraded.Priority, regraded.Value, regraded.ReadingId,
-            DefaultEscalationPolicies.For(configured, regraded.Priority, regraded.Category));
+            DefaultEscalationPolicies.For(configured, regraded.Priority, regraded.Category), regraded.Limit);
     }
 }
 

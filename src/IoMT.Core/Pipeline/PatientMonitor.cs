@@ -381,9 +381,9 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
         result.Add(step.Transition switch
         {
             FamilyTransition.Raised => (WorkflowEvent)new AlertRaised(alertId, dedupKey, state.PatientId, rule.Id, title, rule.Priority,
-                rule.Category, rule.Direction, entry.At, start, value, code, unit, entry.Id, receivedAt),
+                rule.Category, rule.Direction, entry.At, start, value, code, unit, entry.Id, receivedAt, rule.RaiseAt),
             FamilyTransition.Regraded => new AlertRegraded(alertId, dedupKey, state.PatientId, rule.Id, title, rule.Priority, rule.Category, entry.At, value, unit,
-                entry.Id, receivedAt),
+                entry.Id, receivedAt, rule.RaiseAt),
             _ => new AlertCleared(alertId, dedupKey, state.PatientId, rule.Id, entry.At, value, code, unit, entry.Id),
         });
     }

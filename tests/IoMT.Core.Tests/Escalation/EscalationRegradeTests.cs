@@ -38,6 +38,16 @@ public class EscalationRegradeTests
     }
 
     [Fact]
+    public void Regrade_TheAlertTakesTheNewGradesLimit_ItsViewShowsIt()
+    {
+        var urgent = Start(alert: Urgent with { Limit = 5 }).State;
+
+        var emergency = EscalationDecider.Decide(urgent, Emergency(T0.AddMinutes(1), Policy()) with { Limit = 7 }).State;
+
+        Assert.Equal((5.0, 7.0), (AlertView.From(urgent).Limit, AlertView.From(emergency).Limit));
+    }
+
+    [Fact]
     public void SameGradeAgain_Duplicate()
     {
         var emergency = EscalationDecider.Decide(Start(alert: Urgent).State, Emergency(T0.AddMinutes(1), Policy())).State;

@@ -97,7 +97,8 @@ public class ClinicalSettingsIngestionTests
         }
 
         Assert.DoesNotContain(_events.Events.OfType<AlertRaised>(), e => e.PatientId == "copd-1");
-        Assert.Single(_events.Events.OfType<AlertRaised>(), e => e.PatientId == "patient-2" && e.RuleId == "spo2-low");
+        var byDefault = Assert.Single(_events.Events.OfType<AlertRaised>(), e => e.PatientId == "patient-2" && e.RuleId == "spo2-low");
+        Assert.Equal(90, byDefault.Limit);
 
         for (var i = 7; i <= 9; i++)
         {
@@ -107,6 +108,7 @@ public class ClinicalSettingsIngestionTests
         var raised = Assert.Single(_events.Events.OfType<AlertRaised>(), e => e.PatientId == "copd-1");
         // Below 85 from 70 s on, sustained 15 s: raised with the reading at 90 s.
         Assert.Equal(("spo2-low", 84.0, T0.AddSeconds(90)), (raised.RuleId, raised.Value, raised.At));
+        Assert.Equal(85, raised.Limit);
     }
 
     [Fact]

@@ -1,14 +1,14 @@
 // Drives the care console against a running local host, as a nurse of the simulated ward and as a nurse of another
 // ward. Environment: IOMT_URL, NURSE_TOKEN, OTHER_TOKEN, PHYSICIAN_TOKEN (a physician of the simulated ward),
-// HOME_PATIENT (a patient of the ward at home with an incomplete NEWS2), SCREENSHOTS (folder), CHROMIUM (default
-// /usr/bin/chromium).
+// HOME_PATIENT (a patient of the ward at home with an incomplete NEWS2), LOW_MEDIUM_PATIENT (one whose NEWS2 of 3 is a
+// single parameter scoring 3), SCREENSHOTS (folder), CHROMIUM (default /usr/bin/chromium).
 // Exits 0 when every check passes; otherwise prints what failed and exits 1.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { audit } from "./audit.mjs";
 
-const { IOMT_URL: url, NURSE_TOKEN: nurse, OTHER_TOKEN: other, PHYSICIAN_TOKEN: physician, HOME_PATIENT: home, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
+const { IOMT_URL: url, NURSE_TOKEN: nurse, OTHER_TOKEN: other, PHYSICIAN_TOKEN: physician, HOME_PATIENT: home, LOW_MEDIUM_PATIENT: lowMedium, SCREENSHOTS: shots = "screenshots", CHROMIUM = "/usr/bin/chromium" } = process.env;
 mkdirSync(shots, { recursive: true });
 const api = async (path, token, put) => {
   const response = await fetch(new URL(`api/${path}`, url), {
@@ -85,6 +85,14 @@ try {
   await homeCell.locator(".badge").waitFor();
   check((await homeCell.textContent()).startsWith("≥ ") && /incomplete/i.test(await homeCell.locator(".badge").getAttribute("title")),
     `the list shows an incomplete NEWS2 as a lower bound and says why (${incomplete.id}: ${await homeCell.textContent()})`);
+  const lowMediumBadge = page.locator("#patient-list tr", { hasText: lowMedium }).locator("td").nth(2).locator(".badge");
+  check(/^3 \(A single parameter scores 3/.test(await lowMediumBadge.textContent()) && /\bmedium\b/.test(await lowMediumBadge.getAttribute("class")),
+    `a single parameter scoring 3 shows in the urgent colour and says why (${await lowMediumBadge.getAttribute("class")}: ${await lowMediumBadge.textContent()})`);
+  await page.goto(`${url}#/patients/${encodeURIComponent(home)}`);
+  await page.locator("#patient-news2 .badge").waitFor();
+  check((await page.locator("#patient-news2 .badge").textContent()).startsWith("NEWS2 ≥ 0"), `the patient's page shows the lower bound too (${await page.locator("#patient-news2").textContent()})`);
+  await page.getByRole("link", { name: "Patients" }).click();
+  await listed.waitFor();
   await page.getByRole("link", { name: "Bram Simulated sim-patient-002" }).click();
   await page.getByRole("heading", { name: "Bram Simulated · ward Simulation · room 1 · bed B · sim-ward" }).waitFor();
   check(true, "the patient's page is titled with their name and bed");

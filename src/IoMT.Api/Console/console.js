@@ -264,11 +264,16 @@ const band = (score) => (score == null ? "" : score >= 7 ? "high" : score >= 5 ?
 // incomplete score, where a parameter was not measured, is only a lower bound of the true one and says so.
 // The list says "lowMedium", a timeline entry's data "LowMedium".
 const NEWS2_BANDS = { high: "high", medium: "medium", lowmedium: "medium", low: "low" };
-function news2Badge(score, { band: scoreBand, complete } = {}, label = "") {
+function news2Badge(score, data, label = "") {
+  const { band: scoreBand, complete } = data ?? {};
   const named = String(scoreBand ?? "").toLowerCase();
   const badge = text("span", `${label}${complete === false ? "≥ " : ""}${fixed(score)}`, `badge ${NEWS2_BANDS[named] ?? band(score)}`);
-  if (complete === false) badge.title = `Incomplete NEWS2: not every parameter was measured, so the score is at least ${fixed(score)}.`;
-  if (named === "lowmedium") badge.title = `${badge.title ? `${badge.title} ` : ""}A single parameter scores 3: urgent ward-based response.`;
+  const why = [complete === false ? `Incomplete NEWS2: not every parameter was measured, so the score is at least ${fixed(score)}.` : "",
+    named === "lowmedium" ? "A single parameter scores 3: urgent ward-based response." : ""].filter(Boolean).join(" ");
+  if (why) {
+    badge.title = why;
+    badge.append(text("span", ` (${why})`, "visually-hidden"));
+  }
   return badge;
 }
 const link = (href, label) => Object.assign(document.createElement("a"), { href, textContent: label });

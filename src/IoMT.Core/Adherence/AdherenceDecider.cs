@@ -208,7 +208,8 @@ public static class AdherenceDecider
             var dedup = AlertIds.DedupKey(schedule.PatientId, OveruseRuleId);
             var raised = new AlertRaised(AlertIds.For(dedup, trigger.At), dedup, schedule.PatientId, OveruseRuleId,
                 $"Rescue inhaler used {puffs} puffs in 24 h (limit {schedule.RescuePuffLimit})", AlertPriority.Medium, AlertCategory.Adherence,
-                AlertDirection.High, trigger.At, trigger.At, puffs, schedule.MedicationId, "{puffs}", trigger.ReadingId, trigger.ReceivedAt);
+                AlertDirection.High, trigger.At, trigger.At, puffs, schedule.MedicationId, "{puffs}", trigger.ReadingId, trigger.ReceivedAt,
+                schedule.RescuePuffLimit);
             commands.Add(new PublishAlertEvent(raised.EventId, raised));
             return state with { Overuse = raised };
         }

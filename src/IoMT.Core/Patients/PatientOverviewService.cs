@@ -1,8 +1,8 @@
 using System.Text.Json;
 using IoMT.Core.Access;
 using IoMT.Core.Alerts;
-using IoMT.Core.Enrichment;
 using IoMT.Core.Api;
+using IoMT.Core.Enrichment;
 using IoMT.Core.Escalation;
 using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;

@@ -278,7 +278,8 @@ internal readonly ref struct PatientMonitor(PatientState state, PatientProfile p
             var alertId = AlertIds.For(dedupKey, episodeStart);
             if (AlertFamilies.Worst(profile.Rules.Family(familyId), state.RuleStates(profile.Rules)) is { Rule: var grade })
             {
-                result.Add(new AlertRegraded(alertId, dedupKey, state.PatientId, grade.Id, grade.Title, grade.Priority, grade.Category, entry.At, null, "", entry.Id, receivedAt));
+                result.Add(new AlertRegraded(alertId, dedupKey, state.PatientId, grade.Id, grade.Title, grade.Priority, grade.Category, entry.At, null, "", entry.Id, receivedAt,
+                    grade.RaiseAt));
             }
             else
             {

@@ -164,6 +164,7 @@ public class AdherenceDeciderTests
 
         var alert = Assert.Single(raised);
         Assert.Equal((AdherenceDecider.OveruseRuleId, AlertCategory.Adherence, Dose8.AddHours(4)), (alert.RuleId, alert.Category, alert.At));
+        Assert.Equal((10.0, (double)rescue.RescuePuffLimit), (alert.Value, alert.Limit));
         Assert.Equal(Dose8.AddHours(24), state.WakeAt);
 
         var stillOver = Tick(state, Dose8.AddHours(24));

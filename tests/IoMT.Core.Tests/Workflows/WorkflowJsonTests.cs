@@ -29,6 +29,18 @@ public sealed class WorkflowJsonTests
     }
 
     [Fact]
+    public void EscalationState_StoredBeforeAlertsKeptTheirLimit_Loads_WithoutOne()
+    {
+        var stored = WorkflowJson.Serialize(EscalationDecider.Start(Alert with { Limit = 90 }, DefaultEscalationPolicies.Urgent, []).State);
+        Assert.Contains("\"limit\":90", stored, StringComparison.Ordinal);
+
+        var older = WorkflowJson.Deserialize<EscalationState>(stored.Replace(",\"limit\":90", "", StringComparison.Ordinal));
+
+        Assert.Equal((Alert.AlertId, null), (older.Alert.AlertId, AlertView.From(older).Limit));
+        Assert.Equal(90, AlertView.From(WorkflowJson.Deserialize<EscalationState>(stored)).Limit);
+    }
+
+    [Fact]
     public void Effects_OfAStart_AreTheLevelNotificationAndItsStep_WithStableIds()
     {
         var decision = EscalationDecider.Start(Alert, DefaultEscalationPolicies.Urgent, []);

@@ -165,9 +165,12 @@ public sealed class ClinicalSettingsService(IPatientDirectory patients, IClinica
     private ClinicalSettingsView View(ClinicalSettings settings, ClinicalSettingsChange? last)
     {
         var data = ClinicalSettingsData.From(settings);
-        var rules = profiles.RulesFor(settings).Rules.Select(rule => new EffectiveRule(
+        // Limits the organization's rules no longer accept are left out (ClinicalProfiles.RulesFor): none of them applies then.
+        var ruleSet = profiles.RulesFor(settings);
+        var applied = !ReferenceEquals(ruleSet, profiles.OrganizationRules);
+        var rules = ruleSet.Rules.Select(rule => new EffectiveRule(
             rule.Id, rule.Title, rule.Signal, rule.Direction, rule.RaiseAt, rule.ClearAt, RuleLimit.NameOf(rule.Priority), rule.Enabled,
-            rule.SustainFor.TotalSeconds, settings.Limits.ContainsKey(rule.Id)));
+            rule.SustainFor.TotalSeconds, applied && settings.Limits.ContainsKey(rule.Id)));
         return new ClinicalSettingsView(data.Spo2Scale, data.Limits, data.Baselines, data.WeightGain, [.. rules], last?.At, last?.Actor, last?.Reason);
     }
 }

@@ -15,14 +15,14 @@ public class ClinicalSettingsServiceTests
     private static readonly Caller Admin = new("admin", new HashSet<Role> { Role.Admin }, new HashSet<string>());
 
     private readonly InMemoryClinicalSettingsStore _store = new();
+    private readonly InMemoryPatientDirectory _patients = new();
     private readonly ManualClock _clock = new(T0);
     private readonly ClinicalSettingsService _service;
 
     public ClinicalSettingsServiceTests()
     {
-        var patients = new InMemoryPatientDirectory();
-        patients.SaveAsync(new PatientRecord("patient-1", ["copd-clinic"])).GetAwaiter().GetResult();
-        _service = new ClinicalSettingsService(patients, _store, new ClinicalProfiles(_store), _clock);
+        _patients.SaveAsync(new PatientRecord("patient-1", ["copd-clinic"])).GetAwaiter().GetResult();
+        _service = new ClinicalSettingsService(_patients, _store, new ClinicalProfiles(_store), _clock);
     }
 
     [Fact]
@@ -69,6 +69,24 @@ public class ClinicalSettingsServiceTests
         Assert.Equal((1, null, null, null), (view.Spo2Scale, view.ChangedAt, view.ChangedBy, view.Reason));
         Assert.Empty(view.Limits);
         Assert.All(view.EffectiveRules, r => Assert.False(r.Overridden));
+    }
+
+    [Fact]
+    public async Task Get_LimitsTheOrganizationsRulesNoLongerAccept_NotShownAsOverridden()
+    {
+        Assert.True((await _service.SaveAsync(Physician, "patient-1", Request(limits: new() { ["glucose-low"] = new() { ClearAt = 75 } }))).IsSuccess);
+
+        // The organization then has low glucose raise below 80: the patient's clear at 75 would be on the wrong side of it,
+        // so their limits are left out and the organization's rules apply.
+        var organization = AlertRuleSet.Defaults.WithOverrides(new Dictionary<string, RuleOverride>(StringComparer.Ordinal)
+        {
+            ["glucose-low"] = new() { RaiseAt = 80, ClearAt = 85 },
+        });
+        var view = (await new ClinicalSettingsService(_patients, _store, new ClinicalProfiles(_store, organization), _clock).GetAsync(Physician, "patient-1")).Value!;
+
+        var low = Assert.Single(view.EffectiveRules, r => r.Id == "glucose-low");
+        Assert.Equal((80.0, 85.0, false), (low.RaiseAt, low.ClearAt, low.Overridden));
+        Assert.Equal(75, view.Limits["glucose-low"].ClearAt);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class PatientService(IPatientDirectory patients, ITimelineStore ti
     }
 
     /// <summary>"created", or the names of the parts that changed ("careTeams, contacts"); null when nothing did.</summary>
-    internal static string? Changes(PatientRecord? before, PatientRecord after)
+    private static string? Changes(PatientRecord? before, PatientRecord after)
     {
         if (before is null)
         {

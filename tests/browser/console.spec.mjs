@@ -85,9 +85,12 @@ try {
   await homeCell.locator(".badge").waitFor();
   check((await homeCell.textContent()).startsWith("≥ ") && /incomplete/i.test(await homeCell.locator(".badge").getAttribute("title")),
     `the list shows an incomplete NEWS2 as a lower bound and says why (${incomplete.id}: ${await homeCell.textContent()})`);
-  const lowMediumBadge = page.locator("#patient-list tr", { hasText: lowMedium }).locator("td").nth(2).locator(".badge");
+  const lowMediumCell = page.locator("#patient-list tr", { hasText: lowMedium }).locator("td").nth(2);
+  const lowMediumBadge = lowMediumCell.locator(".badge");
   check(/^3 \(A single parameter scores 3/.test(await lowMediumBadge.textContent()) && /\bmedium\b/.test(await lowMediumBadge.getAttribute("class")),
     `a single parameter scoring 3 shows in the urgent colour and says why (${await lowMediumBadge.getAttribute("class")}: ${await lowMediumBadge.textContent()})`);
+  check(/ 3 h ago$/.test(await lowMediumCell.textContent()) && !/ago/.test(await homeCell.textContent()),
+    `a score over an hour old says its age, a fresh one does not (${await lowMediumCell.textContent()} | ${await homeCell.textContent()})`);
   await page.goto(`${url}#/patients/${encodeURIComponent(home)}`);
   await page.locator("#patient-news2 .badge").waitFor();
   check((await page.locator("#patient-news2 .badge").textContent()).startsWith("NEWS2 ≥ 0"), `the patient's page shows the lower bound too (${await page.locator("#patient-news2").textContent()})`);

@@ -263,6 +263,7 @@ const band = (score) => (score == null ? "" : score >= 7 ? "high" : score >= 5 ?
 // A NEWS2 badge in its response band's colour (a single parameter scoring 3 is an urgent response, as 5–6 is). An
 // incomplete score, where a parameter was not measured, is only a lower bound of the true one and says so.
 // The list says "lowMedium", a timeline entry's data "LowMedium".
+const STALE_AFTER_MS = 60 * 60_000;
 const NEWS2_BANDS = { high: "high", medium: "medium", lowmedium: "medium", low: "low" };
 function news2Badge(score, data, label = "") {
   const { band: scoreBand, complete } = data ?? {};
@@ -297,6 +298,8 @@ async function showPatients() {
     name.append(patientLink(p));
     const news2 = document.createElement("td");
     if (p.news2 != null) news2.append(news2Badge(p.news2, { band: p.news2Band, complete: p.news2Complete }));
+    // A score more than an hour old says how old it is: the list must not pass an old score off as the patient now.
+    if (p.news2 != null && Date.now() - Date.parse(p.news2At) > STALE_AFTER_MS) news2.append(text("span", ` ${ago(p.news2At)}`, "hint"));
     const counts = p.openAlerts;
     const open = [["high", counts.high], ["medium", counts.medium], ["low", counts.low]].filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(", ");
     const row = document.createElement("tr");

@@ -86,7 +86,7 @@ public static class ClinicalLimits
     }
 
     /// <summary>In a family with an overridden grade, a more severe grade must raise at least as far out as a milder one.</summary>
-    private static ApiError? FamilyOrderError(AlertRuleSet organizationRules, Dictionary<string, RuleOverride> overrides)
+    internal static ApiError? FamilyOrderError(AlertRuleSet organizationRules, Dictionary<string, RuleOverride> overrides)
     {
         var effective = organizationRules.Rules.Select(r => overrides.TryGetValue(r.Id, out var change) ? change.ApplyTo(r) : r).ToList();
         foreach (var family in effective.Where(r => r.Family is not null && r.RaiseAt is not null).GroupBy(r => r.Family!, StringComparer.Ordinal))

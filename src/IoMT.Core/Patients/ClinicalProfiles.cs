@@ -53,9 +53,9 @@ public sealed class ClinicalProfiles
 
     /// <summary>
     /// The organization's rules with the settings' limits (shared by all settings with the same limits). Limits that the
-    /// organization's rules no longer accept (a rule removed, or changed so the override breaks it, since they were
-    /// saved) are left out rather than stop monitoring: overrides of unknown rules are dropped, and the organization's
-    /// rules apply if what remains is not valid.
+    /// organization's rules no longer accept (a rule removed, or changed so the override breaks it or puts its family's
+    /// grades out of order, since they were saved) are left out rather than stop monitoring: overrides of unknown rules
+    /// are dropped, and the organization's rules apply if what remains is not valid.
     /// </summary>
     public AlertRuleSet RulesFor(ClinicalSettings settings)
     {
@@ -76,7 +76,9 @@ public sealed class ClinicalProfiles
         AlertRuleSet rules;
         try
         {
-            rules = OrganizationRules.WithOverrides(known);
+            // Limits that would make a milder grade of a family raise further out than a more severe one are refused when
+            // saved; the organization's rules may have moved since.
+            rules = ClinicalLimits.FamilyOrderError(OrganizationRules, known) is null ? OrganizationRules.WithOverrides(known) : OrganizationRules;
         }
         catch (InvalidAlertRulesException)
         {

@@ -90,6 +90,23 @@ public class ClinicalSettingsServiceTests
     }
 
     [Fact]
+    public async Task Get_LimitsPuttingAFamilyOutOfOrderSinceTheOrganizationMovedItsRules_LeftOut()
+    {
+        Assert.True((await _service.SaveAsync(Physician, "patient-1", Request(limits: new() { ["glucose-low"] = new() { RaiseAt = 60, ClearAt = 65 } }))).IsSuccess);
+
+        // The organization then has urgent low raise below 62: the patient's low at 60 would raise after the urgent one.
+        var organization = AlertRuleSet.Defaults.WithOverrides(new Dictionary<string, RuleOverride>(StringComparer.Ordinal)
+        {
+            ["glucose-urgent-low"] = new() { RaiseAt = 62, ClearAt = 66 },
+        });
+        var view = (await new ClinicalSettingsService(_patients, _store, new ClinicalProfiles(_store, organization), _clock).GetAsync(Physician, "patient-1")).Value!;
+
+        var low = Assert.Single(view.EffectiveRules, r => r.Id == "glucose-low");
+        Assert.Equal((70.0, false), (low.RaiseAt, low.Overridden));
+        Assert.Equal(62, Assert.Single(view.EffectiveRules, r => r.Id == "glucose-urgent-low").RaiseAt);
+    }
+
+    [Fact]
     public async Task Save_OnlyPhysiciansOfTheCareTeams_OthersRefusedAndNothingWritten()
     {
         Assert.Equal(403, (await _service.SaveAsync(Admin, "patient-1", Request())).Error!.Status);

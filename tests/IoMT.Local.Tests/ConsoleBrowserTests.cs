@@ -3,6 +3,7 @@ using IoMT.Client.Simulation;
 using IoMT.Core.Access;
 using IoMT.Core.Enrichment;
 using IoMT.Core.Patients;
+using IoMT.Core.Telemetry;
 using IoMT.Core.Timeline;
 using IoMT.Storage.Sqlite;
 using IoMT.Testing;
@@ -37,12 +38,15 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output)
 
         // Two more patients of the ward: one at home whose oximeter measures SpO2 and pulse only (an incomplete NEWS2), one
         // whose every parameter scored 0 but SpO2 91 % (3) three hours ago: a single parameter scoring 3, low-medium.
+        var threeHoursAgo = DateTimeOffset.UtcNow.AddHours(-3);
         const string HomePatient = "home-patient-1", LowMediumPatient = "ward-patient-3";
         await directory.SaveAsync(new PatientRecord(HomePatient, [SimulationOptions.CareTeam]) { DisplayName = "Hana Home", Location = new PatientLocation { Home = true } });
         await directory.SaveAsync(new PatientRecord(LowMediumPatient, [SimulationOptions.CareTeam]) { DisplayName = "Lowe Medium" });
         await host.Services.GetRequiredService<ITimelineStore>().AppendAsync("browser-test", [
             TimelineRecords.From(new News2Entry(HomePatient, DateTimeOffset.UtcNow, News2.Score(new News2Input(null, 96, 1, null, null, 72, null, null)), [])),
-            TimelineRecords.From(new News2Entry(LowMediumPatient, DateTimeOffset.UtcNow.AddHours(-3), News2.Score(new News2Input(16, 91, 1, false, 120, 72, "A", 37)), [])),
+            TimelineRecords.From(new News2Entry(LowMediumPatient, threeHoursAgo, News2.Score(new News2Input(16, 91, 1, false, 120, 72, "A", 37)), [])),
+            TimelineRecords.From(new ReadingEntry(LowMediumPatient, new MessageSource("monitor-3", "message-1", threeHoursAgo, "0:1"), 0,
+                new QuantityReading(ReadingKind.Spo2, threeHoursAgo, 91, "%"))),
         ]);
 
         var start = new ProcessStartInfo("node", [Path.Combine(Scripts, "console.spec.mjs")])

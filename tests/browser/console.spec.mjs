@@ -91,6 +91,9 @@ try {
     `a single parameter scoring 3 shows in the urgent colour and says why (${await lowMediumBadge.getAttribute("class")}: ${await lowMediumBadge.textContent()})`);
   check(/ 3 h ago$/.test(await lowMediumCell.textContent()) && !/ago/.test(await homeCell.textContent()),
     `a score over an hour old says its age, a fresh one does not (${await lowMediumCell.textContent()} | ${await homeCell.textContent()})`);
+  const lowMediumSpo2 = await page.locator("#patient-list tr", { hasText: lowMedium }).locator("td").nth(3).textContent();
+  const freshSpo2 = await listed.locator("td").nth(3).textContent();
+  check(lowMediumSpo2 === "91 % 3 h ago" && /^\d+ %$/.test(freshSpo2), `so does a vital sign (${lowMediumSpo2} | ${freshSpo2})`);
   await page.goto(`${url}#/patients/${encodeURIComponent(home)}`);
   await page.locator("#patient-news2 .badge").waitFor();
   check((await page.locator("#patient-news2 .badge").textContent()).startsWith("NEWS2 ≥ 0"), `the patient's page shows the lower bound too (${await page.locator("#patient-news2").textContent()})`);

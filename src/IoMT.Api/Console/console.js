@@ -290,6 +290,13 @@ function patientLink(p) {
   return a;
 }
 
+// A patient list cell: the latest value of a vital sign, and its age when it is more than an hour old.
+function vital(sample, show) {
+  const cell = text("td", sample ? show(sample) : "—");
+  if (sample && Date.now() - Date.parse(sample.at) > STALE_AFTER_MS) cell.append(text("span", ` ${ago(sample.at)}`, "hint"));
+  return cell;
+}
+
 async function showPatients() {
   const patients = await api("patients");
   $("patient-list").tBodies[0].replaceChildren(...patients.map((p) => {
@@ -298,14 +305,14 @@ async function showPatients() {
     name.append(patientLink(p));
     const news2 = document.createElement("td");
     if (p.news2 != null) news2.append(news2Badge(p.news2, { band: p.news2Band, complete: p.news2Complete }));
-    // A score more than an hour old says how old it is: the list must not pass an old score off as the patient now.
+    // A score (or a vital sign) more than an hour old says how old it is: the list must not pass it off as the patient now.
     if (p.news2 != null && Date.now() - Date.parse(p.news2At) > STALE_AFTER_MS) news2.append(text("span", ` ${ago(p.news2At)}`, "hint"));
     const counts = p.openAlerts;
     const open = [["high", counts.high], ["medium", counts.medium], ["low", counts.low]].filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(", ");
     const row = document.createElement("tr");
-    row.append(name, text("td", place(p.location)), news2, text("td", v.spo2 ? `${fixed(v.spo2.value)} %` : "—"), text("td", v.heartRate ? `${fixed(v.heartRate.value)} /min` : "—"),
-      text("td", v.bloodPressure ? `${fixed(v.bloodPressure.value)}/${fixed(v.bloodPressure.value2)}` : "—"),
-      text("td", v.bodyTemperature ? `${fixed(v.bodyTemperature.value, 1)} °C` : "—"), text("td", v.glucose ? `${fixed(v.glucose.value)} mg/dL` : "—"),
+    row.append(name, text("td", place(p.location)), news2, vital(v.spo2, (s) => `${fixed(s.value)} %`), vital(v.heartRate, (s) => `${fixed(s.value)} /min`),
+      vital(v.bloodPressure, (s) => `${fixed(s.value)}/${fixed(s.value2)}`), vital(v.bodyTemperature, (s) => `${fixed(s.value, 1)} °C`),
+      vital(v.glucose, (s) => `${fixed(s.value)} mg/dL`),
       text("td", open || "none"),
       text("td", p.adherence.map((a) => `${a.medicationId} ${a.coveredDays}/${a.scheduledDays} d`).join(", ") || "—"));
     return row;

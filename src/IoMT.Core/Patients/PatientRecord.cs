@@ -23,9 +23,42 @@ public sealed record PatientRecord(string Id, IReadOnlyList<string> CareTeams)
     public IReadOnlyList<PatientContact> Contacts { get; init; } = [];
 
     /// <summary>Equal when every member is, lists item by item.</summary>
-    public bool Equals(PatientRecord? other) =>
-        other is not null && Id == other.Id && CareTeams.SequenceEqual(other.CareTeams) && DisplayName == other.DisplayName && BirthDate == other.BirthDate
-        && Identifiers.SequenceEqual(other.Identifiers) && Location == other.Location && Contacts.SequenceEqual(other.Contacts);
+    public bool Equals(PatientRecord? other) => other is not null && Id == other.Id && !ChangedParts(other).Any();
+
+    /// <summary>The names of the members, the id aside, in which <paramref name="other"/> differs from this record (lists item by item).</summary>
+    public IEnumerable<string> ChangedParts(PatientRecord other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!CareTeams.SequenceEqual(other.CareTeams))
+        {
+            yield return "careTeams";
+        }
+
+        if (DisplayName != other.DisplayName)
+        {
+            yield return "displayName";
+        }
+
+        if (BirthDate != other.BirthDate)
+        {
+            yield return "birthDate";
+        }
+
+        if (!Identifiers.SequenceEqual(other.Identifiers))
+        {
+            yield return "identifiers";
+        }
+
+        if (Location != other.Location)
+        {
+            yield return "location";
+        }
+
+        if (!Contacts.SequenceEqual(other.Contacts))
+        {
+            yield return "contacts";
+        }
+    }
 
     public override int GetHashCode() => HashCode.Combine(Id, DisplayName, BirthDate);
 

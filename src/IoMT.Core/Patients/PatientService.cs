@@ -63,15 +63,7 @@ public sealed class PatientService(IPatientDirectory patients, ITimelineStore ti
             return "created";
         }
 
-        var changed = new (string Name, bool Changed)[]
-        {
-            ("careTeams", !before.CareTeams.SequenceEqual(after.CareTeams)),
-            ("displayName", before.DisplayName != after.DisplayName),
-            ("birthDate", before.BirthDate != after.BirthDate),
-            ("identifiers", !before.Identifiers.SequenceEqual(after.Identifiers)),
-            ("location", before.Location != after.Location),
-            ("contacts", !before.Contacts.SequenceEqual(after.Contacts)),
-        }.Where(part => part.Changed).Select(part => part.Name).ToList();
+        var changed = before.ChangedParts(after).ToList();
         return changed.Count > 0 ? "changed " + string.Join(", ", changed) : null;
     }
 
